@@ -1,0 +1,625 @@
+//! Pass two over a file: the checks. Walks the tree once more, resolving each import, attribute
+//! and call against the scopes of pass one, and reports findings.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use crate::codes::Code;
+use crate::finding::{Finding, Location, ResolvesTo, Severity};
+use crate::project::{Project, SymbolResolution};
+use crate::python::imports::{self, Import};
+use crate::python::resolve::Resolver;
+use crate::python::scopes::{FileScopes, ScopeId, MODULE_SCOPE};
+use crate::python::syntax::{parse, text, walk, Descend, Visitor, FIELDS, KINDS};
+use crate::python::{ModuleOfFile, ModulePath};
+
+/// What checking one file found.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    /// Where the file's bindings of the symbol come from, `None` when it binds none.
+    pub resolves_to: Option<ResolvesTo>,
+    /// tree-sitter had to recover from a syntax error; findings inside the broken part are lost.
+    pub parse_error: bool,
+    /// Sorted by position; suppressed findings are already removed.
+    pub findings: Vec<Finding>,
+}
+
+/// Checks one file's source. `module` is the module the file defines (for relative imports).
+pub fn check_source(
+    source: &[u8],
+    module: Option<&ModuleOfFile>,
+    project: &Project,
+) -> FileOutcome {
+    let Some(tree) = parse(source) else {
+        return FileOutcome {
+            parse_error: true,
+            ..FileOutcome::default()
+        };
+    };
+    let root = tree.root_node();
+    let scopes = FileScopes::collect(root, source, module);
+    let mut checker = Checker {
+        resolver: Resolver::new(&scopes, source, project),
+        scopes: &scopes,
+        source,
+        project,
+        module,
+        stack: vec![MODULE_SCOPE],
+        findings: Vec::new(),
+        bindings: Vec::new(),
+        star_used: false,
+        suppressions: HashMap::new(),
+    };
+    walk(root, &mut checker);
+    checker.star_imports();
+    checker.mixed_sources();
+
+    let Checker {
+        mut findings,
+        bindings,
+        suppressions,
+        ..
+    } = checker;
+    findings.retain(|finding| {
+        !suppressions
+            .get(&finding.location.line)
+            .is_some_and(|suppression| suppression.covers(finding.code))
+    });
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    FileOutcome {
+        resolves_to: bindings
+            .iter()
+            .map(|binding| binding.origin)
+            .reduce(ResolvesTo::merge),
+        parse_error: root.has_error(),
+        findings,
+    }
+}
+
+/// A binding of the symbol from the deprecated or SSOT module, in source order.
+struct SymbolBinding {
+    origin: ResolvesTo,
+    location: Location,
+}
+
+/// `# ssot-guard: ignore` (every code) or `# ssot-guard: ignore[SSOT001, SSOT002]`.
+#[derive(Debug)]
+enum Suppression {
+    All,
+    Codes(Vec<Code>),
+}
+
+impl Suppression {
+    fn parse(comment: &str) -> Option<Suppression> {
+        let rest = comment.split_once("ssot-guard: ignore")?.1;
+        let Some(list) = rest.strip_prefix('[') else {
+            return Some(Suppression::All);
+        };
+        let list = list.split(']').next().unwrap_or(list);
+        Some(Suppression::Codes(
+            list.split(',')
+                .filter_map(|code| Code::parse(code.trim()))
+                .collect(),
+        ))
+    }
+
+    fn covers(&self, code: Code) -> bool {
+        match self {
+            Suppression::All => true,
+            Suppression::Codes(codes) => codes.contains(&code),
+        }
+    }
+}
+
+struct Checker<'a, 'p> {
+    resolver: Resolver<'a, 'p>,
+    scopes: &'p FileScopes<'a>,
+    source: &'a [u8],
+    project: &'p Project,
+    module: Option<&'p ModuleOfFile>,
+    stack: Vec<ScopeId>,
+    findings: Vec<Finding>,
+    bindings: Vec<SymbolBinding>,
+    /// The symbol is used as a name that no scope binds, so the module's star imports provide it.
+    star_used: bool,
+    suppressions: HashMap<usize, Suppression>,
+}
+
+impl<'a> Visitor<'a> for Checker<'a, '_> {
+    fn enter(&mut self, node: Node<'a>) -> Descend {
+        if let Some(&scope) = self.scopes.scope_of_node.get(&node.id()) {
+            self.stack.push(scope);
+        }
+        let kind = node.kind_id();
+        if kind == KINDS.import_statement || kind == KINDS.import_from_statement {
+            self.import(node);
+            return Descend::No;
+        }
+        if kind == KINDS.attribute {
+            self.attribute(node);
+        } else if kind == KINDS.call {
+            self.call(node);
+        } else if kind == KINDS.identifier {
+            self.identifier(node);
+        } else if kind == KINDS.comment {
+            if let Some(suppression) = Suppression::parse(text(node, self.source)) {
+                self.suppressions
+                    .insert(node.start_position().row + 1, suppression);
+            }
+        }
+        Descend::Yes
+    }
+
+    fn leave(&mut self, node: Node<'a>) {
+        if self.scopes.scope_of_node.contains_key(&node.id()) {
+            self.stack.pop();
+        }
+    }
+}
+
+impl<'a> Checker<'a, '_> {
+    fn scope(&self) -> ScopeId {
+        *self.stack.last().expect("the module scope is never popped")
+    }
+
+    fn symbol(&self) -> &str {
+        &self.project.migration.symbol
+    }
+
+    fn import(&mut self, node: Node<'a>) {
+        let Some(Import::Names(names)) = imports::decode(node, self.source, self.module) else {
+            return; // star imports are judged once the whole file has been seen
+        };
+        for name in names {
+            let Some((module, imported)) = name.target.split_last() else {
+                continue;
+            };
+            if imported != self.symbol() {
+                continue;
+            }
+            let resolution = self.project.resolve(&module);
+            self.symbol_reference(name.site, &module, resolution, ReferenceForm::Import);
+        }
+    }
+
+    /// Reports what one reference to the symbol through an import path resolves to.
+    fn symbol_reference(
+        &mut self,
+        site: Node<'a>,
+        module: &ModulePath,
+        resolution: SymbolResolution,
+        form: ReferenceForm,
+    ) {
+        let symbol = self.symbol().to_owned();
+        let location = self.location(site);
+        match resolution {
+            SymbolResolution::Class(origin) => {
+                self.bindings.push(SymbolBinding { origin, location });
+                if origin == ResolvesTo::Ssot {
+                    return;
+                }
+                let via = if self.project.migration.is_deprecated(module) {
+                    format!("deprecated module `{module}`")
+                } else {
+                    format!("`{module}`, which re-exports the deprecated class")
+                };
+                let message = match form {
+                    ReferenceForm::Import => format!("`{symbol}` is imported from {via}"),
+                    ReferenceForm::Attribute => format!(
+                        "`{}` refers to `{symbol}` from {via}",
+                        text(site, self.source)
+                    ),
+                    ReferenceForm::Star => {
+                        format!("`from {module} import *` binds `{symbol}` from {via}")
+                    }
+                };
+                self.report(
+                    Code::DeprecatedImport,
+                    Severity::Warning,
+                    location,
+                    message,
+                    Some(self.ssot_help()),
+                    None,
+                    None,
+                );
+            }
+            SymbolResolution::Undefined => {
+                let message = format!("`{symbol}` is imported from `{module}`, which does not define it (ImportError)");
+                self.report(
+                    Code::UnresolvedImport,
+                    Severity::Error,
+                    location,
+                    message,
+                    Some(self.ssot_help()),
+                    None,
+                    None,
+                );
+            }
+            SymbolResolution::NotTheClass => {}
+        }
+    }
+
+    fn ssot_help(&self) -> String {
+        format!(
+            "import it from the SSOT module: `from {} import {}`",
+            self.project.migration.ssot,
+            self.symbol()
+        )
+    }
+
+    fn attribute(&mut self, node: Node<'a>) {
+        let (Some(object), Some(member_node)) = (
+            node.child_by_field_id(FIELDS.object),
+            node.child_by_field_id(FIELDS.attribute),
+        ) else {
+            return;
+        };
+        let member = text(member_node, self.source);
+        let scope = self.scope();
+        if member == self.symbol() {
+            // `state.DeepAgentState` after `from netra_backend.app.agents import state`.
+            if let Some(path) = self.resolver.import_path(node, scope) {
+                if let Some((module, _)) = path.split_last() {
+                    let resolution = self.project.resolve(&module);
+                    self.symbol_reference(node, &module, resolution, ReferenceForm::Attribute);
+                }
+            }
+        } else if self.project.interface.risky_members.contains(member) {
+            let origin = self
+                .resolver
+                .instance(object, scope)
+                .or_else(|| self.resolver.class_ref(object, scope));
+            if let Some(origin) = origin {
+                let access = Access::of_attribute(node);
+                self.missing_member(node, object, member, origin, access);
+            }
+        }
+    }
+
+    fn missing_member(
+        &mut self,
+        site: Node<'a>,
+        receiver: Node<'a>,
+        member: &str,
+        origin: ResolvesTo,
+        access: Access,
+    ) {
+        let receiver_text = receiver_text(receiver, self.source);
+        let severity = origin.access_severity();
+        let consequence = match severity {
+            Severity::Error => "raises AttributeError",
+            _ => "will raise AttributeError once this file uses the SSOT class",
+        };
+        let message = format!(
+            "{} `{member}` on `{receiver_text}`: the SSOT `{}` has no `{member}`; this {consequence}",
+            access.verb(),
+            self.symbol(),
+        );
+        let help = self.member_help(member);
+        self.report(
+            Code::MissingMember,
+            severity,
+            self.location(site),
+            message,
+            Some(help),
+            Some(member),
+            Some(receiver_text),
+        );
+    }
+
+    fn member_help(&self, member: &str) -> String {
+        match self.project.migration.renames.get(member) {
+            Some(renamed) => format!("the SSOT class calls it `{renamed}`: use `{renamed}` instead of `{member}`"),
+            None => format!(
+                "`{}.{}` has no `{member}`: move this logic off the state object or add `{member}` to the SSOT class",
+                self.project.migration.ssot,
+                self.symbol()
+            ),
+        }
+    }
+
+    fn call(&mut self, node: Node<'a>) {
+        let (Some(function), Some(arguments)) = (
+            node.child_by_field_id(FIELDS.function),
+            node.child_by_field_id(FIELDS.arguments),
+        ) else {
+            return;
+        };
+        let scope = self.scope();
+        if function.kind_id() == KINDS.identifier {
+            let name = text(function, self.source);
+            if matches!(name, "getattr" | "hasattr" | "setattr" | "delattr")
+                && self.scopes.lookup(scope, name).is_none()
+            {
+                self.reflection(node, name, arguments, scope);
+                return;
+            }
+        }
+        if let Some(origin) = self.resolver.class_ref(function, scope) {
+            self.constructor(arguments, origin);
+        }
+    }
+
+    /// `getattr` / `hasattr` / `setattr` / `delattr` with a risky member name as a plain string.
+    fn reflection(&mut self, call: Node<'a>, function: &str, arguments: Node<'a>, scope: ScopeId) {
+        if arguments.kind_id() != KINDS.argument_list {
+            return;
+        }
+        let mut cursor = arguments.walk();
+        let positional: Vec<Node<'a>> = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind_id() != KINDS.comment)
+            .collect();
+        let (Some(&receiver), Some(&name)) = (positional.first(), positional.get(1)) else {
+            return;
+        };
+        let Some(member) = plain_string(name, self.source) else {
+            return;
+        };
+        if !self.project.interface.risky_members.contains(member) {
+            return;
+        }
+        let Some(origin) = self
+            .resolver
+            .instance(receiver, scope)
+            .or_else(|| self.resolver.class_ref(receiver, scope))
+        else {
+            return;
+        };
+        let access = match (function, positional.len()) {
+            ("getattr", 2) => Access::Read,
+            ("setattr", _) => Access::Write,
+            ("delattr", _) => Access::Delete,
+            _ => {
+                let receiver_text = receiver_text(receiver, self.source);
+                let message = match function {
+                    "hasattr" => format!(
+                        "`hasattr({receiver_text}, \"{member}\")` is always False on the SSOT `{}`, which has no `{member}`",
+                        self.symbol()
+                    ),
+                    _ => format!(
+                        "`getattr({receiver_text}, \"{member}\", ...)` always returns its default on the SSOT `{}`, which has no `{member}`",
+                        self.symbol()
+                    ),
+                };
+                let help = self.member_help(member);
+                self.report(
+                    Code::GuardedAccess,
+                    Severity::Info,
+                    self.location(call),
+                    message,
+                    Some(help),
+                    Some(member),
+                    Some(receiver_text),
+                );
+                return;
+            }
+        };
+        self.missing_member(call, receiver, member, origin, access);
+    }
+
+    /// `DeepAgentState(thread_id=...)`: keywords only the deprecated class understands.
+    fn constructor(&mut self, arguments: Node<'a>, origin: ResolvesTo) {
+        let mut cursor = arguments.walk();
+        let keywords: Vec<Node<'a>> = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind_id() == KINDS.keyword_argument)
+            .collect();
+        for keyword in keywords {
+            let Some(name) = keyword.child_by_field_id(FIELDS.name) else {
+                continue;
+            };
+            let member = text(name, self.source);
+            if !self.project.interface.risky_members.contains(member) {
+                continue;
+            }
+            let severity = origin.access_severity();
+            let message = format!(
+                "`{}({member}=...)`: the SSOT class silently drops `{member}` (pydantic ignores unknown fields)",
+                self.symbol()
+            );
+            let help = self.member_help(member);
+            self.report(
+                Code::DroppedField,
+                severity,
+                self.location(keyword),
+                message,
+                Some(help),
+                Some(member),
+                None,
+            );
+        }
+    }
+
+    /// A use of the symbol's name that no scope binds comes from the module's star imports.
+    fn identifier(&mut self, node: Node<'a>) {
+        if self.star_used
+            || self.scopes.scopes[MODULE_SCOPE].star_imports.is_empty()
+            || text(node, self.source) != self.symbol()
+            || !is_name_use(node)
+        {
+            return;
+        }
+        self.star_used = self.scopes.lookup(self.scope(), self.symbol()).is_none();
+    }
+
+    fn star_imports(&mut self) {
+        if !self.star_used {
+            return;
+        }
+        for (module, site) in &self.scopes.scopes[MODULE_SCOPE].star_imports {
+            let resolution = self.project.resolve(module);
+            if let SymbolResolution::Class(_) = resolution {
+                let site = site.parent().unwrap_or(*site);
+                self.symbol_reference(site, module, resolution, ReferenceForm::Star);
+            }
+        }
+    }
+
+    /// SSOT005 at the first binding that makes the file bind both classes.
+    fn mixed_sources(&mut self) {
+        self.bindings
+            .sort_by_key(|binding| binding.location.start_byte);
+        let mut origin: Option<ResolvesTo> = None;
+        let mut first_line = 0;
+        let mut mixed_at = None;
+        for binding in &self.bindings {
+            if origin.is_none() {
+                first_line = binding.location.line;
+            }
+            let merged = ResolvesTo::merge_option(origin, binding.origin);
+            if merged == ResolvesTo::Both {
+                mixed_at = Some(binding.location);
+                break;
+            }
+            origin = Some(merged);
+        }
+        if let Some(location) = mixed_at {
+            let message = format!(
+                "this file binds `{}` from both the deprecated and the SSOT module (first binding on line {first_line})",
+                self.symbol()
+            );
+            let help = format!("import it only from `{}`", self.project.migration.ssot);
+            self.report(
+                Code::MixedSources,
+                Severity::Warning,
+                location,
+                message,
+                Some(help),
+                None,
+                None,
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        location: Location,
+        message: String,
+        help: Option<String>,
+        member: Option<&str>,
+        receiver: Option<String>,
+    ) {
+        self.findings.push(Finding {
+            code,
+            severity,
+            location,
+            message,
+            help,
+            symbol: self.project.migration.symbol.clone(),
+            member: member.map(str::to_owned),
+            receiver,
+            scope: self.scopes.scopes[self.scope()].qualified_name.clone(),
+            fingerprint: String::new(),
+        });
+    }
+
+    fn location(&self, node: Node<'_>) -> Location {
+        let start = node.start_position();
+        let end = node.end_position();
+        Location {
+            line: start.row + 1,
+            column: char_column(self.source, node.start_byte(), start.column),
+            end_line: end.row + 1,
+            end_column: char_column(self.source, node.end_byte(), end.column),
+            start_byte: node.start_byte(),
+            end_byte: node.end_byte(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ReferenceForm {
+    Import,
+    Attribute,
+    Star,
+}
+
+#[derive(Clone, Copy)]
+enum Access {
+    Read,
+    Write,
+    Delete,
+}
+
+impl Access {
+    fn of_attribute(attribute: Node<'_>) -> Access {
+        let Some(parent) = attribute.parent() else {
+            return Access::Read;
+        };
+        let kind = parent.kind_id();
+        if kind == KINDS.delete_statement {
+            Access::Delete
+        } else if (kind == KINDS.assignment || kind == KINDS.augmented_assignment)
+            && parent.child_by_field_id(FIELDS.left) == Some(attribute)
+        {
+            Access::Write
+        } else {
+            Access::Read
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Access::Read => "reads",
+            Access::Write => "writes",
+            Access::Delete => "deletes",
+        }
+    }
+}
+
+/// 1-based column in characters, from the byte offset of a position and its byte column.
+fn char_column(source: &[u8], byte: usize, byte_column: usize) -> usize {
+    let line_start = byte.saturating_sub(byte_column);
+    String::from_utf8_lossy(&source[line_start..byte])
+        .chars()
+        .count()
+        + 1
+}
+
+/// The receiver as written, on one line and at most 80 characters.
+fn receiver_text(node: Node<'_>, source: &[u8]) -> String {
+    let raw = String::from_utf8_lossy(&source[node.byte_range()]);
+    let single_line: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match single_line.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}...", &single_line[..cut]),
+        None => single_line,
+    }
+}
+
+/// The content of a plain string literal (`"thread_id"`), not an f-string or a concatenation.
+fn plain_string<'s>(node: Node<'_>, source: &'s [u8]) -> Option<&'s str> {
+    if node.kind_id() != KINDS.string {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut content = "";
+    for child in node.named_children(&mut cursor) {
+        if child.kind_id() == KINDS.string_content {
+            content = text(child, source);
+        } else if child.kind_id() == KINDS.interpolation {
+            return None;
+        }
+    }
+    Some(content)
+}
+
+/// An identifier that reads a variable: not a definition's name, a keyword argument's name or an
+/// attribute's member name.
+fn is_name_use(identifier: Node<'_>) -> bool {
+    let Some(parent) = identifier.parent() else {
+        return true;
+    };
+    let kind = parent.kind_id();
+    let is_field = |field| parent.child_by_field_id(field) == Some(identifier);
+    !((kind == KINDS.attribute && is_field(FIELDS.attribute))
+        || (kind == KINDS.keyword_argument && is_field(FIELDS.name))
+        || ((kind == KINDS.function_definition || kind == KINDS.class_definition)
+            && is_field(FIELDS.name))
+        || kind == KINDS.parameters
+        || kind == KINDS.typed_parameter)
+}

@@ -1,0 +1,134 @@
+//! A finding: what one check reports about one place in one file.
+
+use serde::Serialize;
+
+use crate::codes::Code;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// Errors and warnings fail a run (exit code 1); information does not.
+    pub fn fails(self) -> bool {
+        matches!(self, Severity::Error | Severity::Warning)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Where the migrated class a file (or one binding) uses comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResolvesTo {
+    Deprecated,
+    Ssot,
+    Both,
+}
+
+impl ResolvesTo {
+    pub fn merge(self, other: ResolvesTo) -> ResolvesTo {
+        if self == other {
+            self
+        } else {
+            ResolvesTo::Both
+        }
+    }
+
+    pub fn merge_option(this: Option<ResolvesTo>, other: ResolvesTo) -> ResolvesTo {
+        match this {
+            Some(this) => this.merge(other),
+            None => other,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResolvesTo::Deprecated => "deprecated",
+            ResolvesTo::Ssot => "ssot",
+            ResolvesTo::Both => "both",
+        }
+    }
+
+    /// A risky access on an instance of this class raises today (error) or only blocks the
+    /// migration (warning). `Both` may be the SSOT class at run time, so it is an error.
+    pub fn access_severity(self) -> Severity {
+        match self {
+            ResolvesTo::Deprecated => Severity::Warning,
+            ResolvesTo::Ssot | ResolvesTo::Both => Severity::Error,
+        }
+    }
+}
+
+/// A position in a file: byte range plus 1-based line and column (columns count characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    pub help: Option<String>,
+    pub symbol: String,
+    pub member: Option<String>,
+    /// Source text of the expression whose member is accessed (`state`, `self.state`).
+    pub receiver: Option<String>,
+    /// Qualified name of the enclosing scope (`Agent.run`), part of the fingerprint so that it
+    /// survives lines moving but tells apart the same access in two functions.
+    pub scope: String,
+    /// Set once the file's findings are complete (see [`fingerprint`]).
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// The sort order of reports: line, column, then code and member.
+    pub fn sort_key(&self) -> (usize, usize, Code, Option<&str>) {
+        (
+            self.location.line,
+            self.location.column,
+            self.code,
+            self.member.as_deref(),
+        )
+    }
+}
+
+/// A stable fingerprint: FNV-1a over what identifies the finding apart from its position, plus
+/// its occurrence index among findings with the same identity in the file.
+pub fn fingerprint(path: &str, finding: &Finding, occurrence: usize) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts = [
+        finding.code.as_str(),
+        path,
+        &finding.symbol,
+        finding.member.as_deref().unwrap_or(""),
+        finding.receiver.as_deref().unwrap_or(""),
+        &finding.scope,
+        &occurrence.to_string(),
+    ];
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0xff)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,15 @@
+//! ssot-guard: keeps a Python code base safe while it moves a class from a deprecated module to
+//! its single source of truth. See `DESIGN.md` for the product and `README.md` for use.
+
+pub mod check;
+pub mod cli;
+pub mod codes;
+pub mod config;
+pub mod discover;
+pub mod error;
+pub mod finding;
+pub mod project;
+pub mod python;
+pub mod report;
+pub mod rules;
+pub mod scan;

@@ -1,0 +1,11 @@
+//! Python, as tree-sitter sees it: parsing, module paths, imports, scopes, class interfaces and
+//! what an expression refers to.
+
+pub mod imports;
+pub mod interface;
+pub mod module_path;
+pub mod resolve;
+pub mod scopes;
+pub mod syntax;
+
+pub use module_path::{ModuleOfFile, ModulePath};

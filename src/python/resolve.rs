@@ -1,0 +1,466 @@
+//! What an expression refers to: the migrated class, an instance of it, or neither.
+//!
+//! A name holds an instance when its scope binds it from an annotation naming the class
+//! (`DeepAgentState`, `"DeepAgentState"`, `Optional[...]`, `... | None`), from a constructor call,
+//! from a method that returns the class, from `Mock(spec=...)`, or from another instance.
+//! `self.x` holds one when a method of the class assigns or annotates it so.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::scopes::{Binding, Fact, FileScopes, ScopeId, MODULE_SCOPE};
+use super::syntax::{field, text, FIELDS, KINDS};
+use super::ModulePath;
+use crate::finding::ResolvesTo;
+use crate::project::{Project, SymbolResolution};
+
+/// How many steps (`a = b`, `b = c(...)`, ...) an instance is followed through.
+const MAX_DEPTH: usize = 16;
+
+/// `unittest.mock` factories that make an instance-like mock from a `spec`.
+const MOCK_FACTORIES: &[&str] = &[
+    "Mock",
+    "MagicMock",
+    "AsyncMock",
+    "NonCallableMock",
+    "NonCallableMagicMock",
+];
+
+pub struct Resolver<'a, 'p> {
+    pub scopes: &'p FileScopes<'a>,
+    pub source: &'a [u8],
+    pub project: &'p Project,
+    /// Memo of `name_instance`, also the guard against cycles (`a = b; b = a`).
+    instances: RefCell<HashMap<(ScopeId, &'a str), Option<ResolvesTo>>>,
+}
+
+impl<'a, 'p> Resolver<'a, 'p> {
+    pub fn new(scopes: &'p FileScopes<'a>, source: &'a [u8], project: &'p Project) -> Self {
+        Resolver {
+            scopes,
+            source,
+            project,
+            instances: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn symbol(&self) -> &str {
+        &self.project.migration.symbol
+    }
+
+    /// The dotted path an expression names through imports: with `import a.b as m`, `m.c` is
+    /// `a.b.c`. `None` when the chain does not start at an imported name.
+    pub fn import_path(&self, expression: Node<'a>, scope: ScopeId) -> Option<ModulePath> {
+        let mut attributes = Vec::new();
+        let mut node = expression;
+        while node.kind_id() == KINDS.attribute {
+            attributes.push(text(node.child_by_field_id(FIELDS.attribute)?, self.source));
+            node = node.child_by_field_id(FIELDS.object)?;
+        }
+        if node.kind_id() != KINDS.identifier {
+            return None;
+        }
+        let mut path = self.imported_path(scope, text(node, self.source))?;
+        for attribute in attributes.iter().rev() {
+            path = path.join(attribute);
+        }
+        Some(path)
+    }
+
+    /// The path a plain name was imported as, when its scope binds it by an import.
+    fn imported_path(&self, scope: ScopeId, name: &str) -> Option<ModulePath> {
+        let (_, facts) = self.scopes.lookup(scope, name)?;
+        facts.iter().find_map(|fact| match &fact.binding {
+            Binding::Import { target, .. } => Some(target.clone()),
+            _ => None,
+        })
+    }
+
+    /// Where the migrated class named by a dotted import path (`<module>.DeepAgentState`) comes
+    /// from; `None` when the path does not end in the symbol.
+    pub fn resolve_symbol_path(&self, path: &ModulePath) -> Option<SymbolResolution> {
+        let (module, name) = path.split_last()?;
+        (name == self.symbol()).then(|| self.project.resolve(&module))
+    }
+
+    /// Whether `expression` is the migrated class itself, and from where.
+    pub fn class_ref(&self, expression: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
+        self.class_ref_at_depth(expression, scope, 0)
+    }
+
+    fn class_ref_at_depth(
+        &self,
+        expression: Node<'a>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<ResolvesTo> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let kind = expression.kind_id();
+        if kind == KINDS.identifier {
+            self.name_class(text(expression, self.source), scope, depth)
+        } else if kind == KINDS.attribute {
+            class_of(self.resolve_symbol_path(&self.import_path(expression, scope)?)?)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a plain name is the migrated class in `scope`.
+    fn name_class(&self, name: &str, scope: ScopeId, depth: usize) -> Option<ResolvesTo> {
+        match self.scopes.lookup(scope, name) {
+            Some((_, facts)) => self.merge(facts, |fact| match &fact.binding {
+                Binding::Import { target, .. } => class_of(self.resolve_symbol_path(target)?),
+                // `Alias = DeepAgentState`
+                Binding::Assigned { value } => {
+                    self.class_ref_at_depth(*value, fact.scope, depth + 1)
+                }
+                _ => None,
+            }),
+            None if name == self.symbol() => self.star_class(),
+            None => None,
+        }
+    }
+
+    /// The class as bound by the module's star imports (a name no scope binds).
+    pub fn star_class(&self) -> Option<ResolvesTo> {
+        let module = &self.scopes.scopes[MODULE_SCOPE];
+        module.star_imports.iter().fold(None, |origin, (star, _)| {
+            match self.project.resolve(star) {
+                SymbolResolution::Class(found) => Some(ResolvesTo::merge_option(origin, found)),
+                _ => origin,
+            }
+        })
+    }
+
+    /// Whether `expression` evaluates to an instance of the migrated class, and of which origin.
+    pub fn instance(&self, expression: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
+        self.instance_at_depth(expression, scope, 0)
+    }
+
+    fn instance_at_depth(
+        &self,
+        expression: Node<'a>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<ResolvesTo> {
+        let mut node = expression;
+        for step in depth..MAX_DEPTH {
+            let kind = node.kind_id();
+            if kind == KINDS.identifier {
+                return self.name_instance(scope, text(node, self.source), step);
+            } else if kind == KINDS.attribute {
+                return self.self_attribute_instance(node, scope, step);
+            } else if kind == KINDS.call {
+                let function = node.child_by_field_id(FIELDS.function)?;
+                if let Some(origin) = self.class_ref(function, scope) {
+                    return Some(origin);
+                }
+                if let Some(origin) = self.mock_of_class(node, function, scope) {
+                    return Some(origin);
+                }
+                // `x.copy_with_updates(...)` on an instance, `Cls.model_validate(...)` on the class.
+                if function.kind_id() != KINDS.attribute {
+                    return None;
+                }
+                let method = text(function.child_by_field_id(FIELDS.attribute)?, self.source);
+                if !self.project.interface.self_returning.contains(method) {
+                    return None;
+                }
+                let receiver = function.child_by_field_id(FIELDS.object)?;
+                if let Some(origin) = self.class_ref(receiver, scope) {
+                    return Some(origin);
+                }
+                node = receiver;
+            } else if kind == KINDS.parenthesized_expression {
+                node = node.named_child(0)?;
+            } else if kind == KINDS.named_expression {
+                node = node.child_by_field_id(FIELDS.value)?;
+            } else if kind == KINDS.assignment {
+                node = node.child_by_field_id(FIELDS.right)?;
+            } else {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn name_instance(&self, scope: ScopeId, name: &'a str, depth: usize) -> Option<ResolvesTo> {
+        let (binding_scope, facts) = self.scopes.lookup(scope, name)?;
+        let key = (binding_scope, name);
+        if let Some(known) = self.instances.borrow().get(&key) {
+            return *known;
+        }
+        self.instances.borrow_mut().insert(key, None);
+        let origin = self.facts_instance(facts, depth);
+        self.instances.borrow_mut().insert(key, origin);
+        origin
+    }
+
+    /// `self.x`: an instance when a method of the class (or the class body) makes `x` one.
+    fn self_attribute_instance(
+        &self,
+        attribute: Node<'a>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<ResolvesTo> {
+        let object = attribute.child_by_field_id(FIELDS.object)?;
+        if object.kind_id() != KINDS.identifier {
+            return None;
+        }
+        let class = self
+            .scopes
+            .class_of_self(scope, text(object, self.source))?;
+        let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        let facts = self.scopes.scopes[class].attributes.get(name)?;
+        self.facts_instance(facts, depth)
+    }
+
+    fn facts_instance(&self, facts: &[Fact<'a>], depth: usize) -> Option<ResolvesTo> {
+        self.merge(facts, |fact| match &fact.binding {
+            Binding::Annotated { annotation } => self.annotation_class(*annotation, fact.scope),
+            Binding::Assigned { value } => self.instance_at_depth(*value, fact.scope, depth + 1),
+            _ => None,
+        })
+    }
+
+    /// `Mock(spec=C)`, `MagicMock(spec_set=C)`, `create_autospec(C)` and their `mock.` forms.
+    fn mock_of_class(
+        &self,
+        call: Node<'a>,
+        function: Node<'a>,
+        scope: ScopeId,
+    ) -> Option<ResolvesTo> {
+        let name = last_name(function, self.source)?;
+        let arguments = call.child_by_field_id(FIELDS.arguments)?;
+        let mut cursor = arguments.walk();
+        let spec = if MOCK_FACTORIES.contains(&name) {
+            arguments
+                .named_children(&mut cursor)
+                .find_map(|argument| keyword_value(argument, self.source, &["spec", "spec_set"]))
+        } else if name == "create_autospec" {
+            arguments.named_children(&mut cursor).find_map(|argument| {
+                if argument.kind_id() == KINDS.keyword_argument {
+                    keyword_value(argument, self.source, &["spec"])
+                } else {
+                    Some(argument)
+                }
+            })
+        } else {
+            None
+        }?;
+        self.class_ref(spec, scope)
+    }
+
+    /// The class an annotation names, seeing through `Optional[...]`, `Union[..., None]`,
+    /// `... | None` and string (forward-reference) annotations.
+    pub fn annotation_class(&self, annotation: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
+        let mut node = annotation;
+        for _ in 0..MAX_DEPTH {
+            let kind = node.kind_id();
+            if kind == KINDS.type_ || kind == KINDS.type_parameter {
+                node = only_non_none(node)?;
+            } else if kind == KINDS.identifier || kind == KINDS.attribute {
+                return self.class_ref(node, scope);
+            } else if kind == KINDS.string {
+                return self.string_annotation_class(node, scope);
+            } else if kind == KINDS.generic_type {
+                let base = node.named_child(0)?;
+                if !is_optional_or_union(text(base, self.source)) {
+                    return None;
+                }
+                node = node.named_child(1)?;
+            } else if kind == KINDS.subscript {
+                let base = node.child_by_field_id(FIELDS.value)?;
+                if !is_optional_or_union(text(base, self.source)) {
+                    return None;
+                }
+                let mut cursor = node.walk();
+                let arguments: Vec<Node<'a>> = node
+                    .children_by_field_id(field(FIELDS.subscript), &mut cursor)
+                    .collect();
+                node = single_non_none(&arguments)?;
+            } else if kind == KINDS.binary_operator || kind == KINDS.union_type {
+                node = only_non_none(node)?;
+            } else {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// `"DeepAgentState"`, `"Optional[DeepAgentState]"`, `"st.DeepAgentState | None"`.
+    fn string_annotation_class(&self, string: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
+        let mut cursor = string.walk();
+        let mut content = None;
+        for child in string.named_children(&mut cursor) {
+            if child.kind_id() == KINDS.interpolation {
+                return None; // an f-string is not a type
+            }
+            if child.kind_id() == KINDS.string_content {
+                content = Some(child);
+            }
+        }
+        let dotted = annotation_text_name(text(content?, self.source))?;
+        match dotted.split_once('.') {
+            None => self.name_class(dotted, scope, 0),
+            Some((first, rest)) => {
+                let path = self.imported_path(scope, first)?.join(rest);
+                class_of(self.resolve_symbol_path(&path)?)
+            }
+        }
+    }
+
+    fn merge(
+        &self,
+        facts: &[Fact<'a>],
+        mut each: impl FnMut(&Fact<'a>) -> Option<ResolvesTo>,
+    ) -> Option<ResolvesTo> {
+        facts.iter().fold(None, |origin, fact| match each(fact) {
+            Some(found) => Some(ResolvesTo::merge_option(origin, found)),
+            None => origin,
+        })
+    }
+}
+
+fn class_of(resolution: SymbolResolution) -> Option<ResolvesTo> {
+    match resolution {
+        SymbolResolution::Class(origin) => Some(origin),
+        _ => None,
+    }
+}
+
+/// The last name of a callee: `Mock` for `Mock`, `mock.Mock` and `unittest.mock.Mock`.
+fn last_name<'s>(function: Node<'_>, source: &'s [u8]) -> Option<&'s str> {
+    if function.kind_id() == KINDS.identifier {
+        Some(text(function, source))
+    } else if function.kind_id() == KINDS.attribute {
+        Some(text(function.child_by_field_id(FIELDS.attribute)?, source))
+    } else {
+        None
+    }
+}
+
+/// The value of a `name=value` argument when `name` is one of `names`.
+fn keyword_value<'a>(argument: Node<'a>, source: &[u8], names: &[&str]) -> Option<Node<'a>> {
+    if argument.kind_id() != KINDS.keyword_argument {
+        return None;
+    }
+    let name = text(argument.child_by_field_id(FIELDS.name)?, source);
+    names
+        .contains(&name)
+        .then(|| argument.child_by_field_id(FIELDS.value))
+        .flatten()
+}
+
+fn is_optional_or_union(base: &str) -> bool {
+    matches!(
+        base.rsplit('.').next().unwrap_or(base).trim(),
+        "Optional" | "Union"
+    )
+}
+
+/// The one named child of `node` that is not `None` (`X | None`, `type_parameter(X, None)`).
+fn only_non_none(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    single_non_none(&children)
+}
+
+fn single_non_none<'a>(nodes: &[Node<'a>]) -> Option<Node<'a>> {
+    let mut rest = nodes.iter().filter(|n| !is_none(**n));
+    let first = *rest.next()?;
+    rest.next().is_none().then_some(first)
+}
+
+fn is_none(node: Node<'_>) -> bool {
+    if node.kind_id() == KINDS.none {
+        return true;
+    }
+    // `None` inside a `type` wrapper.
+    node.kind_id() == KINDS.type_
+        && node
+            .named_child(0)
+            .is_some_and(|c| c.kind_id() == KINDS.none)
+}
+
+/// The class name a string annotation names: `X`, `a.X`, `Optional[X]`, `Union[X, None]`,
+/// `X | None`. `None` for anything else (`List[X]` holds no `X` itself).
+fn annotation_text_name(annotation: &str) -> Option<&str> {
+    let mut text = annotation.trim();
+    for _ in 0..MAX_DEPTH {
+        let generic = ["Optional[", "typing.Optional[", "Union[", "typing.Union["]
+            .iter()
+            .find_map(|prefix| text.strip_prefix(prefix))
+            .and_then(|rest| rest.strip_suffix(']'));
+        let parts: Vec<&str> = match generic {
+            Some(inner) => split_top_level(inner, ','),
+            None => split_top_level(text, '|'),
+        };
+        let mut names = parts
+            .into_iter()
+            .map(str::trim)
+            .filter(|part| *part != "None");
+        let single = names.next()?;
+        if names.next().is_some() {
+            return None;
+        }
+        if single == text {
+            let is_dotted = single.split('.').all(crate::rules::is_identifier);
+            return is_dotted.then_some(single);
+        }
+        text = single;
+    }
+    None
+}
+
+/// Splits at `separator` outside brackets.
+fn split_top_level(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth = depth.saturating_sub(1),
+            c if c == separator && depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::annotation_text_name;
+
+    #[test]
+    fn string_annotations_name_their_class() {
+        assert_eq!(
+            annotation_text_name("DeepAgentState"),
+            Some("DeepAgentState")
+        );
+        assert_eq!(
+            annotation_text_name(" Optional[DeepAgentState] "),
+            Some("DeepAgentState")
+        );
+        assert_eq!(
+            annotation_text_name("Union[None, st.DeepAgentState]"),
+            Some("st.DeepAgentState")
+        );
+        assert_eq!(
+            annotation_text_name("DeepAgentState | None"),
+            Some("DeepAgentState")
+        );
+        assert_eq!(annotation_text_name("List[DeepAgentState]"), None);
+        assert_eq!(annotation_text_name("Union[A, B]"), None);
+        assert_eq!(annotation_text_name("not a type"), None);
+    }
+}

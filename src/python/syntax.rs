@@ -1,0 +1,182 @@
+//! tree-sitter-python node kinds and fields looked up once, the parser per thread, and the
+//! cursor walk every pass uses (no recursion: a deeply nested file cannot blow the stack).
+
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use tree_sitter::{Language, Node, Parser, Tree};
+
+pub static LANGUAGE: LazyLock<Language> = LazyLock::new(|| tree_sitter_python::LANGUAGE.into());
+
+macro_rules! ids {
+    ($name:ident, $lookup:ident, $ty:ty, { $($field:ident = $text:literal),* $(,)? }) => {
+        /// Ids of the grammar's names we match on, resolved once.
+        pub struct $name { $(pub $field: $ty),* }
+        impl $name {
+            fn load(language: &Language) -> Self {
+                Self { $($field: $lookup(language, $text)),* }
+            }
+        }
+    };
+}
+
+fn kind_id(language: &Language, kind: &str) -> u16 {
+    language.id_for_node_kind(kind, true)
+}
+
+fn field_id(language: &Language, field: &str) -> u16 {
+    language
+        .field_id_for_name(field)
+        .unwrap_or_else(|| panic!("tree-sitter-python has no field `{field}`"))
+        .get()
+}
+
+/// `children_by_field_id` takes the non-zero form of a field id.
+pub fn field(id: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(id).expect("field ids are non-zero")
+}
+
+ids!(Kinds, kind_id, u16, {
+    aliased_import = "aliased_import",
+    argument_list = "argument_list",
+    as_pattern_target = "as_pattern_target",
+    assignment = "assignment",
+    attribute = "attribute",
+    augmented_assignment = "augmented_assignment",
+    binary_operator = "binary_operator",
+    call = "call",
+    class_definition = "class_definition",
+    comment = "comment",
+    decorated_definition = "decorated_definition",
+    decorator = "decorator",
+    default_parameter = "default_parameter",
+    delete_statement = "delete_statement",
+    dictionary_comprehension = "dictionary_comprehension",
+    dictionary_splat_pattern = "dictionary_splat_pattern",
+    dotted_name = "dotted_name",
+    error = "ERROR",
+    expression_statement = "expression_statement",
+    for_in_clause = "for_in_clause",
+    for_statement = "for_statement",
+    function_definition = "function_definition",
+    generator_expression = "generator_expression",
+    generic_type = "generic_type",
+    global_statement = "global_statement",
+    identifier = "identifier",
+    import_from_statement = "import_from_statement",
+    import_prefix = "import_prefix",
+    import_statement = "import_statement",
+    interpolation = "interpolation",
+    keyword_argument = "keyword_argument",
+    lambda = "lambda",
+    lambda_parameters = "lambda_parameters",
+    list_comprehension = "list_comprehension",
+    list_splat_pattern = "list_splat_pattern",
+    named_expression = "named_expression",
+    none = "none",
+    parameters = "parameters",
+    parenthesized_expression = "parenthesized_expression",
+    pattern_list = "pattern_list",
+    relative_import = "relative_import",
+    set_comprehension = "set_comprehension",
+    string = "string",
+    string_content = "string_content",
+    subscript = "subscript",
+    tuple_pattern = "tuple_pattern",
+    list_pattern = "list_pattern",
+    type_ = "type",
+    type_parameter = "type_parameter",
+    typed_default_parameter = "typed_default_parameter",
+    typed_parameter = "typed_parameter",
+    union_type = "union_type",
+    wildcard_import = "wildcard_import",
+});
+
+ids!(Fields, field_id, u16, {
+    alias = "alias",
+    arguments = "arguments",
+    attribute = "attribute",
+    body = "body",
+    definition = "definition",
+    function = "function",
+    left = "left",
+    module_name = "module_name",
+    name = "name",
+    object = "object",
+    parameters = "parameters",
+    return_type = "return_type",
+    right = "right",
+    subscript = "subscript",
+    superclasses = "superclasses",
+    type_ = "type",
+    value = "value",
+});
+
+pub static KINDS: LazyLock<Kinds> = LazyLock::new(|| Kinds::load(&LANGUAGE));
+pub static FIELDS: LazyLock<Fields> = LazyLock::new(|| Fields::load(&LANGUAGE));
+
+thread_local! {
+    /// One parser per thread, reused for every file the thread parses.
+    static PARSER: RefCell<Parser> = RefCell::new({
+        let mut parser = Parser::new();
+        parser
+            .set_language(&LANGUAGE)
+            .expect("tree-sitter-python matches the tree-sitter version");
+        parser
+    });
+}
+
+/// Parses Python source bytes. tree-sitter recovers from syntax errors, so a tree always comes
+/// back unless parsing was cancelled (which we never ask for).
+pub fn parse(source: &[u8]) -> Option<Tree> {
+    PARSER.with(|parser| {
+        let mut parser = parser.borrow_mut();
+        parser.reset();
+        parser.parse(source, None)
+    })
+}
+
+/// A node's source text; non-UTF-8 bytes make it empty, which matches no name we look for.
+pub fn text<'s>(node: Node<'_>, source: &'s [u8]) -> &'s str {
+    std::str::from_utf8(&source[node.byte_range()]).unwrap_or("")
+}
+
+/// What a visitor wants after entering a node.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Descend {
+    Yes,
+    No,
+}
+
+/// A pass over a syntax tree, driven by [`walk`].
+pub trait Visitor<'t> {
+    /// Called on the way down; decides whether the node's children are visited.
+    fn enter(&mut self, node: Node<'t>) -> Descend;
+    /// Called on the way up, after the children.
+    fn leave(&mut self, _node: Node<'t>) {}
+}
+
+/// Depth-first walk over `root` with one `TreeCursor` (no recursion: a deeply nested file cannot
+/// blow the stack). Error nodes are never entered: what lies inside them is not trustworthy syntax.
+pub fn walk<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        let is_error = node.kind_id() == KINDS.error;
+        if !is_error && visitor.enter(node) == Descend::Yes && cursor.goto_first_child() {
+            continue;
+        }
+        if !is_error {
+            visitor.leave(node);
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            visitor.leave(cursor.node());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `--format json`: the report of DESIGN.md, version 1. Field order is fixed by these structs.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Summary;
+use crate::finding::{ResolvesTo, Severity};
+use crate::project::{MembersSource, Project};
+use crate::scan::ScanResult;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    migration: Migration<'a>,
+    summary: JsonSummary,
+    findings: Vec<JsonFinding<'a>>,
+    files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Migration<'a> {
+    id: &'a str,
+    symbol: &'a str,
+    deprecated: Vec<&'a str>,
+    ssot: &'a str,
+    risky_members: Vec<&'a str>,
+    members_source: MembersSource,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files_scanned: usize,
+    files_with_findings: usize,
+    parse_errors: usize,
+    by_code: BTreeMap<&'static str, usize>,
+    files_deprecated: usize,
+    files_ssot: usize,
+    files_mixed: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    symbol: &'a str,
+    member: Option<&'a str>,
+    receiver: Option<&'a str>,
+    resolves_to: Option<ResolvesTo>,
+    fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    resolves_to: Option<ResolvesTo>,
+    parse_error: bool,
+    findings: usize,
+}
+
+pub(crate) fn migration(project: &Project) -> Migration<'_> {
+    let rule = &project.migration;
+    Migration {
+        id: &rule.id,
+        symbol: &rule.symbol,
+        deprecated: rule.deprecated.iter().map(|m| m.as_str()).collect(),
+        ssot: rule.ssot.as_str(),
+        risky_members: project
+            .interface
+            .risky_members
+            .iter()
+            .map(String::as_str)
+            .collect(),
+        members_source: project.interface.members_source,
+    }
+}
+
+pub fn write(out: &mut dyn Write, result: &ScanResult, project: &Project) -> io::Result<()> {
+    let summary = Summary::of(result);
+    let report = Report {
+        version: 1,
+        tool: Tool {
+            name: "ssot-guard",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        migration: migration(project),
+        summary: JsonSummary {
+            files_scanned: summary.files_scanned,
+            files_with_findings: summary.files_with_findings,
+            parse_errors: summary.parse_errors,
+            by_code: summary
+                .by_code
+                .iter()
+                .map(|(code, count)| (code.as_str(), *count))
+                .collect(),
+            files_deprecated: summary.files_deprecated,
+            files_ssot: summary.files_ssot,
+            files_mixed: summary.files_mixed,
+        },
+        findings: result
+            .findings()
+            .map(|(file, finding)| JsonFinding {
+                code: finding.code.as_str(),
+                name: finding.code.name(),
+                severity: finding.severity,
+                path: &file.path,
+                line: finding.location.line,
+                column: finding.location.column,
+                end_line: finding.location.end_line,
+                end_column: finding.location.end_column,
+                message: &finding.message,
+                symbol: &finding.symbol,
+                member: finding.member.as_deref(),
+                receiver: finding.receiver.as_deref(),
+                resolves_to: file.resolves_to,
+                fingerprint: &finding.fingerprint,
+            })
+            .collect(),
+        files: result
+            .files
+            .iter()
+            .map(|file| JsonFile {
+                path: &file.path,
+                resolves_to: file.resolves_to,
+                parse_error: file.parse_error,
+                findings: file.findings.len(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}

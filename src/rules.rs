@@ -1,0 +1,221 @@
+//! Migrations as data: a `*.toml` file per migration in `rules/` (compiled into the binary) and
+//! any more named by the project's config. [`RuleSpec`] is what a file says; [`Migration`] is the
+//! checked, compiled form the scanner shares across threads.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::python::ModulePath;
+
+/// The rule files shipped inside the binary.
+const BUILTIN_RULES: &[(&str, &str)] = &[(
+    "rules/deepagentstate.toml",
+    include_str!("../rules/deepagentstate.toml"),
+)];
+
+/// A rule file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub symbol: Spanned<String>,
+    pub deprecated: Vec<Spanned<String>>,
+    pub ssot: Spanned<String>,
+    pub issue: String,
+    #[serde(default)]
+    pub golden_path: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub validation: Vec<String>,
+    #[serde(default)]
+    pub risky_members: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub renames: BTreeMap<String, Spanned<String>>,
+}
+
+/// One migration, checked and compiled.
+#[derive(Debug)]
+pub struct Migration {
+    pub id: String,
+    /// The migrated class name, e.g. `DeepAgentState`.
+    pub symbol: String,
+    pub deprecated: Vec<ModulePath>,
+    pub ssot: ModulePath,
+    /// Issue reference used in rollback commit messages, e.g. `#871`.
+    pub issue: String,
+    pub golden_path: Vec<String>,
+    pub golden_path_set: GlobSet,
+    pub validation: Vec<String>,
+    /// Risky members used when the two class definitions are not in the project.
+    pub fallback_risky_members: Vec<String>,
+    /// Old member name to the SSOT class's name for it (`thread_id -> chat_thread_id`).
+    pub renames: BTreeMap<String, String>,
+}
+
+impl Migration {
+    pub fn is_deprecated(&self, module: &ModulePath) -> bool {
+        self.deprecated.contains(module)
+    }
+
+    /// Replaces the golden-path globs (from the project's config).
+    pub fn set_golden_path(&mut self, globs: Vec<String>) -> Result<()> {
+        self.golden_path_set =
+            compile_globs(globs.iter().map(String::as_str)).map_err(|(glob, error)| {
+                Error::usage(format!("invalid golden-path glob `{glob}`: {error}"), None)
+            })?;
+        self.golden_path = globs;
+        Ok(())
+    }
+}
+
+/// Parses and checks one rule file.
+pub fn parse_rule(path: &Path, text: &str) -> Result<Migration> {
+    let spec: RuleSpec = toml::from_str(text).map_err(|e| Error::toml_parse(path, text, &e))?;
+    let invalid = |value: &Spanned<String>, message: String, help: &str| {
+        Error::toml_value(path, text, value.span(), message, Some(help.to_owned()))
+    };
+
+    if !is_identifier(spec.symbol.get_ref()) {
+        return Err(invalid(
+            &spec.symbol,
+            format!("`{}` is not a Python identifier", spec.symbol.get_ref()),
+            "`symbol` is the class name, e.g. \"DeepAgentState\"",
+        ));
+    }
+    let module = |value: &Spanned<String>| {
+        if is_dotted_name(value.get_ref()) {
+            Ok(ModulePath::new(value.get_ref().clone()))
+        } else {
+            Err(invalid(
+                value,
+                format!("`{}` is not a dotted module path", value.get_ref()),
+                "write the module as Python imports it, e.g. \"netra_backend.app.agents.state\"",
+            ))
+        }
+    };
+    if spec.deprecated.is_empty() {
+        return Err(invalid(
+            &spec.id,
+            "rule has no deprecated module".to_owned(),
+            "add `deprecated = [\"package.old_module\"]`",
+        ));
+    }
+    let deprecated = spec
+        .deprecated
+        .iter()
+        .map(module)
+        .collect::<Result<Vec<_>>>()?;
+    let ssot = module(&spec.ssot)?;
+    for member in spec.risky_members.iter().chain(spec.renames.values()) {
+        if !is_identifier(member.get_ref()) {
+            return Err(invalid(
+                member,
+                format!("`{}` is not a member name", member.get_ref()),
+                "member names are Python identifiers",
+            ));
+        }
+    }
+    let golden_path_set = compile_globs(spec.golden_path.iter().map(|g| g.get_ref().as_str()))
+        .map_err(|(glob, error)| {
+            let value = spec.golden_path.iter().find(|g| *g.get_ref() == glob);
+            match value {
+                Some(value) => invalid(
+                    value,
+                    format!("invalid glob: {error}"),
+                    "globs use `**`, `*`, `?` and `[...]`",
+                ),
+                None => Error::usage(format!("invalid glob `{glob}`: {error}"), None),
+            }
+        })?;
+
+    Ok(Migration {
+        id: spec.id.into_inner(),
+        symbol: spec.symbol.into_inner(),
+        deprecated,
+        ssot,
+        issue: spec.issue,
+        golden_path: spec
+            .golden_path
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        golden_path_set,
+        validation: spec.validation,
+        fallback_risky_members: spec
+            .risky_members
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        renames: spec
+            .renames
+            .into_iter()
+            .map(|(from, to)| (from, to.into_inner()))
+            .collect(),
+    })
+}
+
+/// The built-in migrations followed by those in `extra_files`; a later file with the same id
+/// replaces an earlier one, so a project can adjust a built-in rule.
+pub fn load_rules(extra_files: &[std::path::PathBuf]) -> Result<Vec<Migration>> {
+    let mut migrations: Vec<Migration> = Vec::new();
+    let mut add = |migration: Migration| {
+        migrations.retain(|m| m.id != migration.id);
+        migrations.push(migration);
+    };
+    for (name, text) in BUILTIN_RULES {
+        add(parse_rule(Path::new(name), text)?);
+    }
+    for path in extra_files {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        add(parse_rule(path, &text)?);
+    }
+    Ok(migrations)
+}
+
+fn compile_globs<'a>(globs: impl Iterator<Item = &'a str>) -> Result<GlobSet, (String, String)> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        builder.add(Glob::new(glob).map_err(|e| (glob.to_owned(), e.kind().to_string()))?);
+    }
+    builder.build().map_err(|e| (String::new(), e.to_string()))
+}
+
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+fn is_dotted_name(name: &str) -> bool {
+    name.split('.').all(is_identifier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rule_loads() {
+        let rules = load_rules(&[]).unwrap();
+        let rule = &rules[0];
+        assert_eq!(rule.id, "deepagentstate");
+        assert_eq!(rule.symbol, "DeepAgentState");
+        assert_eq!(
+            rule.deprecated[0].as_str(),
+            "netra_backend.app.agents.state"
+        );
+        assert_eq!(rule.ssot.as_str(), "netra_backend.app.schemas.agent_models");
+        assert_eq!(rule.issue, "#871");
+        assert_eq!(rule.renames["thread_id"], "chat_thread_id");
+        assert!(rule
+            .fallback_risky_members
+            .contains(&"thread_id".to_owned()));
+        assert!(rule
+            .golden_path_set
+            .is_match("netra_backend/app/websocket_core/manager.py"));
+    }
+}

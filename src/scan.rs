@@ -1,0 +1,128 @@
+//! A scan: discover the files, check them in parallel, then sort. Workers return results; nothing
+//! is printed here.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::check::{check_source, FileOutcome};
+use crate::codes::Code;
+use crate::error::Error;
+use crate::finding::{fingerprint, Finding, ResolvesTo};
+use crate::project::Project;
+
+/// What the scan found in one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// Relative to the current folder when the file is below it, `/`-separated.
+    pub path: String,
+    pub resolves_to: Option<ResolvesTo>,
+    pub parse_error: bool,
+    pub findings: Vec<Finding>,
+    /// The file's text, kept for files with findings so that reports can show snippets.
+    pub source: Option<Arc<str>>,
+}
+
+/// The result of a scan: per-file reports sorted by path, and the files that could not be read.
+#[derive(Debug)]
+pub struct ScanResult {
+    pub files: Vec<FileReport>,
+    pub errors: Vec<Error>,
+}
+
+impl ScanResult {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+}
+
+/// Checks `files` against the project's migration, keeping the findings whose code is `selected`.
+pub fn scan(files: &[PathBuf], project: &Project, selected: &[Code]) -> ScanResult {
+    let cwd = std::env::current_dir().ok();
+    let outcomes: Vec<Result<FileReport, Error>> = files
+        .par_iter()
+        .map(|path| scan_file(path, project, selected, cwd.as_deref()))
+        .collect();
+    let mut result = ScanResult {
+        files: Vec::with_capacity(outcomes.len()),
+        errors: Vec::new(),
+    };
+    for outcome in outcomes {
+        match outcome {
+            Ok(report) => result.files.push(report),
+            Err(error) => result.errors.push(error),
+        }
+    }
+    result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    result
+}
+
+fn scan_file(
+    path: &Path,
+    project: &Project,
+    selected: &[Code],
+    cwd: Option<&Path>,
+) -> Result<FileReport, Error> {
+    let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let module = project.module_of_file(path);
+    // A bug of ours on one file becomes an error about that file, not a crash of the scan.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_source(&source, module.as_ref(), project)
+    }))
+    .map_err(|_| Error::Internal(path.display().to_string()))?;
+    let FileOutcome {
+        resolves_to,
+        parse_error,
+        mut findings,
+    } = outcome;
+    findings.retain(|finding| selected.contains(&finding.code));
+    let project_path = relative_path(path, &project.root);
+    assign_fingerprints(&project_path, &mut findings);
+    let source = (!findings.is_empty()).then(|| Arc::from(String::from_utf8_lossy(&source)));
+    Ok(FileReport {
+        path: display_path(path, cwd),
+        resolves_to,
+        parse_error,
+        findings,
+        source,
+    })
+}
+
+/// Fingerprints use the path below the project root, so they do not depend on where the scan ran.
+fn assign_fingerprints(project_path: &str, findings: &mut [Finding]) {
+    let mut occurrences: HashMap<String, usize> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let identity = fingerprint(project_path, finding, 0);
+        let occurrence = occurrences.entry(identity).or_default();
+        finding.fingerprint = fingerprint(project_path, finding, *occurrence);
+        *occurrence += 1;
+    }
+}
+
+/// `path` relative to `base` when it lies below it, else as given; always `/`-separated.
+pub fn relative_path(path: &Path, base: &Path) -> String {
+    let absolute = crate::project::absolute(path);
+    let shown = absolute.strip_prefix(base).unwrap_or(path);
+    slash_path(shown)
+}
+
+fn display_path(path: &Path, cwd: Option<&Path>) -> String {
+    match cwd {
+        Some(cwd) => relative_path(path, cwd),
+        None => slash_path(path),
+    }
+}
+
+fn slash_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let text = text.strip_prefix("./").unwrap_or(&text);
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.to_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
