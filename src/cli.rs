@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::project::Project;
 use crate::report::{write_report, write_statistics, Format};
 use crate::rules::{load_rules, Migration};
-use crate::scan::scan;
+use crate::scan::{scan, ScanOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -72,6 +72,9 @@ struct CheckArgs {
     /// expected back).
     #[arg(long)]
     expect_violations: bool,
+    /// Parse every file, even those that never mention the symbol (slower; same report).
+    #[arg(long)]
+    no_prefilter: bool,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -151,7 +154,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         .into_iter()
         .filter(|code| !config.ignore.contains(code) && !args.ignore.contains(code))
         .collect();
-    let result = scan(&discovered.files, &project, &selected);
+    let options = ScanOptions {
+        selected,
+        prefilter: !args.no_prefilter,
+    };
+    let result = scan(&discovered.files, &project, &options);
 
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();

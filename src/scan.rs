@@ -40,12 +40,23 @@ impl ScanResult {
     }
 }
 
-/// Checks `files` against the project's migration, keeping the findings whose code is `selected`.
-pub fn scan(files: &[PathBuf], project: &Project, selected: &[Code]) -> ScanResult {
+/// How a scan runs.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Only findings with these codes are kept.
+    pub selected: Vec<Code>,
+    /// Skip parsing files whose bytes never mention the symbol: they cannot hold a finding, since
+    /// every finding starts from a reference to the class by its name.
+    pub prefilter: bool,
+}
+
+/// Checks `files` against the project's migration.
+pub fn scan(files: &[PathBuf], project: &Project, options: &ScanOptions) -> ScanResult {
     let cwd = std::env::current_dir().ok();
+    let needle = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
     let outcomes: Vec<Result<FileReport, Error>> = files
         .par_iter()
-        .map(|path| scan_file(path, project, selected, cwd.as_deref()))
+        .map(|path| scan_file(path, project, options, &needle, cwd.as_deref()))
         .collect();
     let mut result = ScanResult {
         files: Vec::with_capacity(outcomes.len()),
@@ -64,10 +75,21 @@ pub fn scan(files: &[PathBuf], project: &Project, selected: &[Code]) -> ScanResu
 fn scan_file(
     path: &Path,
     project: &Project,
-    selected: &[Code],
+    options: &ScanOptions,
+    needle: &memchr::memmem::Finder<'_>,
     cwd: Option<&Path>,
 ) -> Result<FileReport, Error> {
     let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mentions_symbol = needle.find(&source).is_some();
+    if options.prefilter && !mentions_symbol {
+        return Ok(FileReport {
+            path: display_path(path, cwd),
+            resolves_to: None,
+            parse_error: false,
+            findings: Vec::new(),
+            source: None,
+        });
+    }
     let module = project.module_of_file(path);
     // A bug of ours on one file becomes an error about that file, not a crash of the scan.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -79,14 +101,16 @@ fn scan_file(
         parse_error,
         mut findings,
     } = outcome;
-    findings.retain(|finding| selected.contains(&finding.code));
+    findings.retain(|finding| options.selected.contains(&finding.code));
     let project_path = relative_path(path, &project.root);
     assign_fingerprints(&project_path, &mut findings);
     let source = (!findings.is_empty()).then(|| Arc::from(String::from_utf8_lossy(&source)));
     Ok(FileReport {
         path: display_path(path, cwd),
         resolves_to,
-        parse_error,
+        // A syntax error matters only where findings could be lost: in a file that mentions the
+        // symbol. Defined so, the report is the same with and without the prefilter.
+        parse_error: parse_error && mentions_symbol,
         findings,
         source,
     })

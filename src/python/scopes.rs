@@ -78,6 +78,7 @@ impl<'a> FileScopes<'a> {
             scopes: vec![Scope::new(ScopeKind::Module, None, String::new())],
             scope_of_node: HashMap::new(),
             stack: vec![MODULE_SCOPE],
+            static_functions: Vec::new(),
         };
         walk(root, &mut collector);
         FileScopes {
@@ -150,6 +151,8 @@ struct Collector<'a, 'f> {
     scopes: Vec<Scope<'a>>,
     scope_of_node: HashMap<usize, ScopeId>,
     stack: Vec<ScopeId>,
+    /// Functions decorated with `@staticmethod` / `@classmethod`, by node id.
+    static_functions: Vec<usize>,
 }
 
 impl<'a> Collector<'a, '_> {
@@ -216,27 +219,27 @@ impl<'a> Collector<'a, '_> {
             || kind == kinds.generator_expression
         {
             self.open(node, ScopeKind::Comprehension, "");
-        } else {
-            if kind == kinds.import_statement || kind == kinds.import_from_statement {
-                self.import(node);
-            } else if kind == kinds.assignment {
-                self.assignment(node);
-            } else if kind == kinds.augmented_assignment
-                || kind == kinds.for_statement
-                || kind == kinds.for_in_clause
-            {
-                if let Some(left) = node.child_by_field_id(FIELDS.left) {
-                    self.bind_targets(left);
-                }
-            } else if kind == kinds.as_pattern_target {
-                self.bind_targets(node);
-            } else if kind == kinds.named_expression {
-                if let (Some(name), Some(value)) = (
-                    node.child_by_field_id(FIELDS.name),
-                    node.child_by_field_id(FIELDS.value),
-                ) {
-                    self.bind_here(text(name, self.source), Binding::Assigned { value });
-                }
+        } else if kind == kinds.decorated_definition {
+            self.decorated(node);
+        } else if kind == kinds.import_statement || kind == kinds.import_from_statement {
+            self.import(node);
+        } else if kind == kinds.assignment {
+            self.assignment(node);
+        } else if kind == kinds.augmented_assignment
+            || kind == kinds.for_statement
+            || kind == kinds.for_in_clause
+        {
+            if let Some(left) = node.child_by_field_id(FIELDS.left) {
+                self.bind_targets(left);
+            }
+        } else if kind == kinds.as_pattern_target {
+            self.bind_targets(node);
+        } else if kind == kinds.named_expression {
+            if let (Some(name), Some(value)) = (
+                node.child_by_field_id(FIELDS.name),
+                node.child_by_field_id(FIELDS.value),
+            ) {
+                self.bind_here(text(name, self.source), Binding::Assigned { value });
             }
         }
     }
@@ -247,30 +250,30 @@ impl<'a> Collector<'a, '_> {
             .map_or("", |n| text(n, self.source));
         self.bind_here(name, Binding::Other);
         let enclosing = self.current();
-        let is_method = self.scopes[enclosing].kind == ScopeKind::Class && !self.is_static(node);
+        let is_method = self.scopes[enclosing].kind == ScopeKind::Class
+            && !self.static_functions.contains(&node.id());
         self.open(node, ScopeKind::Function, name);
         if let Some(parameters) = node.child_by_field_id(FIELDS.parameters) {
             self.parameters(parameters, is_method.then_some(enclosing));
         }
     }
 
-    /// `@staticmethod` and `@classmethod` functions have no `self`.
-    fn is_static(&self, function: Node<'a>) -> bool {
-        let Some(parent) = function.parent() else {
-            return false;
-        };
-        if parent.kind_id() != KINDS.decorated_definition {
-            return false;
-        }
-        let mut cursor = parent.walk();
-        let static_decorator = parent.children(&mut cursor).any(|child| {
+    /// Remembers a function decorated with `@staticmethod` or `@classmethod`: it has no `self`.
+    /// (Recorded when the decorated definition is entered, before the function itself.)
+    fn decorated(&mut self, decorated: Node<'a>) {
+        let mut cursor = decorated.walk();
+        let is_static = decorated.children(&mut cursor).any(|child| {
             child.kind_id() == KINDS.decorator
                 && matches!(
                     text(child, self.source).trim_start_matches('@').trim(),
                     "staticmethod" | "classmethod"
                 )
         });
-        static_decorator
+        if is_static {
+            if let Some(definition) = decorated.child_by_field_id(FIELDS.definition) {
+                self.static_functions.push(definition.id());
+            }
+        }
     }
 
     /// Binds the parameters of the function (or lambda) whose scope is current. For a method
