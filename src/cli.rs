@@ -11,10 +11,13 @@ use crate::codes::Code;
 use crate::config::{self, Config};
 use crate::discover::{discover, DiscoverOptions, DEFAULT_EXCLUDE};
 use crate::error::{Error, Result};
+use crate::gate::baseline::Baseline;
+use crate::gate::changed::ChangedLines;
+use crate::gate::staged::staged_files;
 use crate::project::Project;
 use crate::report::{write_report, write_statistics, Format};
 use crate::rules::{load_rules, Migration};
-use crate::scan::{scan, ScanOptions};
+use crate::scan::{scan, scan_contents, ScanOptions, ScanResult};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,14 +33,47 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Find deprecated imports of the migrated class and risky attribute accesses.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
+    /// Print a finding code's documentation (what, why, example, fix), like `ruff rule`.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// The code (`SSOT002`) or its name (`missing-member`).
+    #[arg(value_parser = parse_code, required_unless_present = "all")]
+    code: Option<Code>,
+    /// List every code.
+    #[arg(long, conflicts_with = "code")]
+    all: bool,
 }
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Files or folders to scan.
-    #[arg(default_value = ".")]
+    /// Files or folders to scan (default: the current folder; with --staged: every staged file).
     paths: Vec<PathBuf>,
+    /// Scan what git's index holds for the files (what a commit will contain), not the working
+    /// tree: for pre-commit hooks.
+    #[arg(long)]
+    staged: bool,
+    /// Only findings not in this baseline file fail (and are reported).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// With --baseline: drop the entries fixed since; never adds any.
+    #[arg(long, requires = "baseline")]
+    update_baseline: bool,
+    /// Only findings on lines changed since this revision fail (and are reported).
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
+    /// Fail only when there are more than N failing findings.
+    #[arg(long, value_name = "N")]
+    max_violations: Option<usize>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -93,7 +129,8 @@ fn parse_code(text: &str) -> std::result::Result<Code, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
+        Command::Explain(args) => explain(&args),
     };
     match result {
         Ok(code) => code,
@@ -108,16 +145,22 @@ fn print_error(error: Error) {
     eprintln!("{:?}", miette::Report::new(error));
 }
 
-fn check(args: CheckArgs) -> Result<ExitCode> {
+fn check(mut args: CheckArgs) -> Result<ExitCode> {
     if let Some(threads) = args.threads {
         // Only fails when a pool already exists, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .build_global();
     }
-    for path in &args.paths {
-        if std::fs::symlink_metadata(path).is_err() {
-            return Err(Error::MissingPath(path.display().to_string()));
+    let named_paths = !args.paths.is_empty();
+    if !named_paths {
+        args.paths.push(PathBuf::from("."));
+    }
+    if !args.staged {
+        for path in &args.paths {
+            if std::fs::symlink_metadata(path).is_err() {
+                return Err(Error::MissingPath(path.display().to_string()));
+            }
         }
     }
     let first = &args.paths[0];
@@ -128,7 +171,124 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let root = project_root(&config, first);
     let migration = select_migration(&args, &config)?;
     let project = Project::new(&root, &config.src, migration);
+    let options = ScanOptions {
+        selected: selected_codes(&args, &config),
+        prefilter: !args.no_prefilter,
+    };
 
+    let mut walk_errors = Vec::new();
+    let mut result = if args.staged {
+        let only = if named_paths {
+            args.paths.as_slice()
+        } else {
+            &[]
+        };
+        scan_contents(&staged_files(first, only)?, &project, &options)
+    } else {
+        let discovered = discover(&args.paths, &discover_options(&args, &config, &project))?;
+        walk_errors = discovered.errors;
+        scan(&discovered.files, &project, &options)
+    };
+
+    if let Some(path) = &args.write_baseline {
+        Baseline::write_from(path, &project.migration.id, &result)?;
+        eprintln!(
+            "wrote {} findings to the baseline `{}`",
+            result.findings().count(),
+            path.display()
+        );
+    }
+    if let Some(revision) = &args.changed_since {
+        let changed = ChangedLines::since(first, revision)?;
+        let mut unchanged = 0;
+        for file in &mut result.files {
+            let before = file.findings.len();
+            file.findings
+                .retain(|finding| changed.contains(&file.absolute_path, finding.location.line));
+            unchanged += before - file.findings.len();
+        }
+        eprintln!("{unchanged} findings on lines not changed since `{revision}` are not reported");
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = Baseline::load(path)?;
+        let outcome = baseline.apply(&mut result);
+        eprintln!(
+            "{} findings are in the baseline `{}`",
+            outcome.known,
+            path.display()
+        );
+        for entry in &outcome.fixed {
+            eprintln!(
+                "fixed since the baseline: {} {}:{} {}",
+                entry.code,
+                entry.path,
+                entry.line,
+                entry.member.as_deref().unwrap_or("-")
+            );
+        }
+        if args.update_baseline && !outcome.fixed.is_empty() {
+            baseline.shrink(&outcome.fixed)?;
+            eprintln!(
+                "dropped {} fixed entries from the baseline",
+                outcome.fixed.len()
+            );
+        }
+    }
+
+    match write_output(&args, &result, &project) {
+        Ok(()) => {}
+        // `ssot-guard check | head`: the reader has all it wants.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            let target = args
+                .output
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<stdout>"));
+            return Err(Error::io(&target, e));
+        }
+    }
+
+    let failing = result
+        .findings()
+        .filter(|(_, finding)| finding.severity.fails())
+        .count();
+    let had_errors = !walk_errors.is_empty() || !result.errors.is_empty();
+    for error in walk_errors.into_iter().chain(result.errors) {
+        print_error(error);
+    }
+    if had_errors {
+        return Ok(ExitCode::from(2));
+    }
+    let fails = failing > args.max_violations.unwrap_or(0);
+    Ok(match (fails, args.exit_zero, args.expect_violations) {
+        (_, true, _) => ExitCode::SUCCESS,
+        (true, _, true) | (false, _, false) => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    })
+}
+
+/// Writes the report (or the statistics) to `--output` or standard output.
+fn write_output(args: &CheckArgs, result: &ScanResult, project: &Project) -> io::Result<()> {
+    let (mut out, color): (Box<dyn Write>, bool) = match &args.output {
+        Some(path) => (
+            Box::new(io::BufWriter::new(std::fs::File::create(path)?)),
+            false,
+        ),
+        None => {
+            let stdout = io::stdout();
+            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            (Box::new(io::BufWriter::new(stdout.lock())), color)
+        }
+    };
+    if args.statistics {
+        write_statistics(&mut out, args.format, result)?;
+    } else {
+        write_report(&mut out, args.format, result, project, color)?;
+    }
+    out.flush()
+}
+
+fn discover_options(args: &CheckArgs, config: &Config, project: &Project) -> DiscoverOptions {
     let mut exclude: Vec<String> = if !args.exclude.is_empty() {
         args.exclude.clone()
     } else if let Some(configured) = &config.exclude {
@@ -138,59 +298,59 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     };
     exclude.extend(config.extend_exclude.iter().cloned());
     exclude.extend(args.extend_exclude.iter().cloned());
-    let options = DiscoverOptions {
+    DiscoverOptions {
         respect_ignore: !args.no_ignore && config.respect_gitignore.unwrap_or(true),
         exclude,
         project_root: project.root.clone(),
-    };
-    let discovered = discover(&args.paths, &options)?;
+    }
+}
 
+/// `--select` (else the config's `select`, else every code) minus every `ignore`.
+fn selected_codes(args: &CheckArgs, config: &Config) -> Vec<Code> {
     let select: Vec<Code> = if !args.select.is_empty() {
         args.select.clone()
     } else {
         config.select.clone().unwrap_or_else(|| Code::ALL.to_vec())
     };
-    let selected: Vec<Code> = select
+    select
         .into_iter()
         .filter(|code| !config.ignore.contains(code) && !args.ignore.contains(code))
-        .collect();
-    let options = ScanOptions {
-        selected,
-        prefilter: !args.no_prefilter,
+        .collect()
+}
+
+fn explain(args: &ExplainArgs) -> Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let written = match args.code {
+        Some(code) => write_explanation(&mut out, code),
+        None => Code::ALL.iter().try_for_each(|code| {
+            writeln!(
+                out,
+                "{}  {:<18} {}",
+                code.as_str(),
+                code.name(),
+                code.doc().summary
+            )
+        }),
     };
-    let result = scan(&discovered.files, &project, &options);
-
-    let stdout = io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written = if args.statistics {
-        write_statistics(&mut out, args.format, &result)
-    } else {
-        write_report(&mut out, args.format, &result, &project, color)
-    }
-    .and_then(|()| out.flush());
     match written {
-        Ok(()) => {}
-        // `ssot-guard check | head`: the reader has all it wants.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-        Err(e) => return Err(Error::io(Path::new("<stdout>"), e)),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io(Path::new("<stdout>"), e)),
+        _ => Ok(ExitCode::SUCCESS),
     }
+}
 
-    let failing = result
-        .findings()
-        .any(|(_, finding)| finding.severity.fails());
-    let had_errors = !discovered.errors.is_empty() || !result.errors.is_empty();
-    for error in discovered.errors.into_iter().chain(result.errors) {
-        print_error(error);
-    }
-    if had_errors {
-        return Ok(ExitCode::from(2));
-    }
-    Ok(match (failing, args.exit_zero, args.expect_violations) {
-        (_, true, _) => ExitCode::SUCCESS,
-        (true, _, true) | (false, _, false) => ExitCode::SUCCESS,
-        _ => ExitCode::from(1),
-    })
+fn write_explanation(out: &mut dyn Write, code: Code) -> io::Result<()> {
+    let doc = code.doc();
+    let indent = |text: &str| {
+        text.lines()
+            .map(|line| format!("    {line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    writeln!(out, "# {} ({})\n", code.as_str(), code.name())?;
+    writeln!(out, "## What it does\n{}\n", doc.what)?;
+    writeln!(out, "## Why is this bad?\n{}\n", doc.why)?;
+    writeln!(out, "## Example\n{}\n", indent(doc.example))?;
+    writeln!(out, "## Use instead\n{}", indent(doc.fix))
 }
 
 /// The config file's folder, else the git work tree, else the scanned folder.

@@ -21,6 +21,8 @@ pub enum Code {
 
 /// What a code's documentation says, in ruff's four sections.
 pub struct CodeDoc {
+    /// One line, as in DESIGN.md's code table.
+    pub summary: &'static str,
     pub what: &'static str,
     pub why: &'static str,
     pub example: &'static str,
@@ -69,6 +71,7 @@ impl Code {
     pub fn doc(self) -> CodeDoc {
         match self {
             Code::DeprecatedImport => CodeDoc {
+                summary: "binds the symbol from a deprecated module (any import form)",
                 what: "Binds the migrated class from a deprecated module, in any import form: \
                        `from M import S`, an alias, `import M` then `M.S`, a relative import, a \
                        star import whose name is used, or a module that re-exports the deprecated \
@@ -80,6 +83,7 @@ impl Code {
                 fix: "from netra_backend.app.schemas.agent_models import DeepAgentState",
             },
             Code::MissingMember => CodeDoc {
+                summary: "reads, writes or deletes a member that the SSOT class lacks, on a value known to be an instance",
                 what: "Reads, writes or deletes a member of an instance of the migrated class \
                        that the SSOT class does not have (the deprecated class minus the SSOT \
                        class), including `getattr(x, \"m\")` without a default, `setattr` and \
@@ -92,6 +96,7 @@ impl Code {
                 fix: "def run(state: DeepAgentState):\n    return state.chat_thread_id",
             },
             Code::DroppedField => CodeDoc {
+                summary: "constructs the class with a keyword that only the deprecated class takes (the SSOT class silently drops it)",
                 what: "Constructs the migrated class with a keyword argument that only the \
                        deprecated class understands.",
                 why: "Pydantic ignores unknown keywords by default, so the SSOT class silently \
@@ -101,6 +106,7 @@ impl Code {
                 fix: "DeepAgentState(user_request=q, chat_thread_id=thread)",
             },
             Code::UnresolvedImport => CodeDoc {
+                summary: "imports the symbol from a project module that does not define it",
                 what: "Imports the migrated class from a module inside the project that does \
                        not define or re-export it.",
                 why: "The import raises `ImportError` when the module is loaded.",
@@ -108,6 +114,7 @@ impl Code {
                 fix: "from netra_backend.app.schemas.agent_models import DeepAgentState",
             },
             Code::MixedSources => CodeDoc {
+                summary: "one file binds the symbol from both the deprecated and the SSOT module",
                 what: "One file binds the migrated class from both the deprecated and the SSOT \
                        module (in different scopes, or in a try/except fallback).",
                 why: "Two classes with one name: `isinstance` checks and type annotations \
@@ -117,6 +124,7 @@ impl Code {
                 fix: "Import the class from the SSOT module only.",
             },
             Code::GuardedAccess => CodeDoc {
+                summary: "`getattr(x, \"m\", default)` / `hasattr(x, \"m\")` on a risky member: safe, reported as info",
                 what: "`getattr(x, \"m\", default)` or `hasattr(x, \"m\")` on a member the SSOT \
                        class lacks.",
                 why: "Safe at run time, but the default silently takes over once the file uses \

@@ -1,6 +1,7 @@
 //! A scan: discover the files, check them in parallel, then sort. Workers return results; nothing
 //! is printed here.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,6 +19,10 @@ use crate::project::Project;
 pub struct FileReport {
     /// Relative to the current folder when the file is below it, `/`-separated.
     pub path: String,
+    /// Relative to the project root, `/`-separated: what fingerprints and baselines use.
+    pub project_path: String,
+    /// Where the file is, for git lookups (`--changed-since`).
+    pub absolute_path: PathBuf,
     pub resolves_to: Option<ResolvesTo>,
     pub parse_error: bool,
     pub findings: Vec<Finding>,
@@ -50,13 +55,40 @@ pub struct ScanOptions {
     pub prefilter: bool,
 }
 
-/// Checks `files` against the project's migration.
+/// Checks the files on disk against the project's migration.
 pub fn scan(files: &[PathBuf], project: &Project, options: &ScanOptions) -> ScanResult {
+    scan_each(files, project, options, |path| {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Ok((path.as_path(), Cow::Owned(bytes)))
+    })
+}
+
+/// Checks files whose content is given (the staged versions from git's index) rather than read.
+pub fn scan_contents(
+    files: &[(PathBuf, Vec<u8>)],
+    project: &Project,
+    options: &ScanOptions,
+) -> ScanResult {
+    scan_each(files, project, options, |(path, bytes)| {
+        Ok((path.as_path(), Cow::Borrowed(bytes.as_slice())))
+    })
+}
+
+/// Reads each item's content with `read` and checks it, in parallel; then sorts by path.
+fn scan_each<T: Sync>(
+    items: &[T],
+    project: &Project,
+    options: &ScanOptions,
+    read: impl Fn(&T) -> Result<(&Path, Cow<'_, [u8]>), Error> + Sync,
+) -> ScanResult {
     let cwd = std::env::current_dir().ok();
     let needle = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
-    let outcomes: Vec<Result<FileReport, Error>> = files
+    let outcomes: Vec<Result<FileReport, Error>> = items
         .par_iter()
-        .map(|path| scan_file(path, project, options, &needle, cwd.as_deref()))
+        .map(|item| {
+            let (path, source) = read(item)?;
+            check_file(path, &source, project, options, &needle, cwd.as_deref())
+        })
         .collect();
     let mut result = ScanResult {
         files: Vec::with_capacity(outcomes.len()),
@@ -72,18 +104,20 @@ pub fn scan(files: &[PathBuf], project: &Project, options: &ScanOptions) -> Scan
     result
 }
 
-fn scan_file(
+fn check_file(
     path: &Path,
+    source: &[u8],
     project: &Project,
     options: &ScanOptions,
     needle: &memchr::memmem::Finder<'_>,
     cwd: Option<&Path>,
 ) -> Result<FileReport, Error> {
-    let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mentions_symbol = needle.find(&source).is_some();
+    let mentions_symbol = needle.find(source).is_some();
     if options.prefilter && !mentions_symbol {
         return Ok(FileReport {
             path: display_path(path, cwd),
+            project_path: relative_path(path, &project.root),
+            absolute_path: crate::project::absolute(path),
             resolves_to: None,
             parse_error: false,
             findings: Vec::new(),
@@ -93,7 +127,7 @@ fn scan_file(
     let module = project.module_of_file(path);
     // A bug of ours on one file becomes an error about that file, not a crash of the scan.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_source(&source, module.as_ref(), project)
+        check_source(source, module.as_ref(), project)
     }))
     .map_err(|_| Error::Internal(path.display().to_string()))?;
     let FileOutcome {
@@ -104,9 +138,11 @@ fn scan_file(
     findings.retain(|finding| options.selected.contains(&finding.code));
     let project_path = relative_path(path, &project.root);
     assign_fingerprints(&project_path, &mut findings);
-    let source = (!findings.is_empty()).then(|| Arc::from(String::from_utf8_lossy(&source)));
+    let source = (!findings.is_empty()).then(|| Arc::from(String::from_utf8_lossy(source)));
     Ok(FileReport {
         path: display_path(path, cwd),
+        project_path,
+        absolute_path: crate::project::absolute(path),
         resolves_to,
         // A syntax error matters only where findings could be lost: in a file that mentions the
         // symbol. Defined so, the report is the same with and without the prefilter.

@@ -1,0 +1,87 @@
+//! `--staged`: the content git's index holds for each file, which is what a commit will contain,
+//! whatever the working tree says.
+
+use std::path::{Path, PathBuf};
+
+use git2::{DiffOptions, Repository};
+
+use crate::error::{Error, Result};
+use crate::project::absolute;
+
+/// The staged versions of Python files, as `(path in the work tree, content)`.
+///
+/// With `only` empty: every Python file the index adds or changes against `HEAD`. With paths (as
+/// the pre-commit framework passes them): the index version of each named file, and the staged
+/// changes below each named folder; a file the index does not hold (untracked) is not part of the
+/// commit and is left out.
+pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let repo = Repository::discover(start).map_err(|e| {
+        Error::usage(
+            format!("--staged needs a git repository: {}", e.message()),
+            Some("run it inside the repository whose commit you are checking".to_owned()),
+        )
+    })?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| Error::usage("--staged needs a work tree, not a bare repository", None))?
+        .to_path_buf();
+    let index = repo.index().map_err(git_error)?;
+
+    let mut relative_paths: Vec<PathBuf> = Vec::new();
+    if only.is_empty() {
+        relative_paths = staged_changes(&repo, &index)?;
+    } else {
+        let root = absolute(&workdir);
+        for path in only {
+            let Ok(relative) = absolute(path).strip_prefix(&root).map(Path::to_path_buf) else {
+                continue;
+            };
+            if path.is_dir() {
+                let changes = staged_changes(&repo, &index)?;
+                relative_paths.extend(changes.into_iter().filter(|c| c.starts_with(&relative)));
+            } else {
+                relative_paths.push(relative);
+            }
+        }
+        relative_paths.sort();
+        relative_paths.dedup();
+    }
+
+    let mut files = Vec::new();
+    for relative in relative_paths {
+        let Some(entry) = index.get_path(&relative, 0) else {
+            continue;
+        };
+        let blob = repo.find_blob(entry.id).map_err(git_error)?;
+        files.push((workdir.join(&relative), blob.content().to_vec()));
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Python files that the index adds, changes or renames against `HEAD` (every staged file before
+/// the first commit).
+fn staged_changes(repo: &Repository, index: &git2::Index) -> Result<Vec<PathBuf>> {
+    let head_tree = match repo.head() {
+        Ok(head) => Some(head.peel_to_tree().map_err(git_error)?),
+        Err(_) => None, // unborn branch: nothing committed yet
+    };
+    let mut options = DiffOptions::new();
+    options.include_typechange(true);
+    let diff = repo
+        .diff_tree_to_index(head_tree.as_ref(), Some(index), Some(&mut options))
+        .map_err(git_error)?;
+    Ok(diff
+        .deltas()
+        .filter(|delta| delta.status() != git2::Delta::Deleted)
+        .filter_map(|delta| delta.new_file().path().map(Path::to_path_buf))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "py" || ext == "pyi")
+        })
+        .collect())
+}
+
+pub(crate) fn git_error(error: git2::Error) -> Error {
+    Error::usage(format!("git: {}", error.message()), None)
+}
