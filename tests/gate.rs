@@ -88,12 +88,7 @@ fn staged_content_is_judged_not_the_working_tree() {
 fn staged_outside_a_repository_is_a_usage_error() {
     let project = TempProject::new(&[("app/x.py", CLEAN)]);
     let output = run(project.path(), &["check", "--staged"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("--staged needs a git repository"),
-        "{}",
-        stderr(&output)
-    );
+    common::assert_error(&output, "--staged needs a git repository");
 }
 
 #[test]
@@ -197,12 +192,7 @@ fn changed_since_limits_failures_to_changed_lines() {
         project.path(),
         &["check", ".", "--changed-since", "no-such-rev"],
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("cannot resolve `no-such-rev`"),
-        "{}",
-        stderr(&output)
-    );
+    common::assert_error(&output, "cannot resolve `no-such-rev`");
 }
 
 #[test]

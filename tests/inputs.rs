@@ -156,26 +156,12 @@ fn invalid_config_points_at_the_line() {
 
     project.write("pyproject.toml", "[tool.ssot-guard]\nexclude = [\"a\"\n");
     let output = run(project.path(), &["check", "."]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("pyproject.toml"),
-        "{}",
-        stderr(&output)
-    );
+    common::assert_error(&output, "pyproject.toml");
 
     project.write("pyproject.toml", "[tool.ssot-guard]\nunknown-key = 1\n");
     let output = run(project.path(), &["check", "."]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("unknown field `unknown-key`"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stderr(&output).contains("2 │ unknown-key = 1"),
-        "{}",
-        stderr(&output)
-    );
+    common::assert_error(&output, "unknown field `unknown-key`");
+    common::assert_stderr(&output, "2 │ unknown-key = 1");
 }
 
 #[test]
@@ -190,12 +176,7 @@ fn invalid_rule_files_point_at_the_line() {
         "id = \"extra\"\nsymbol = \"Foo\"\ndeprecated = [\"old.mod\"]\nissue = \"#1\"\n",
     );
     let output = run(project.path(), &["check", "."]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("missing field `ssot`"),
-        "{}",
-        stderr(&output)
-    );
+    common::assert_error(&output, "missing field `ssot`");
 
     project.write(
         "rules/extra.toml",
@@ -240,10 +221,5 @@ fn project_rules_replace_and_add_migrations() {
         ]
     );
     let output = run(project.path(), &["check", ".", "--migration", "nope"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("no migration rule with id `nope`"),
-        "{}",
-        stderr(&output)
-    );
+    common::assert_error(&output, "no migration rule with id `nope`");
 }

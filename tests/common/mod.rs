@@ -119,3 +119,14 @@ pub fn compact_findings(report: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// Asserts that a run failed with exit code 2 and that its diagnostic says `expected`.
+pub fn assert_error(output: &Output, expected: &str) {
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(output));
+    assert!(stderr(output).contains(expected), "{}", stderr(output));
+}
+
+/// Asserts that a run's stderr says `expected`.
+pub fn assert_stderr(output: &Output, expected: &str) {
+    assert!(stderr(output).contains(expected), "{}", stderr(output));
+}
