@@ -194,7 +194,8 @@ impl<'a> Checker<'a, '_> {
         let symbol = self.symbol().to_owned();
         let location = self.location(site);
         match resolution {
-            SymbolResolution::Class(origin) => {
+            SymbolResolution::Class(source) => {
+                let origin = source.via;
                 self.bindings.push(SymbolBinding { origin, location });
                 if origin == ResolvesTo::Ssot {
                     return;

@@ -23,12 +23,39 @@ const MAX_REEXPORT_DEPTH: usize = 32;
 /// What an imported name turns out to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolResolution {
-    /// The migrated class, from the deprecated module, the SSOT module, or both.
-    Class(ResolvesTo),
+    /// The migrated class.
+    Class(ClassSource),
     /// The module is in the project and does not bind the name: the import raises ImportError.
     Undefined,
     /// Something else: another class of the same name, or a module outside the project.
     NotTheClass,
+}
+
+/// Where an imported class comes from, seen two ways. They differ for a deprecated module that
+/// has become a shim re-exporting the SSOT class: importing from it is still a deprecated import,
+/// but the instances are SSOT instances, whose missing members raise today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassSource {
+    /// The module the import goes through: deprecated (a finding), SSOT, or both.
+    pub via: ResolvesTo,
+    /// The class definition it ends at: decides whether a missing member raises today.
+    pub class: ResolvesTo,
+}
+
+impl ClassSource {
+    fn direct(origin: ResolvesTo) -> ClassSource {
+        ClassSource {
+            via: origin,
+            class: origin,
+        }
+    }
+
+    fn merge(self, other: ClassSource) -> ClassSource {
+        ClassSource {
+            via: self.via.merge(other.via),
+            class: self.class.merge(other.class),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -130,33 +157,55 @@ impl Project {
         } else {
             None
         };
-        match (named, exports) {
-            (Some(origin), None) => SymbolResolution::Class(origin),
-            (Some(origin), Some(exports)) if exports.binds() => SymbolResolution::Class(origin),
-            (Some(_), Some(_)) => SymbolResolution::Undefined,
-            (None, None) => SymbolResolution::NotTheClass,
-            (None, Some(exports)) => self.resolve_reexport(&exports, depth),
-        }
-    }
-
-    /// A project module that is neither the deprecated nor the SSOT one: follow what it imports.
-    fn resolve_reexport(&self, exports: &ModuleExports, depth: usize) -> SymbolResolution {
+        let Some(exports) = exports else {
+            // Outside the project: trust the module's name.
+            return named.map_or(SymbolResolution::NotTheClass, |origin| {
+                SymbolResolution::Class(ClassSource::direct(origin))
+            });
+        };
         if !exports.binds() {
             return SymbolResolution::Undefined;
         }
-        let mut origin: Option<ResolvesTo> = None;
-        let explicit = exports.bindings.iter().flatten();
+        match named {
+            Some(ResolvesTo::Deprecated) => {
+                // Its own class, or (a shim) whatever class it re-exports.
+                let own = exports
+                    .bindings
+                    .iter()
+                    .any(Option::is_none)
+                    .then_some(ResolvesTo::Deprecated);
+                let reexported = self.follow(&exports, depth).map(|source| source.class);
+                let class = match (own, reexported) {
+                    (Some(own), Some(other)) => own.merge(other),
+                    (own, other) => own.or(other).unwrap_or(ResolvesTo::Deprecated),
+                };
+                SymbolResolution::Class(ClassSource {
+                    via: ResolvesTo::Deprecated,
+                    class,
+                })
+            }
+            Some(origin) => SymbolResolution::Class(ClassSource::direct(origin)),
+            None => self
+                .follow(&exports, depth)
+                .map_or(SymbolResolution::NotTheClass, SymbolResolution::Class),
+        }
+    }
+
+    /// Follows what a project module imports the symbol from (its explicit imports, else its star
+    /// imports) and merges where those lead.
+    fn follow(&self, exports: &ModuleExports, depth: usize) -> Option<ClassSource> {
         let sources: Vec<&ModulePath> = if exports.bindings.is_empty() {
             exports.star_imports.iter().collect()
         } else {
-            explicit.collect()
+            exports.bindings.iter().flatten().collect()
         };
-        for source in sources {
-            if let SymbolResolution::Class(found) = self.resolve_at_depth(source, depth + 1) {
-                origin = Some(ResolvesTo::merge_option(origin, found));
-            }
-        }
-        origin.map_or(SymbolResolution::NotTheClass, SymbolResolution::Class)
+        sources
+            .into_iter()
+            .filter_map(|source| match self.resolve_at_depth(source, depth + 1) {
+                SymbolResolution::Class(found) => Some(found),
+                _ => None,
+            })
+            .reduce(ClassSource::merge)
     }
 
     /// The module-level bindings of the symbol in a project module; `None` when the module is not

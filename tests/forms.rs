@@ -460,3 +460,27 @@ fn a_single_file_scan_still_derives_members_from_the_project() {
         ["SSOT002 error app/one.py:2:1 clear_sensitive_data"]
     );
 }
+
+#[test]
+fn a_deprecated_module_that_became_a_shim_still_imports_deprecated_but_holds_the_ssot_class() {
+    let project = TempProject::new(&[
+        (
+            "netra_backend/app/agents/state.py",
+            "from netra_backend.app.schemas.agent_models import DeepAgentState  # shim\n",
+        ),
+        (
+            "app/user.py",
+            "from netra_backend.app.agents.state import DeepAgentState\n\ndef f(s: DeepAgentState):\n    return s.thread_id\n",
+        ),
+    ]);
+    let (report, _) = project.check_json(&[]);
+    // The deprecated class is gone, so the rule's configured members apply.
+    assert_eq!(report["migration"]["members_source"], "configured");
+    assert_eq!(
+        common::compact_findings(&report),
+        [
+            "SSOT001 warning app/user.py:1:44 -",
+            "SSOT002 error app/user.py:4:12 thread_id",
+        ]
+    );
+}

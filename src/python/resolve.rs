@@ -130,7 +130,9 @@ impl<'a, 'p> Resolver<'a, 'p> {
         let module = &self.scopes.scopes[MODULE_SCOPE];
         module.star_imports.iter().fold(None, |origin, (star, _)| {
             match self.project.resolve(star) {
-                SymbolResolution::Class(found) => Some(ResolvesTo::merge_option(origin, found)),
+                SymbolResolution::Class(found) => {
+                    Some(ResolvesTo::merge_option(origin, found.class))
+                }
                 _ => origin,
             }
         })
@@ -328,7 +330,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
 
 fn class_of(resolution: SymbolResolution) -> Option<ResolvesTo> {
     match resolution {
-        SymbolResolution::Class(origin) => Some(origin),
+        SymbolResolution::Class(source) => Some(source.class),
         _ => None,
     }
 }
