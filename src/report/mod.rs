@@ -4,6 +4,7 @@ pub mod concise;
 pub mod human;
 pub mod json;
 pub mod json_lines;
+pub mod sarif;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -24,6 +25,8 @@ pub enum Format {
     JsonLines,
     /// One line per finding (`path:line:column: CODE message`), then a summary line.
     Concise,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 /// Counts over a scan, shared by every format.
@@ -83,6 +86,7 @@ pub fn write_report(
         Format::Json => json::write(out, result, project),
         Format::JsonLines => json_lines::write(out, result),
         Format::Concise => concise::write(out, result, project),
+        Format::Sarif => sarif::write(out, result),
     }
 }
 
@@ -116,7 +120,7 @@ pub fn write_statistics(
             Ok(())
         }
         // Counts are not findings: the other formats print them as text.
-        Format::Human | Format::Concise => {
+        Format::Human | Format::Concise | Format::Sarif => {
             let width = counts
                 .iter()
                 .map(|(_, n)| n.to_string().len())
