@@ -1,9 +1,12 @@
 //! Printing is its own layer: the scan produces a [`ScanResult`], one printer per format writes it.
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod json_lines;
+pub mod junit;
 pub mod sarif;
 
 use std::borrow::Cow;
@@ -27,6 +30,12 @@ pub enum Format {
     Concise,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// JUnit XML: one test suite per file, one failing test case per failing finding.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=...`), shown as annotations.
+    Github,
+    /// GitLab code quality (Code Climate) JSON.
+    Gitlab,
 }
 
 /// Counts over a scan, shared by every format.
@@ -87,6 +96,9 @@ pub fn write_report(
         Format::JsonLines => json_lines::write(out, result),
         Format::Concise => concise::write(out, result, project),
         Format::Sarif => sarif::write(out, result),
+        Format::Junit => junit::write(out, result),
+        Format::Github => github::write(out, result),
+        Format::Gitlab => gitlab::write(out, result),
     }
 }
 
@@ -120,7 +132,12 @@ pub fn write_statistics(
             Ok(())
         }
         // Counts are not findings: the other formats print them as text.
-        Format::Human | Format::Concise | Format::Sarif => {
+        Format::Human
+        | Format::Concise
+        | Format::Sarif
+        | Format::Junit
+        | Format::Github
+        | Format::Gitlab => {
             let width = counts
                 .iter()
                 .map(|(_, n)| n.to_string().len())
