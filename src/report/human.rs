@@ -1,5 +1,6 @@
 //! Human output: one miette diagnostic per finding (code, snippet, label, help), then a summary.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -8,7 +9,6 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::Summary;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::scan::ScanResult;
@@ -101,45 +101,9 @@ pub fn write(
             writeln!(out, "{rendered}")?;
         }
     }
-    for file in result.files.iter().filter(|f| f.parse_error) {
-        writeln!(
-            out,
-            "{}: syntax error: findings inside the broken part of the file may be missing",
-            file.path
-        )?;
-    }
-    let summary = Summary::of(result);
-    let total = summary.errors + summary.warnings + summary.infos;
-    if total == 0 {
-        writeln!(
-            out,
-            "No findings for `{}` in {} files.",
-            project.migration.symbol, summary.files_scanned
-        )
-    } else {
-        writeln!(
-            out,
-            "Found {total} {} ({} {}, {} {}, {} info) in {} of {} files; `{}`: {} deprecated, {} SSOT, {} mixed.",
-            plural(total, "finding", "findings"),
-            summary.errors,
-            plural(summary.errors, "error", "errors"),
-            summary.warnings,
-            plural(summary.warnings, "warning", "warnings"),
-            summary.infos,
-            summary.files_with_findings,
-            summary.files_scanned,
-            project.migration.symbol,
-            summary.files_deprecated,
-            summary.files_ssot,
-            summary.files_mixed,
-        )
-    }
+    super::write_closing(out, result, project, as_written)
 }
 
-fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 {
-        one
-    } else {
-        many
-    }
+fn as_written(path: &str) -> Cow<'_, str> {
+    Cow::Borrowed(path)
 }

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Summary;
-use crate::finding::{ResolvesTo, Severity};
+use crate::finding::{Finding, ResolvesTo, Severity};
 use crate::project::{MembersSource, Project};
-use crate::scan::ScanResult;
+use crate::scan::{FileReport, ScanResult};
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -47,8 +47,9 @@ struct JsonSummary {
     files_mixed: usize,
 }
 
+/// A finding as the JSON report lists it; `json-lines` prints the same objects.
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(crate) struct JsonFinding<'a> {
     code: &'static str,
     name: &'static str,
     severity: Severity,
@@ -71,6 +72,27 @@ struct JsonFile<'a> {
     resolves_to: Option<ResolvesTo>,
     parse_error: bool,
     findings: usize,
+}
+
+impl<'a> JsonFinding<'a> {
+    pub(crate) fn new(file: &'a FileReport, finding: &'a Finding) -> JsonFinding<'a> {
+        JsonFinding {
+            code: finding.code.as_str(),
+            name: finding.code.name(),
+            severity: finding.severity,
+            path: &file.path,
+            line: finding.location.line,
+            column: finding.location.column,
+            end_line: finding.location.end_line,
+            end_column: finding.location.end_column,
+            message: &finding.message,
+            symbol: &finding.symbol,
+            member: finding.member.as_deref(),
+            receiver: finding.receiver.as_deref(),
+            resolves_to: file.resolves_to,
+            fingerprint: &finding.fingerprint,
+        }
+    }
 }
 
 pub(crate) fn migration(project: &Project) -> Migration<'_> {
@@ -114,22 +136,7 @@ pub fn write(out: &mut dyn Write, result: &ScanResult, project: &Project) -> io:
         },
         findings: result
             .findings()
-            .map(|(file, finding)| JsonFinding {
-                code: finding.code.as_str(),
-                name: finding.code.name(),
-                severity: finding.severity,
-                path: &file.path,
-                line: finding.location.line,
-                column: finding.location.column,
-                end_line: finding.location.end_line,
-                end_column: finding.location.end_column,
-                message: &finding.message,
-                symbol: &finding.symbol,
-                member: finding.member.as_deref(),
-                receiver: finding.receiver.as_deref(),
-                resolves_to: file.resolves_to,
-                fingerprint: &finding.fingerprint,
-            })
+            .map(|(file, finding)| JsonFinding::new(file, finding))
             .collect(),
         files: result
             .files

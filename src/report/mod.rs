@@ -1,8 +1,15 @@
 //! Printing is its own layer: the scan produces a [`ScanResult`], one printer per format writes it.
 
+pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod json_lines;
+pub mod junit;
+pub mod sarif;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -17,6 +24,18 @@ pub enum Format {
     Human,
     /// The JSON report of DESIGN.md, version 1.
     Json,
+    /// One compact JSON object per finding per line, with the fields of the JSON report's findings.
+    JsonLines,
+    /// One line per finding (`path:line:column: CODE message`), then a summary line.
+    Concise,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one test suite per file, one failing test case per failing finding.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=...`), shown as annotations.
+    Github,
+    /// GitLab code quality (Code Climate) JSON.
+    Gitlab,
 }
 
 /// Counts over a scan, shared by every format.
@@ -74,6 +93,12 @@ pub fn write_report(
     match format {
         Format::Human => human::write(out, result, project, color),
         Format::Json => json::write(out, result, project),
+        Format::JsonLines => json_lines::write(out, result),
+        Format::Concise => concise::write(out, result, project),
+        Format::Sarif => sarif::write(out, result),
+        Format::Junit => junit::write(out, result),
+        Format::Github => github::write(out, result),
+        Format::Gitlab => gitlab::write(out, result),
     }
 }
 
@@ -89,8 +114,30 @@ pub fn write_statistics(
         .into_iter()
         .filter(|(_, count)| *count > 0)
         .collect();
+    let rows = || {
+        counts.iter().map(|(code, count)| {
+            serde_json::json!({"code": code.as_str(), "name": code.name(), "count": count})
+        })
+    };
     match format {
-        Format::Human => {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows().collect::<Vec<_>>())?;
+            writeln!(out)
+        }
+        Format::JsonLines => {
+            for row in rows() {
+                serde_json::to_writer(&mut *out, &row)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        // Counts are not findings: the other formats print them as text.
+        Format::Human
+        | Format::Concise
+        | Format::Sarif
+        | Format::Junit
+        | Format::Github
+        | Format::Gitlab => {
             let width = counts
                 .iter()
                 .map(|(_, n)| n.to_string().len())
@@ -101,15 +148,56 @@ pub fn write_statistics(
             }
             Ok(())
         }
-        Format::Json => {
-            let rows: Vec<serde_json::Value> = counts
-                .into_iter()
-                .map(|(code, count)| {
-                    serde_json::json!({"code": code.as_str(), "name": code.name(), "count": count})
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            writeln!(out)
-        }
+    }
+}
+
+/// The closing lines of the text formats: files with syntax errors, then the counts. `show_path`
+/// is how the format prints a path.
+fn write_closing(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    project: &Project,
+    show_path: fn(&str) -> Cow<'_, str>,
+) -> io::Result<()> {
+    for file in result.files.iter().filter(|f| f.parse_error) {
+        writeln!(
+            out,
+            "{}: syntax error: findings inside the broken part of the file may be missing",
+            show_path(&file.path)
+        )?;
+    }
+    let summary = Summary::of(result);
+    let total = summary.errors + summary.warnings + summary.infos;
+    if total == 0 {
+        writeln!(
+            out,
+            "No findings for `{}` in {} files.",
+            project.migration.symbol, summary.files_scanned
+        )
+    } else {
+        writeln!(
+            out,
+            "Found {total} {} ({} {}, {} {}, {} info) in {} of {} files; `{}`: {} deprecated, {} SSOT, {} mixed.",
+            plural(total, "finding", "findings"),
+            summary.errors,
+            plural(summary.errors, "error", "errors"),
+            summary.warnings,
+            plural(summary.warnings, "warning", "warnings"),
+            summary.infos,
+            summary.files_with_findings,
+            summary.files_scanned,
+            project.migration.symbol,
+            summary.files_deprecated,
+            summary.files_ssot,
+            summary.files_mixed,
+        )
+    }
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 {
+        one
+    } else {
+        many
     }
 }

@@ -1,0 +1,91 @@
+//! `--format github`: GitHub Actions workflow commands, which the runner turns into annotations on
+//! the pull request: `::error title=...,file=...,line=...,col=...,endLine=...,endColumn=...::text`.
+//! Warnings are `::warning`, information `::notice`.
+//!
+//! The message repeats `path:line:column:`, as ruff's does, because the log shows only the message.
+
+use std::io::{self, Write};
+
+use crate::finding::Severity;
+use crate::scan::ScanResult;
+
+pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+    for (file, finding) in result.findings() {
+        let command = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let location = &finding.location;
+        let title = format!("{} ({})", finding.code.as_str(), finding.code.name());
+        let message = format!(
+            "{}:{}:{}: {}",
+            file.path, location.line, location.column, finding.message
+        );
+        writeln!(
+            out,
+            "::{command} title={},file={},line={},col={},endLine={},endColumn={}::{}",
+            escape_property(&title),
+            escape_property(&file.path),
+            location.line,
+            location.column,
+            location.end_line,
+            location.end_column,
+            escape_data(&message),
+        )?;
+    }
+    Ok(())
+}
+
+/// A command's message, escaped as `escapeData` of actions/toolkit (`command.ts`) does.
+pub(crate) fn escape_data(text: &str) -> String {
+    escape(text, false)
+}
+
+/// A property value, escaped as `escapeProperty` of actions/toolkit does: the message escapes plus
+/// `:` and `,`, which would otherwise end the value.
+pub(crate) fn escape_property(text: &str) -> String {
+    escape(text, true)
+}
+
+fn escape(text: &str, property: bool) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => escaped.push_str("%25"),
+            '\r' => escaped.push_str("%0D"),
+            '\n' => escaped.push_str("%0A"),
+            ':' if property => escaped.push_str("%3A"),
+            ',' if property => escaped.push_str("%2C"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_data, escape_property};
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks_only() {
+        assert_eq!(escape_data("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn properties_also_escape_colon_and_comma() {
+        assert_eq!(
+            escape_property("SSOT002 (missing-member)"),
+            "SSOT002 (missing-member)"
+        );
+        assert_eq!(
+            escape_property("dir,x/a:b 100%\n.py"),
+            "dir%2Cx/a%3Ab 100%25%0A.py"
+        );
+        assert_eq!(
+            escape_property("::error file=x::"),
+            "%3A%3Aerror file=x%3A%3A"
+        );
+    }
+}

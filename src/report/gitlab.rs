@@ -1,0 +1,104 @@
+//! `--format gitlab`: a GitLab code quality report (the Code Climate issue format GitLab reads):
+//! a JSON array of `{description, check_name, fingerprint, severity, categories, location}`.
+//!
+//! Severities: an error raises at run time today (`AttributeError`, `ImportError`), so it is
+//! `critical`; a warning blocks the migration but works, `minor`; information is `info`.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::codes::Code;
+use crate::finding::Severity;
+use crate::scan::ScanResult;
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'static str,
+    fingerprint: String,
+    severity: &'static str,
+    categories: [&'static str; 1],
+    location: Location<'a>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+    end: usize,
+}
+
+pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+    let mut seen = HashSet::new();
+    let issues: Vec<Issue<'_>> = result
+        .findings()
+        .map(|(file, finding)| Issue {
+            // GitLab shows the description but not `check_name`, so the code leads it.
+            description: format!("{}: {}", finding.code.as_str(), finding.message),
+            check_name: finding.code.as_str(),
+            fingerprint: unique_fingerprint(&mut seen, &finding.fingerprint),
+            severity: match finding.severity {
+                Severity::Error => "critical",
+                Severity::Warning => "minor",
+                Severity::Info => "info",
+            },
+            categories: [category(finding.code)],
+            location: Location {
+                path: &file.path,
+                lines: Lines {
+                    begin: finding.location.line,
+                    end: finding.location.end_line,
+                },
+            },
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    writeln!(out)
+}
+
+/// Our fingerprint already names the file (below the project root) and tells apart repeated
+/// findings in it; should two findings still share one (a hash collision, or one file reached by
+/// two paths), later ones are rehashed until unique, because GitLab drops issues whose
+/// fingerprint repeats.
+fn unique_fingerprint(seen: &mut HashSet<String>, fingerprint: &str) -> String {
+    let mut candidate = fingerprint.to_owned();
+    let mut salt = 0u32;
+    while !seen.insert(candidate.clone()) {
+        salt += 1;
+        candidate = format!("{fingerprint}-{salt}");
+    }
+    candidate
+}
+
+/// The Code Climate category of each code.
+fn category(code: Code) -> &'static str {
+    match code {
+        Code::MissingMember | Code::DroppedField | Code::UnresolvedImport | Code::MixedSources => {
+            "Bug Risk"
+        }
+        Code::DeprecatedImport | Code::GuardedAccess => "Compatibility",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::unique_fingerprint;
+
+    #[test]
+    fn repeated_fingerprints_are_made_unique() {
+        let mut seen = HashSet::new();
+        assert_eq!(unique_fingerprint(&mut seen, "ab"), "ab");
+        assert_eq!(unique_fingerprint(&mut seen, "ab"), "ab-1");
+        assert_eq!(unique_fingerprint(&mut seen, "ab"), "ab-2");
+        assert_eq!(unique_fingerprint(&mut seen, "cd"), "cd");
+    }
+}

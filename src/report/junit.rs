@@ -1,0 +1,172 @@
+//! `--format junit`: JUnit XML, shaped as ruff's: one `<testsuite>` per file with findings, one
+//! `<testcase>` per finding. A finding that fails the run (error or warning) carries a
+//! `<failure>`; information (SSOT006) never fails a run, so its test case passes and keeps the
+//! text in `<system-out>`. Without findings there is one passing test case, `No findings`.
+
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+use crate::scan::{FileReport, ScanResult};
+
+const INDENT: &str = "    ";
+
+pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+    let files: Vec<&FileReport> = result
+        .files
+        .iter()
+        .filter(|file| !file.findings.is_empty())
+        .collect();
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    if files.is_empty() {
+        writeln!(
+            out,
+            "<testsuites name=\"ssot-guard\" tests=\"1\" failures=\"0\" errors=\"0\">"
+        )?;
+        writeln!(
+            out,
+            "{INDENT}<testsuite name=\"ssot-guard\" tests=\"1\" disabled=\"0\" errors=\"0\" failures=\"0\" package=\"ssot-guard\">"
+        )?;
+        writeln!(
+            out,
+            "{INDENT}{INDENT}<testcase name=\"No findings\" classname=\"ssot-guard\" />"
+        )?;
+        writeln!(out, "{INDENT}</testsuite>")?;
+        return writeln!(out, "</testsuites>");
+    }
+    let tests: usize = files.iter().map(|file| file.findings.len()).sum();
+    let failures = result
+        .findings()
+        .filter(|(_, finding)| finding.severity.fails())
+        .count();
+    writeln!(
+        out,
+        "<testsuites name=\"ssot-guard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+    )?;
+    for file in files {
+        write_suite(out, file)?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+fn write_suite(out: &mut dyn Write, file: &FileReport) -> io::Result<()> {
+    let failures = file.findings.iter().filter(|f| f.severity.fails()).count();
+    let path = escape_attribute(&file.path);
+    // As ruff: the class is the path without its extension.
+    let classname = escape_attribute(file.path.strip_suffix(".py").unwrap_or(&file.path));
+    writeln!(
+        out,
+        "{INDENT}<testsuite name=\"{path}\" tests=\"{}\" disabled=\"0\" errors=\"0\" failures=\"{failures}\" package=\"ssot-guard\">",
+        file.findings.len(),
+    )?;
+    for finding in &file.findings {
+        let location = &finding.location;
+        writeln!(
+            out,
+            "{INDENT}{INDENT}<testcase name=\"{} ({})\" classname=\"{classname}\" file=\"{path}\" line=\"{}\" column=\"{}\">",
+            finding.code.as_str(),
+            finding.code.name(),
+            location.line,
+            location.column,
+        )?;
+        let body = escape_text(&body(finding));
+        if finding.severity.fails() {
+            writeln!(
+                out,
+                "{INDENT}{INDENT}{INDENT}<failure message=\"{}\" type=\"{}\">{body}</failure>",
+                escape_attribute(&finding.message),
+                finding.severity.as_str(),
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{INDENT}{INDENT}{INDENT}<system-out>{body}</system-out>"
+            )?;
+        }
+        writeln!(out, "{INDENT}{INDENT}</testcase>")?;
+    }
+    writeln!(out, "{INDENT}</testsuite>")
+}
+
+/// `line L, col C, message`, then the help, as ruff's failure text.
+fn body(finding: &Finding) -> String {
+    let mut body = format!(
+        "line {}, col {}, {}",
+        finding.location.line, finding.location.column, finding.message
+    );
+    if let Some(help) = &finding.help {
+        body.push_str("\n\n");
+        body.push_str(help);
+    }
+    body
+}
+
+/// Text content: markup characters escaped, `\r` kept as a reference (a parser would turn a raw
+/// one into `\n`), characters XML 1.0 forbids dropped.
+pub(crate) fn escape_text(text: &str) -> String {
+    escape(text, false)
+}
+
+/// An attribute value in double quotes: as text, and tabs and line breaks as references too, since
+/// a parser turns raw ones into spaces.
+pub(crate) fn escape_attribute(text: &str) -> String {
+    escape(text, true)
+}
+
+fn escape(text: &str, attribute: bool) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\r' => escaped.push_str("&#13;"),
+            '\n' if attribute => escaped.push_str("&#10;"),
+            '\t' if attribute => escaped.push_str("&#9;"),
+            c if allowed_in_xml(c) => escaped.push(c),
+            _ => {}
+        }
+    }
+    escaped
+}
+
+/// XML 1.0's `Char` production: tab, line feed, carriage return, and everything from U+0020 but
+/// the surrogates (which a Rust `char` cannot be) and U+FFFE, U+FFFF.
+fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_attribute, escape_text};
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(
+            escape_text(r#"<a href="x">&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
+        assert_eq!(escape_text("]]>"), "]]&gt;");
+    }
+
+    #[test]
+    fn line_breaks_survive_in_text_and_in_attributes() {
+        assert_eq!(escape_text("a\nb\r\n\tc"), "a\nb&#13;\n\tc");
+        assert_eq!(escape_attribute("a\nb\r\n\tc"), "a&#10;b&#13;&#10;&#9;c");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped() {
+        assert_eq!(
+            escape_text("a\u{0}b\u{1b}c\u{8}d\u{FFFE}\u{FFFF}e"),
+            "abcde"
+        );
+        assert_eq!(escape_attribute("\u{1}\u{1f}"), "");
+        // Allowed, if unusual: DEL, C1 controls, private use, astral planes.
+        assert_eq!(
+            escape_text("\u{7f}\u{85}\u{E000}😀"),
+            "\u{7f}\u{85}\u{E000}😀"
+        );
+    }
+}
