@@ -102,7 +102,7 @@ fn rule(code: Code) -> Value {
     json!({
         "id": code.as_str(),
         "name": code.name(),
-        "shortDescription": {"text": doc.what},
+        "shortDescription": {"text": capitalized(doc.summary)},
         "fullDescription": {"text": format!("{}\n\n{}", doc.what, doc.why)},
         "help": {
             "text": format!(
@@ -183,6 +183,15 @@ pub(crate) fn percent_encode_path(path: &str) -> String {
         }
     }
     encoded
+}
+
+/// SARIF viewers show the short description as a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
