@@ -54,7 +54,7 @@ fn without_findings_each_format_says_so_in_its_own_way() {
     assert_eq!(check(&root, CLEAN, "gitlab"), "[]\n");
     assert_eq!(
         check(&root, CLEAN, "concise"),
-        "No findings for `DeepAgentState` in 1 files.\n"
+        "No findings for `DeepAgentState` in 1 file.\n"
     );
     let sarif: serde_json::Value = serde_json::from_str(&check(&root, CLEAN, "sarif")).unwrap();
     assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));

@@ -171,13 +171,15 @@ fn write_closing(
     if total == 0 {
         writeln!(
             out,
-            "No findings for `{}` in {} files.",
-            project.migration.symbol, summary.files_scanned
+            "No findings for `{}` in {} {}.",
+            project.migration.symbol,
+            summary.files_scanned,
+            plural(summary.files_scanned, "file", "files")
         )
     } else {
         writeln!(
             out,
-            "Found {total} {} ({} {}, {} {}, {} info) in {} of {} files; `{}`: {} deprecated, {} SSOT, {} mixed.",
+            "Found {total} {} ({} {}, {} {}, {} info) in {} of {} {}; `{}`: {} deprecated, {} SSOT, {} mixed.",
             plural(total, "finding", "findings"),
             summary.errors,
             plural(summary.errors, "error", "errors"),
@@ -186,6 +188,7 @@ fn write_closing(
             summary.infos,
             summary.files_with_findings,
             summary.files_scanned,
+            plural(summary.files_scanned, "file", "files"),
             project.migration.symbol,
             summary.files_deprecated,
             summary.files_ssot,
