@@ -95,11 +95,11 @@ pub struct Project {
 }
 
 impl Project {
-    /// `src` lists the package roots relative to `root` (`.` by default, like ruff's `src`).
+    /// `src` lists the package roots relative to `root`; by default `.` and `src`, as ruff's `src`.
     pub fn new(root: &Path, src: &[PathBuf], migration: Migration) -> Project {
         let root = absolute(root);
         let src_roots = if src.is_empty() {
-            vec![root.clone()]
+            vec![root.clone(), root.join("src")]
         } else {
             src.iter().map(|s| absolute(&root.join(s))).collect()
         };
@@ -118,12 +118,14 @@ impl Project {
         project
     }
 
-    /// The module a file defines, when it lies under one of the package roots.
+    /// The module a file defines, when it lies under one of the package roots (the innermost
+    /// one: `src/pkg/m.py` is `pkg.m`, not `src.pkg.m`).
     pub fn module_of_file(&self, path: &Path) -> Option<ModuleOfFile> {
         let path = absolute(path);
         self.src_roots
             .iter()
-            .find_map(|root| path.strip_prefix(root).ok())
+            .filter_map(|root| path.strip_prefix(root).ok())
+            .min_by_key(|relative| relative.components().count())
             .and_then(ModulePath::from_relative_file)
     }
 
