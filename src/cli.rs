@@ -115,34 +115,18 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
             .num_threads(threads.max(1))
             .build_global();
     }
-    for path in &args.paths {
-        if std::fs::symlink_metadata(path).is_err() {
-            return Err(Error::MissingPath(path.display().to_string()));
-        }
-    }
-    let first = &args.paths[0];
-    let config = match &args.config {
-        Some(path) => config::load(path)?,
-        None => config::discover(first)?.unwrap_or_default(),
-    };
-    let root = project_root(&config, first);
-    let migration = select_migration(&args, &config)?;
-    let project = Project::new(&root, &config.src, migration);
-
-    let mut exclude: Vec<String> = if !args.exclude.is_empty() {
-        args.exclude.clone()
-    } else if let Some(configured) = &config.exclude {
-        configured.clone()
-    } else {
-        DEFAULT_EXCLUDE.iter().map(|p| (*p).to_owned()).collect()
-    };
-    exclude.extend(config.extend_exclude.iter().cloned());
-    exclude.extend(args.extend_exclude.iter().cloned());
-    let options = DiscoverOptions {
-        respect_ignore: !args.no_ignore && config.respect_gitignore.unwrap_or(true),
-        exclude,
-        project_root: project.root.clone(),
-    };
+    let (config, project) = load_project(
+        &args.paths,
+        args.config.as_deref(),
+        args.migration.as_deref(),
+    )?;
+    let options = discover_options(
+        &config,
+        &project,
+        &args.exclude,
+        &args.extend_exclude,
+        args.no_ignore,
+    );
     let discovered = discover(&args.paths, &options)?;
 
     let select: Vec<Code> = if !args.select.is_empty() {
@@ -193,6 +177,53 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     })
 }
 
+/// What `check` and `rollback` share: the config found from the first path (or named with
+/// `--config`), and the project it describes with its migration rule.
+pub(crate) fn load_project(
+    paths: &[PathBuf],
+    config_file: Option<&Path>,
+    migration: Option<&str>,
+) -> Result<(Config, Project)> {
+    for path in paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            return Err(Error::MissingPath(path.display().to_string()));
+        }
+    }
+    let first = &paths[0];
+    let config = match config_file {
+        Some(path) => config::load(path)?,
+        None => config::discover(first)?.unwrap_or_default(),
+    };
+    let root = project_root(&config, first);
+    let migration = select_migration(migration, &config)?;
+    let project = Project::new(&root, &config.src, migration);
+    Ok((config, project))
+}
+
+/// Which files a scan reads: flags over the config over the defaults.
+pub(crate) fn discover_options(
+    config: &Config,
+    project: &Project,
+    exclude: &[String],
+    extend_exclude: &[String],
+    no_ignore: bool,
+) -> DiscoverOptions {
+    let mut patterns: Vec<String> = if !exclude.is_empty() {
+        exclude.to_vec()
+    } else if let Some(configured) = &config.exclude {
+        configured.clone()
+    } else {
+        DEFAULT_EXCLUDE.iter().map(|p| (*p).to_owned()).collect()
+    };
+    patterns.extend(config.extend_exclude.iter().cloned());
+    patterns.extend(extend_exclude.iter().cloned());
+    DiscoverOptions {
+        respect_ignore: !no_ignore && config.respect_gitignore.unwrap_or(true),
+        exclude: patterns,
+        project_root: project.root.clone(),
+    }
+}
+
 /// The config file's folder, else the git work tree, else the scanned folder.
 fn project_root(config: &Config, first_path: &Path) -> PathBuf {
     if let Some(folder) = config.folder() {
@@ -216,11 +247,11 @@ fn project_root(config: &Config, first_path: &Path) -> PathBuf {
         .unwrap_or(start)
 }
 
-fn select_migration(args: &CheckArgs, config: &Config) -> Result<Migration> {
+fn select_migration(wanted: Option<&str>, config: &Config) -> Result<Migration> {
     let mut migrations = load_rules(&config.rules)?;
-    let wanted = args.migration.as_ref().or(config.migration.as_ref());
+    let wanted = wanted.or(config.migration.as_deref());
     let index = match wanted {
-        Some(id) => migrations.iter().position(|m| &m.id == id),
+        Some(id) => migrations.iter().position(|m| m.id == id),
         None if migrations.len() == 1 => Some(0),
         None => None,
     };
