@@ -31,6 +31,10 @@ pub struct Cli {
 enum Command {
     /// Find deprecated imports of the migrated class and risky attribute accesses.
     Check(CheckArgs),
+    /// Which failing file to roll back, to which revision, and safe commands to do it.
+    Rollback(crate::rollback::cli::RollbackArgs),
+    /// List the `checkpoint: pre-` commits (Level 2 rollback points), newest first.
+    Checkpoints(crate::rollback::cli::CheckpointsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +98,8 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(args),
+        Command::Rollback(args) => crate::rollback::cli::run(args),
+        Command::Checkpoints(args) => crate::rollback::cli::run_checkpoints(args),
     };
     match result {
         Ok(code) => code,

@@ -12,5 +12,6 @@ pub mod git;
 pub mod project;
 pub mod python;
 pub mod report;
+pub mod rollback;
 pub mod rules;
 pub mod scan;
