@@ -1,6 +1,6 @@
 //! The `rollback` and `checkpoints` commands: flags, and the runs that print a plan.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -95,6 +95,20 @@ pub fn run(args: RollbackArgs) -> Result<ExitCode> {
     if let Some(id) = args.migration.as_ref().or(config.migration.as_ref()) {
         check_flags.push_str(&format!(" --migration {}", super::quote::sh(id)));
     }
+    let mut rerun = "ssot-guard rollback".to_owned();
+    if args.paths != [PathBuf::from(".")] {
+        for path in &args.paths {
+            rerun.push(' ');
+            rerun.push_str(&super::quote::sh(&path.to_string_lossy()));
+        }
+    }
+    rerun.push_str(&check_flags);
+    if args.surgical {
+        rerun.push_str(" --surgical");
+    }
+    if let Some(level) = args.level {
+        rerun.push_str(&format!(" --level {level}"));
+    }
     let named = args
         .paths
         .iter()
@@ -115,6 +129,7 @@ pub fn run(args: RollbackArgs) -> Result<ExitCode> {
             level: args.level.and_then(Level::from_number),
             surgical: args.surgical,
             check_flags,
+            rerun,
         },
     )?;
 
@@ -151,7 +166,6 @@ pub fn run_checkpoints(args: CheckpointsArgs) -> Result<ExitCode> {
     let head = repo.head()?;
     let found = checkpoints::list(&repo, head.commit)?;
     let stdout = io::stdout();
-    let _color = stdout.is_terminal();
     let mut out = io::BufWriter::new(stdout.lock());
     let written = match args.format {
         Format::Human => (|| {

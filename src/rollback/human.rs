@@ -45,8 +45,9 @@ pub fn write(out: &mut dyn Write, plan: &RollbackPlan<'_>) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "As one script (it refuses, changing nothing, on uncommitted changes): ssot-guard rollback --script > rollback.sh{}",
-        if plan.surgical { " --surgical" } else { "" }
+        "As one script: {} --script > rollback.sh, review it, then run `bash rollback.sh` from \
+         the repository top level (it refuses, changing nothing, on uncommitted changes).",
+        plan.rerun
     )
 }
 
@@ -285,6 +286,7 @@ fn file(out: &mut dyn Write, plan: &RollbackPlan<'_>, candidate: &Candidate) -> 
                 "Surgical commands",
                 &commands::surgical(plan, candidate, target, patch),
             )?;
+            writeln!(out)?;
             command_block(
                 out,
                 "Whole-file commands",
@@ -304,13 +306,14 @@ fn file(out: &mut dyn Write, plan: &RollbackPlan<'_>, candidate: &Candidate) -> 
     Ok(())
 }
 
+/// Commands flush left, exactly as they are pasted, between blank lines.
 fn command_block(out: &mut dyn Write, title: &str, commands: &[String]) -> io::Result<()> {
     writeln!(out, "   {title} (paste from the repository top level):")?;
     writeln!(out)?;
     for command in commands {
         writeln!(out, "{command}")?;
     }
-    writeln!(out)
+    Ok(())
 }
 
 fn checkpoints(out: &mut dyn Write, plan: &RollbackPlan<'_>) -> io::Result<()> {

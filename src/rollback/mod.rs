@@ -248,6 +248,9 @@ pub struct PlanOptions {
     pub surgical: bool,
     /// Flags `ssot-guard check` needs to see the same rule (`--migration`, `--config`), quoted.
     pub check_flags: String,
+    /// The `ssot-guard rollback ...` command line that makes this plan again (quoted), for the
+    /// hint to write it as a script.
+    pub rerun: String,
 }
 
 /// A complete rollback plan.
@@ -264,6 +267,7 @@ pub struct RollbackPlan<'p> {
     pub checkpoints: Vec<CommitRef>,
     pub surgical: bool,
     pub check_flags: String,
+    pub rerun: String,
 }
 
 /// What a plan is made from.
@@ -371,6 +375,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         checkpoints,
         surgical: options.surgical,
         check_flags: options.check_flags,
+        rerun: options.rerun,
     })
 }
 
