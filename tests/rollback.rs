@@ -688,6 +688,14 @@ fn a_hostile_file_name_is_only_a_name() {
         )
     );
     assert_eq!(repo.status(), "");
+
+    // The surgical patch names the file in git's quoted form; `git apply` takes it as it is.
+    let reset = git_cli(repo.path(), &["reset", "-q", "--hard", "HEAD~1"]);
+    assert!(reset.status.success());
+    let run = repo.run_script(&repo.script(&["--surgical"]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(hostile), service(DEPRECATED, "").as_bytes());
+    assert!(!repo.path().join("PWNED").exists());
 }
 
 /// Uncommitted changes to the file: the script refuses before touching anything, says how to
