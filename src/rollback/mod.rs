@@ -323,13 +323,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         let surgical = match &target {
             Ok(found) => {
                 let source = repo.read_blob(found.head_blob)?;
-                surgical::build(
-                    &source,
-                    &path,
-                    module.as_ref().map(|(m, _)| m),
-                    project,
-                    &verdicts,
-                )
+                surgical::build(&source, &path, module.as_ref().map(|(m, _)| m), project)
             }
             Err(_) => Err("there is no migration to undo".to_owned()),
         };

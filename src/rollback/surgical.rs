@@ -7,7 +7,7 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
-use super::verdict::Verdicts;
+use super::verdict::check_guarded;
 use crate::finding::ResolvesTo;
 use crate::project::{Project, SymbolResolution};
 use crate::python::imports::{self, Import};
@@ -23,15 +23,39 @@ pub struct SurgicalPatch {
     pub lines: Vec<usize>,
 }
 
-/// Builds the patch for `source` (HEAD's version of the file at `repo_path`); the error says why
-/// there is none, in words for the engineer.
+/// Builds the patch for `source` (HEAD's version of the file at `repo_path`, which defines
+/// `module`); the error says why there is none, in words for the engineer.
 pub fn build(
     source: &[u8],
     repo_path: &str,
     module: Option<&ModuleOfFile>,
     project: &Project,
-    verdicts: &Verdicts<'_>,
 ) -> Result<SurgicalPatch, String> {
+    let switched = switch_imports(source, module, project)?;
+    let original = std::str::from_utf8(source).unwrap_or_default();
+    Ok(SurgicalPatch {
+        patch: unified_diff(original, &switched.text, repo_path)?,
+        lines: switched.lines,
+    })
+}
+
+/// The file with its import statements switched back.
+#[derive(Debug)]
+pub struct SwitchedImports {
+    pub text: String,
+    /// The 1-based lines of the statements switched.
+    pub lines: Vec<usize>,
+}
+
+/// Rewrites every `from M import ...` that binds the class from the SSOT module (directly or
+/// through a re-export) to import it from the deprecated module; other names of the statement
+/// stay imported from `M`. Checked with `check_source`: the result must bind the class from the
+/// deprecated module only.
+pub fn switch_imports(
+    source: &[u8],
+    module: Option<&ModuleOfFile>,
+    project: &Project,
+) -> Result<SwitchedImports, String> {
     let original = std::str::from_utf8(source)
         .map_err(|_| "the file is not UTF-8; restore the whole file instead".to_owned())?;
     let tree = parse(source).ok_or_else(|| "the file cannot be parsed".to_owned())?;
@@ -125,8 +149,8 @@ pub fn build(
     for (range, replacement) in edits {
         patched.replace_range(range, &replacement);
     }
-    let before = verdicts.outcome(source, repo_path);
-    let after = verdicts.outcome(patched.as_bytes(), repo_path);
+    let before = check_guarded(source, module, project);
+    let after = check_guarded(patched.as_bytes(), module, project);
     if after.parse_error && !before.parse_error {
         return Err(
             "switching the imports would break the file's syntax; switch them by hand".to_owned(),
@@ -139,8 +163,8 @@ pub fn build(
              file or edit it by hand"
         ));
     }
-    Ok(SurgicalPatch {
-        patch: unified_diff(original, &patched, repo_path)?,
+    Ok(SwitchedImports {
+        text: patched,
         lines,
     })
 }
@@ -183,5 +207,83 @@ impl<'t> Visitor<'t> for Statements<'t> {
             return Descend::No;
         }
         Descend::Yes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::python::ModulePath;
+    use crate::rules::load_rules;
+
+    /// The bundled example back end: both class definitions, and `registry` re-exporting the SSOT
+    /// class.
+    fn project() -> Project {
+        let migration = load_rules(&[]).unwrap().remove(0);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/backend");
+        Project::new(&root, &[], migration)
+    }
+
+    fn switch(source: &str, file: &str) -> Result<String, String> {
+        let module = ModulePath::from_relative_file(Path::new(file));
+        switch_imports(source.as_bytes(), module.as_ref(), &project()).map(|s| s.text)
+    }
+
+    const SSOT: &str = "netra_backend.app.schemas.agent_models";
+    const OLD: &str = "netra_backend.app.agents.state";
+    const FILE: &str = "netra_backend/app/services/x.py";
+
+    #[test]
+    fn a_lone_import_changes_only_its_module() {
+        let source = format!("from {SSOT} import DeepAgentState\nfrom {SSOT} import (\n    DeepAgentState as S,\n)\n");
+        assert_eq!(
+            switch(&source, FILE).unwrap(),
+            format!("from {OLD} import DeepAgentState\nfrom {OLD} import (\n    DeepAgentState as S,\n)\n")
+        );
+    }
+
+    #[test]
+    fn other_names_stay_with_the_ssot_module() {
+        let source = format!(
+            "def f():\n    from {SSOT} import AgentResult, DeepAgentState as S, DeepAgentState\n    return S\n"
+        );
+        assert_eq!(
+            switch(&source, FILE).unwrap(),
+            format!(
+                "def f():\n    from {OLD} import DeepAgentState as S, DeepAgentState\n    from {SSOT} import AgentResult\n    return S\n"
+            )
+        );
+    }
+
+    #[test]
+    fn relative_imports_and_re_exports_are_switched() {
+        let source = "from ..schemas.agent_models import DeepAgentState\nfrom netra_backend.app.schemas.registry import DeepAgentState as R\n";
+        assert_eq!(
+            switch(source, FILE).unwrap(),
+            format!("from {OLD} import DeepAgentState\nfrom {OLD} import DeepAgentState as R\n")
+        );
+    }
+
+    #[test]
+    fn forms_it_cannot_switch_are_refused_with_a_reason() {
+        let attribute = format!("import {SSOT} as models\n\nx = models.DeepAgentState()\n");
+        assert!(switch(&attribute, FILE)
+            .unwrap_err()
+            .starts_with("no import statement binds `DeepAgentState` from the SSOT module"));
+        let mixed = format!(
+            "from {SSOT} import DeepAgentState\nimport {SSOT} as m\ny = m.DeepAgentState\n"
+        );
+        assert!(switch(&mixed, FILE)
+            .unwrap_err()
+            .starts_with("switching the import statements is not enough"));
+        let comment = format!(
+            "from {SSOT} import (  # the state\n    AgentResult,\n    DeepAgentState,\n)\n"
+        );
+        assert_eq!(
+            switch(&comment, FILE).unwrap_err(),
+            "the import statement on line 1 has a comment inside; switch it by hand"
+        );
     }
 }

@@ -207,7 +207,11 @@ impl<'p> Verdicts<'p> {
 }
 
 /// `check_source`, with a panic on one version becoming "nothing found" rather than a crash.
-fn check_guarded(source: &[u8], module: Option<&ModuleOfFile>, project: &Project) -> FileOutcome {
+pub(crate) fn check_guarded(
+    source: &[u8],
+    module: Option<&ModuleOfFile>,
+    project: &Project,
+) -> FileOutcome {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         check_source(source, module, project)
     }))
