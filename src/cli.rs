@@ -36,6 +36,10 @@ enum Command {
     Check(Box<CheckArgs>),
     /// Print a finding code's documentation (what, why, example, fix), like `ruff rule`.
     Explain(ExplainArgs),
+    /// Which failing file to roll back, to which revision, and safe commands to do it.
+    Rollback(crate::rollback::cli::RollbackArgs),
+    /// List the `checkpoint: pre-` commits (Level 2 rollback points), newest first.
+    Checkpoints(crate::rollback::cli::CheckpointsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +135,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(*args),
         Command::Explain(args) => explain(&args),
+        Command::Rollback(args) => crate::rollback::cli::run(args),
+        Command::Checkpoints(args) => crate::rollback::cli::run_checkpoints(args),
     };
     match result {
         Ok(code) => code,
@@ -156,21 +162,12 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
     if !named_paths {
         args.paths.push(PathBuf::from("."));
     }
-    if !args.staged {
-        for path in &args.paths {
-            if std::fs::symlink_metadata(path).is_err() {
-                return Err(Error::MissingPath(path.display().to_string()));
-            }
-        }
-    }
+    let (config, project) = load_project(
+        &args.paths,
+        args.config.as_deref(),
+        args.migration.as_deref(),
+    )?;
     let first = &args.paths[0];
-    let config = match &args.config {
-        Some(path) => config::load(path)?,
-        None => config::discover(first)?.unwrap_or_default(),
-    };
-    let root = project_root(&config, first);
-    let migration = select_migration(&args, &config)?;
-    let project = Project::new(&root, &config.src, migration);
     let options = ScanOptions {
         selected: selected_codes(&args, &config),
         prefilter: !args.no_prefilter,
@@ -185,7 +182,14 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         };
         scan_contents(&staged_files(first, only)?, &project, &options)
     } else {
-        let discovered = discover(&args.paths, &discover_options(&args, &config, &project))?;
+        let discovery = discover_options(
+            &config,
+            &project,
+            &args.exclude,
+            &args.extend_exclude,
+            args.no_ignore,
+        );
+        let discovered = discover(&args.paths, &discovery)?;
         walk_errors = discovered.errors;
         scan(&discovered.files, &project, &options)
     };
@@ -288,23 +292,6 @@ fn write_output(args: &CheckArgs, result: &ScanResult, project: &Project) -> io:
     out.flush()
 }
 
-fn discover_options(args: &CheckArgs, config: &Config, project: &Project) -> DiscoverOptions {
-    let mut exclude: Vec<String> = if !args.exclude.is_empty() {
-        args.exclude.clone()
-    } else if let Some(configured) = &config.exclude {
-        configured.clone()
-    } else {
-        DEFAULT_EXCLUDE.iter().map(|p| (*p).to_owned()).collect()
-    };
-    exclude.extend(config.extend_exclude.iter().cloned());
-    exclude.extend(args.extend_exclude.iter().cloned());
-    DiscoverOptions {
-        respect_ignore: !args.no_ignore && config.respect_gitignore.unwrap_or(true),
-        exclude,
-        project_root: project.root.clone(),
-    }
-}
-
 /// `--select` (else the config's `select`, else every code) minus every `ignore`.
 fn selected_codes(args: &CheckArgs, config: &Config) -> Vec<Code> {
     let select: Vec<Code> = if !args.select.is_empty() {
@@ -353,6 +340,53 @@ fn write_explanation(out: &mut dyn Write, code: Code) -> io::Result<()> {
     writeln!(out, "## Use instead\n{}", indent(doc.fix))
 }
 
+/// What `check` and `rollback` share: the config found from the first path (or named with
+/// `--config`), and the project it describes with its migration rule.
+pub(crate) fn load_project(
+    paths: &[PathBuf],
+    config_file: Option<&Path>,
+    migration: Option<&str>,
+) -> Result<(Config, Project)> {
+    for path in paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            return Err(Error::MissingPath(path.display().to_string()));
+        }
+    }
+    let first = &paths[0];
+    let config = match config_file {
+        Some(path) => config::load(path)?,
+        None => config::discover(first)?.unwrap_or_default(),
+    };
+    let root = project_root(&config, first);
+    let migration = select_migration(migration, &config)?;
+    let project = Project::new(&root, &config.src, migration);
+    Ok((config, project))
+}
+
+/// Which files a scan reads: flags over the config over the defaults.
+pub(crate) fn discover_options(
+    config: &Config,
+    project: &Project,
+    exclude: &[String],
+    extend_exclude: &[String],
+    no_ignore: bool,
+) -> DiscoverOptions {
+    let mut patterns: Vec<String> = if !exclude.is_empty() {
+        exclude.to_vec()
+    } else if let Some(configured) = &config.exclude {
+        configured.clone()
+    } else {
+        DEFAULT_EXCLUDE.iter().map(|p| (*p).to_owned()).collect()
+    };
+    patterns.extend(config.extend_exclude.iter().cloned());
+    patterns.extend(extend_exclude.iter().cloned());
+    DiscoverOptions {
+        respect_ignore: !no_ignore && config.respect_gitignore.unwrap_or(true),
+        exclude: patterns,
+        project_root: project.root.clone(),
+    }
+}
+
 /// The config file's folder, else the git work tree, else the scanned folder.
 fn project_root(config: &Config, first_path: &Path) -> PathBuf {
     if let Some(folder) = config.folder() {
@@ -376,11 +410,11 @@ fn project_root(config: &Config, first_path: &Path) -> PathBuf {
         .unwrap_or(start)
 }
 
-fn select_migration(args: &CheckArgs, config: &Config) -> Result<Migration> {
+fn select_migration(wanted: Option<&str>, config: &Config) -> Result<Migration> {
     let mut migrations = load_rules(&config.rules)?;
-    let wanted = args.migration.as_ref().or(config.migration.as_ref());
+    let wanted = wanted.or(config.migration.as_deref());
     let index = match wanted {
-        Some(id) => migrations.iter().position(|m| &m.id == id),
+        Some(id) => migrations.iter().position(|m| m.id == id),
         None if migrations.len() == 1 => Some(0),
         None => None,
     };

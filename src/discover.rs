@@ -51,14 +51,15 @@ pub struct Discovered {
     pub errors: Vec<Error>,
 }
 
-struct Excludes {
+/// The exclude patterns, compiled: by name anywhere, or by path below the project root.
+pub struct Excludes {
     by_name: GlobSet,
     by_path: GlobSet,
     project_root: PathBuf,
 }
 
 impl Excludes {
-    fn new(patterns: &[String], project_root: &Path) -> Result<Excludes> {
+    pub fn new(patterns: &[String], project_root: &Path) -> Result<Excludes> {
         let mut by_name = GlobSetBuilder::new();
         let mut by_path = GlobSetBuilder::new();
         for pattern in patterns {
@@ -89,7 +90,7 @@ impl Excludes {
         })
     }
 
-    fn excludes(&self, path: &Path) -> bool {
+    pub fn excludes(&self, path: &Path) -> bool {
         if path
             .file_name()
             .is_some_and(|name| self.by_name.is_match(name))

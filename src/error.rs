@@ -53,6 +53,15 @@ pub enum Error {
     #[diagnostic(code(ssot_guard::internal))]
     Internal(String),
 
+    /// A repository that cannot be found or read (`rollback`, `checkpoints`).
+    #[error("{message}")]
+    #[diagnostic(code(ssot_guard::git))]
+    Git {
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("{message}")]
     #[diagnostic(code(ssot_guard::usage))]
     Usage {
@@ -74,6 +83,14 @@ impl Error {
         Error::Usage {
             message: message.into(),
             help,
+        }
+    }
+
+    /// A git operation that failed, with what we were doing.
+    pub fn git(context: impl std::fmt::Display, error: &git2::Error) -> Self {
+        Error::Git {
+            message: format!("{context}: {}", error.message()),
+            help: None,
         }
     }
 

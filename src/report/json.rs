@@ -11,7 +11,7 @@ use crate::project::{MembersSource, Project};
 use crate::scan::{FileReport, ScanResult};
 
 #[derive(Serialize)]
-struct Report<'a> {
+pub(crate) struct Report<'a> {
     version: u32,
     tool: Tool,
     migration: Migration<'a>,
@@ -113,8 +113,14 @@ pub(crate) fn migration(project: &Project) -> Migration<'_> {
 }
 
 pub fn write(out: &mut dyn Write, result: &ScanResult, project: &Project) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report(result, project))?;
+    writeln!(out)
+}
+
+/// The report as serialized; `rollback --format json` adds its object after these fields.
+pub(crate) fn report<'a>(result: &'a ScanResult, project: &'a Project) -> Report<'a> {
     let summary = Summary::of(result);
-    let report = Report {
+    Report {
         version: 1,
         tool: Tool {
             name: "ssot-guard",
@@ -148,7 +154,5 @@ pub fn write(out: &mut dyn Write, result: &ScanResult, project: &Project) -> io:
                 findings: file.findings.len(),
             })
             .collect(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    }
 }

@@ -1,0 +1,259 @@
+//! The `rollback` and `checkpoints` commands: flags, and the runs that print a plan.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::verdict::ProjectInRepo;
+use super::{plan, Level, PlanInput, PlanOptions};
+use crate::cli::{discover_options, load_project};
+use crate::codes::Code;
+use crate::discover::{discover, Excludes};
+use crate::error::{Error, Result};
+use crate::git::{checkpoints, Repo};
+use crate::scan::{scan, ScanOptions};
+
+/// How a plan (or the checkpoint list) is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// The ranked table, the level and why, and the commands.
+    Human,
+    /// The `check` JSON report plus the `rollback` object of DESIGN.md.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// Files to plan a rollback for (even when the scan finds nothing failing in them), or
+    /// folders to scan for failing files.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    format: PlanFormat,
+    /// Print the plan as one bash script (review it, then run it from the repository top level).
+    #[arg(long, conflicts_with = "format")]
+    script: bool,
+    /// Switch only the class's import statements back (a patch for `git apply`), keeping the
+    /// changes made to the files after their migration.
+    #[arg(long)]
+    surgical: bool,
+    /// The runbook level the commands and the script carry out (default: the recommended one).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+    level: Option<u8>,
+    /// Use this config file instead of looking for one.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The migration, by rule id (needed when several rules are loaded).
+    #[arg(long, value_name = "ID")]
+    migration: Option<String>,
+    /// Scan files that .gitignore, .ignore and git's exclude files leave out.
+    #[arg(long)]
+    no_ignore: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckpointsArgs {
+    /// A path inside the repository.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    format: PlanFormat,
+}
+
+/// `ssot-guard rollback`: exit 0 with a plan (even "nothing to roll back"), 2 on errors.
+pub fn run(args: RollbackArgs) -> Result<ExitCode> {
+    let (config, project) = load_project(
+        &args.paths,
+        args.config.as_deref(),
+        args.migration.as_deref(),
+    )?;
+    let options = discover_options(&config, &project, &[], &[], args.no_ignore);
+    let discovered = discover(&args.paths, &options)?;
+    // Judged with every code: `select` and `ignore` hide findings, they do not make code work.
+    let result = scan(
+        &discovered.files,
+        &project,
+        &ScanOptions {
+            selected: Code::ALL.to_vec(),
+            prefilter: true,
+        },
+    );
+    let start = if args.paths[0].is_dir() {
+        args.paths[0].clone()
+    } else {
+        crate::project::absolute(&args.paths[0])
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    let repo = Repo::discover(&start)?;
+    let layout = ProjectInRepo::new(&repo, &project)?;
+    let excludes = Excludes::new(&options.exclude, &project.root)?;
+
+    let mut check_flags = String::new();
+    if let Some(config) = &args.config {
+        let shown = repo
+            .relative(config)
+            .unwrap_or_else(|| crate::project::absolute(config).display().to_string());
+        check_flags.push_str(&format!(" --config {}", super::quote::sh(&shown)));
+    }
+    if let Some(id) = args.migration.as_ref().or(config.migration.as_ref()) {
+        check_flags.push_str(&format!(" --migration {}", super::quote::sh(id)));
+    }
+    let mut rerun = "ssot-guard rollback".to_owned();
+    if args.paths != [PathBuf::from(".")] {
+        for path in &args.paths {
+            rerun.push(' ');
+            rerun.push_str(&super::quote::sh(&path.to_string_lossy()));
+        }
+    }
+    rerun.push_str(&check_flags);
+    if args.surgical {
+        rerun.push_str(" --surgical");
+    }
+    if let Some(level) = args.level {
+        rerun.push_str(&format!(" --level {level}"));
+    }
+    let named = args
+        .paths
+        .iter()
+        .filter(|path| !path.is_dir())
+        .map(|path| crate::project::absolute(path))
+        .collect();
+    let input = PlanInput {
+        repo: &repo,
+        project: &project,
+        layout: &layout,
+        excludes: &excludes,
+        scan: &result,
+    };
+    let plan = plan(
+        &input,
+        PlanOptions {
+            named,
+            level: args.level.and_then(Level::from_number),
+            surgical: args.surgical,
+            check_flags,
+            rerun,
+        },
+    )?;
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = if args.script {
+        out.write_all(super::script::write(&plan).as_bytes())
+    } else {
+        match args.format {
+            PlanFormat::Human => super::human::write(&mut out, &plan),
+            PlanFormat::Json => super::json::write(&mut out, &result, &plan),
+        }
+    }
+    .and_then(|()| out.flush());
+    finish(written)?;
+
+    let had_errors = !discovered.errors.is_empty() || !result.errors.is_empty();
+    for error in discovered.errors.into_iter().chain(result.errors) {
+        eprintln!("{:?}", miette::Report::new(error));
+    }
+    Ok(if had_errors {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `ssot-guard checkpoints`: the `checkpoint: pre-` commits reachable from HEAD, newest first.
+pub fn run_checkpoints(args: CheckpointsArgs) -> Result<ExitCode> {
+    if std::fs::symlink_metadata(&args.path).is_err() {
+        return Err(Error::MissingPath(args.path.display().to_string()));
+    }
+    let repo = Repo::discover(&args.path)?;
+    let head = repo.head()?;
+    let found = checkpoints::list(&repo, head.commit)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        PlanFormat::Human => (|| {
+            if found.is_empty() {
+                writeln!(
+                    out,
+                    "No checkpoints: no commit reachable from HEAD has `{}` in its message.",
+                    checkpoints::CHECKPOINT_MARKER
+                )?;
+            }
+            for checkpoint in &found {
+                writeln!(
+                    out,
+                    "{}  {}  {}",
+                    checkpoint.short,
+                    utc_date(checkpoint.time),
+                    super::quote::one_line(&checkpoint.summary)
+                )?;
+            }
+            Ok(())
+        })(),
+        PlanFormat::Json => {
+            let rows: Vec<serde_json::Value> = found
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "commit": c.id.to_string(),
+                        "date": utc_date(c.time),
+                        "summary": c.summary,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &rows)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+    }
+    .and_then(|()| out.flush());
+    finish(written)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn finish(written: io::Result<()>) -> Result<()> {
+    match written {
+        Ok(()) => Ok(()),
+        // `ssot-guard rollback | head`: the reader has all it wants.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(Path::new("<stdout>"), e)),
+    }
+}
+
+/// `YYYY-MM-DD HH:MM` in UTC, from seconds since the epoch (Howard Hinnant's civil-from-days).
+fn utc_date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let minutes = seconds.rem_euclid(86_400) / 60;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_date;
+
+    #[test]
+    fn dates_are_utc() {
+        assert_eq!(utc_date(0), "1970-01-01 00:00");
+        assert_eq!(utc_date(1_700_000_000), "2023-11-14 22:13");
+        assert_eq!(utc_date(951_782_400), "2000-02-29 00:00");
+    }
+}

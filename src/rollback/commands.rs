@@ -1,0 +1,278 @@
+//! The commands of a plan, as the engineer pastes them (one command per entry) and as the script
+//! runs them. Every path and message is single-quoted ([`super::quote::sh`]); revisions are full
+//! commit ids; nothing here can push.
+//!
+//! Pasted commands are safe one line at a time: the line that overwrites a file or resets the
+//! branch carries its own guard, so a refusal earlier does not let a later line do damage.
+
+use super::quote::{git_for, one_line, python_str, sh};
+use super::surgical::SurgicalPatch;
+use super::target::RollbackTarget;
+use super::{Candidate, Level, LevelTargetKind, RollbackPlan};
+
+/// The shell condition "the file has no uncommitted change" (working tree and index).
+pub fn clean_condition(path: &str) -> String {
+    let git = git_for(path);
+    let quoted = sh(path);
+    format!("{git} diff --quiet -- {quoted} && {git} diff --cached --quiet -- {quoted}")
+}
+
+/// What the engineer reads when a file has uncommitted changes.
+pub fn dirty_message(path: &str) -> String {
+    format!(
+        "{} has uncommitted changes; stash them first: {} stash push -- {}",
+        one_line(path),
+        git_for(path),
+        sh(path)
+    )
+}
+
+/// Restores the pre-migration version. `git checkout REV -- FILE` when the path is the same
+/// there; after a rename, the old path's blob written to today's path.
+pub fn restore_line(candidate: &Candidate, target: &RollbackTarget) -> String {
+    let path = &candidate.path;
+    if target.restore_path == *path {
+        format!(
+            "{} checkout {} -- {}",
+            git_for(path),
+            target.rollback_to.id,
+            sh(path)
+        )
+    } else {
+        format!(
+            "git cat-file blob {} > {}",
+            sh(&format!(
+                "{}:{}",
+                target.rollback_to.id, target.restore_path
+            )),
+            sh(path)
+        )
+    }
+}
+
+/// `python3 -c` importing the file's module with its package root on `sys.path`; a file that
+/// is not a module is byte-compiled instead.
+pub fn import_check(candidate: &Candidate) -> String {
+    match &candidate.module {
+        Some((module, root)) => {
+            let code = format!(
+                "import importlib, sys; sys.path.insert(0, {}); importlib.import_module({}); \
+                 print({})",
+                python_str(root),
+                python_str(module.module.as_str()),
+                python_str(&format!("import ok: {}", module.module.as_str()))
+            );
+            format!("python3 -c {}", sh(&code))
+        }
+        None => format!("python3 -m py_compile {}", sh(&candidate.path)),
+    }
+}
+
+/// The rule's validation commands, run from the project root.
+pub fn validation(plan: &RollbackPlan<'_>) -> Vec<String> {
+    let prefix = plan.project_prefix.trim_end_matches('/');
+    plan.project
+        .migration
+        .validation
+        .iter()
+        .map(|command| {
+            if prefix.is_empty() {
+                command.clone()
+            } else {
+                format!("(cd {} && {command})", sh(prefix))
+            }
+        })
+        .collect()
+}
+
+/// After a rollback the deprecated import is back: the check must find it.
+pub fn expect_violations(plan: &RollbackPlan<'_>, candidate: &Candidate) -> String {
+    format!(
+        "ssot-guard check{} --expect-violations -- {}",
+        plan.check_flags,
+        sh(&candidate.path)
+    )
+}
+
+/// The runbook's commit message: the file, the reason and the issue.
+pub fn commit_message(
+    plan: &RollbackPlan<'_>,
+    candidate: &Candidate,
+    target: &RollbackTarget,
+    surgical: bool,
+) -> String {
+    let rule = &plan.project.migration;
+    let symbol = &rule.symbol;
+    let path = one_line(&candidate.path);
+    let (subject, how) = if surgical {
+        (
+            format!("rollback: switch {path} back to deprecated {symbol} import"),
+            format!(
+                "- Switches only the {symbol} import back; {} later {} to this file {}",
+                target.later_commits,
+                super::plural(target.later_commits, "commit", "commits"),
+                super::plural(target.later_commits, "stays", "stay")
+            ),
+        )
+    } else {
+        (
+            format!("rollback: restore {path} to deprecated {symbol} import"),
+            format!(
+                "- Restores the version before migration commit {} (from {})",
+                target.migration.short, target.rollback_to.short
+            ),
+        )
+    };
+    format!(
+        "{subject}\n\n- Emergency rollback due to migration issue: {}\n{how}\n- Restores \
+         functionality while investigation continues\n- Temporary measure pending issue \
+         resolution\n\nIssue: {} {symbol} SSOT Migration",
+        reason_summary(candidate),
+        rule.issue
+    )
+}
+
+/// The failing findings in a few words: `SSOT002 at line 4 (thread_id)`.
+pub fn reason_summary(candidate: &Candidate) -> String {
+    if candidate.failing.is_empty() {
+        return "named by the on-call engineer (the scan finds nothing failing)".to_owned();
+    }
+    const SHOWN: usize = 5;
+    let mut parts: Vec<String> = candidate
+        .failing
+        .iter()
+        .take(SHOWN)
+        .map(|f| match &f.member {
+            Some(member) => format!("{} at line {} ({member})", f.code.as_str(), f.location.line),
+            None => format!("{} at line {}", f.code.as_str(), f.location.line),
+        })
+        .collect();
+    if candidate.failing.len() > SHOWN {
+        parts.push(format!("{} more", candidate.failing.len() - SHOWN));
+    }
+    parts.join(", ")
+}
+
+fn add_and_commit(
+    plan: &RollbackPlan<'_>,
+    candidate: &Candidate,
+    target: &RollbackTarget,
+    surgical: bool,
+) -> [String; 2] {
+    let path = &candidate.path;
+    [
+        format!("{} add -- {}", git_for(path), sh(path)),
+        format!(
+            "{} commit -m {} -- {}",
+            git_for(path),
+            sh(&commit_message(plan, candidate, target, surgical)),
+            sh(path)
+        ),
+    ]
+}
+
+/// The checks after a file is restored: it imports, the validation passes, the check sees the
+/// deprecated import back.
+fn checks(plan: &RollbackPlan<'_>, candidate: &Candidate) -> Vec<String> {
+    let mut commands = vec![import_check(candidate)];
+    commands.extend(validation(plan));
+    commands.push(expect_violations(plan, candidate));
+    commands
+}
+
+/// Level 1, whole file: guard and restore, checks, commit.
+pub fn restore(
+    plan: &RollbackPlan<'_>,
+    candidate: &Candidate,
+    target: &RollbackTarget,
+) -> Vec<String> {
+    let mut commands = vec![format!(
+        "if {}; then {}; else echo {} >&2; false; fi",
+        clean_condition(&candidate.path),
+        restore_line(candidate, target),
+        sh(&format!(
+            "ssot-guard: refused: {}",
+            dirty_message(&candidate.path)
+        ))
+    )];
+    commands.extend(checks(plan, candidate));
+    commands.extend(add_and_commit(plan, candidate, target, false));
+    commands
+}
+
+/// The shell variable a pasted surgical rollback keeps its patch in.
+const PATCH_VARIABLE: &str = "ssot_guard_patch";
+
+/// Level 1, surgical: the patch, guard and `git apply` after `git apply --check`, checks, commit.
+pub fn surgical(
+    plan: &RollbackPlan<'_>,
+    candidate: &Candidate,
+    target: &RollbackTarget,
+    patch: &SurgicalPatch,
+) -> Vec<String> {
+    let mut commands = vec![
+        format!("{PATCH_VARIABLE}={}", sh(&patch.patch)),
+        format!(
+            "if {}; then printf '%s' \"${PATCH_VARIABLE}\" | git apply --check && printf '%s' \
+             \"${PATCH_VARIABLE}\" | git apply; else echo {} >&2; false; fi",
+            clean_condition(&candidate.path),
+            sh(&format!(
+                "ssot-guard: refused: {}",
+                dirty_message(&candidate.path)
+            ))
+        ),
+    ];
+    commands.extend(checks(plan, candidate));
+    commands.extend(add_and_commit(plan, candidate, target, true));
+    commands
+}
+
+/// Refused when anything is uncommitted: a reset or checkout must never take work with it.
+pub const DIRTY_TREE_MESSAGE: &str = "the work tree has uncommitted changes (git status \
+     --porcelain is not empty): commit or stash them (git stash push --include-untracked) first";
+
+/// The name of the branch that keeps HEAD before a Level 2 reset.
+pub fn backup_branch(plan: &RollbackPlan<'_>) -> String {
+    format!("ssot-guard/before-rollback-{}", plan.head_commit.short)
+}
+
+/// Levels 2 and 3: the guarded reset or checkout, the validation, and the push as a comment.
+pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
+    let Some(target) = &plan.level.target else {
+        return Vec::new();
+    };
+    let guard = "[ -z \"$(git status --porcelain)\" ]";
+    let refusal = sh(&format!("ssot-guard: refused: {DIRTY_TREE_MESSAGE}"));
+    let mut commands = Vec::new();
+    match (plan.level.level, target.kind) {
+        (Some(Level::Two), LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent) => {
+            commands.push(format!(
+                "if {guard}; then git branch {} {} && git reset --hard {}; else echo {refusal} >&2; \
+                 false; fi",
+                sh(&backup_branch(plan)),
+                plan.head_commit.id,
+                target.commit.id
+            ));
+            commands.extend(validation(plan));
+            commands.push(
+                "# git push --force-with-lease origin HEAD   # only if the undone commits were \
+                 deployed: rewrites shared history (DANGEROUS)"
+                    .to_owned(),
+            );
+        }
+        (Some(Level::Three), LevelTargetKind::LastKnownGood) => {
+            commands.push(format!(
+                "if {guard}; then git checkout -b \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" \
+                 {}; else echo {refusal} >&2; false; fi",
+                target.commit.id
+            ));
+            commands.extend(validation(plan));
+            commands.push(
+                "# git push origin HEAD   # publish the emergency branch once it is validated"
+                    .to_owned(),
+            );
+        }
+        _ => {}
+    }
+    commands
+}

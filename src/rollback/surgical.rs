@@ -1,0 +1,290 @@
+//! The surgical rollback: switch only the class's import statements back to the deprecated
+//! module, keeping every change made to the file after its migration. The result is a patch
+//! against HEAD's version for `git apply`, and it is checked before it is offered: the patched
+//! file must bind the class from the deprecated module only.
+
+use std::path::Path;
+
+use tree_sitter::Node;
+
+use super::verdict::check_guarded;
+use crate::finding::ResolvesTo;
+use crate::project::{Project, SymbolResolution};
+use crate::python::imports::{self, Import};
+use crate::python::syntax::{field, parse, text, walk, Descend, Visitor, FIELDS, KINDS};
+use crate::python::ModuleOfFile;
+
+/// A patch that switches the import statements back.
+#[derive(Clone, Debug)]
+pub struct SurgicalPatch {
+    /// A `git diff` patch against HEAD's version of the file.
+    pub patch: String,
+    /// The 1-based lines (in HEAD's version) of the import statements it switches.
+    pub lines: Vec<usize>,
+}
+
+/// Builds the patch for `source` (HEAD's version of the file at `repo_path`, which defines
+/// `module`); the error says why there is none, in words for the engineer.
+pub fn build(
+    source: &[u8],
+    repo_path: &str,
+    module: Option<&ModuleOfFile>,
+    project: &Project,
+) -> Result<SurgicalPatch, String> {
+    let switched = switch_imports(source, module, project)?;
+    let original = std::str::from_utf8(source).unwrap_or_default();
+    Ok(SurgicalPatch {
+        patch: unified_diff(original, &switched.text, repo_path)?,
+        lines: switched.lines,
+    })
+}
+
+/// The file with its import statements switched back.
+#[derive(Debug)]
+pub struct SwitchedImports {
+    pub text: String,
+    /// The 1-based lines of the statements switched.
+    pub lines: Vec<usize>,
+}
+
+/// Rewrites every `from M import ...` that binds the class from the SSOT module (directly or
+/// through a re-export) to import it from the deprecated module; other names of the statement
+/// stay imported from `M`. Checked with `check_source`: the result must bind the class from the
+/// deprecated module only.
+pub fn switch_imports(
+    source: &[u8],
+    module: Option<&ModuleOfFile>,
+    project: &Project,
+) -> Result<SwitchedImports, String> {
+    let original = std::str::from_utf8(source)
+        .map_err(|_| "the file is not UTF-8; restore the whole file instead".to_owned())?;
+    let tree = parse(source).ok_or_else(|| "the file cannot be parsed".to_owned())?;
+    let mut collector = Statements::default();
+    walk(tree.root_node(), &mut collector);
+
+    let symbol = project.migration.symbol.as_str();
+    let deprecated = project.migration.deprecated[0].as_str();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut lines = Vec::new();
+    for statement in collector.statements {
+        let Some(Import::Names(names)) = imports::decode(statement, source, module) else {
+            continue;
+        };
+        let switched: Vec<Node<'_>> = names
+            .iter()
+            .filter(|name| {
+                name.target.split_last().is_some_and(|(from, imported)| {
+                    imported == symbol
+                        && matches!(
+                            project.resolve(&from),
+                            SymbolResolution::Class(source)
+                                if matches!(source.via, ResolvesTo::Ssot | ResolvesTo::Both)
+                        )
+                })
+            })
+            .map(|name| entry_of(name.site))
+            .collect();
+        if switched.is_empty() {
+            continue;
+        }
+        let line = statement.start_position().row + 1;
+        let statement_text = text(statement, source);
+        // Import statements hold no strings, so a `#` is a comment we would have to move.
+        if statement_text.contains('#') {
+            return Err(format!(
+                "the import statement on line {line} has a comment inside; switch it by hand"
+            ));
+        }
+        let Some(module_node) = statement.child_by_field_id(FIELDS.module_name) else {
+            continue;
+        };
+        let mut cursor = statement.walk();
+        let entries: Vec<Node<'_>> = statement
+            .children_by_field_id(field(FIELDS.name), &mut cursor)
+            .collect();
+        let kept: Vec<Node<'_>> = entries
+            .iter()
+            .filter(|entry| !switched.iter().any(|s| s.id() == entry.id()))
+            .copied()
+            .collect();
+        if kept.is_empty() {
+            edits.push((module_node.byte_range(), deprecated.to_owned()));
+        } else {
+            let list = |nodes: &[Node<'_>]| {
+                nodes
+                    .iter()
+                    .map(|n| text(*n, source))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let line_start = original[..statement.start_byte()]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let lead = &original[line_start..statement.start_byte()];
+            let separator = if lead.chars().all(|c| c == ' ' || c == '\t') {
+                format!("\n{lead}")
+            } else {
+                "; ".to_owned()
+            };
+            edits.push((
+                statement.byte_range(),
+                format!(
+                    "from {deprecated} import {}{separator}from {} import {}",
+                    list(&switched),
+                    text(module_node, source),
+                    list(&kept)
+                ),
+            ));
+        }
+        lines.push(line);
+    }
+    if edits.is_empty() {
+        return Err(format!(
+            "no import statement binds `{symbol}` from the SSOT module (it comes in another way, \
+             such as `module.{symbol}`); restore the whole file instead"
+        ));
+    }
+
+    let mut patched = original.to_owned();
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    for (range, replacement) in edits {
+        patched.replace_range(range, &replacement);
+    }
+    let before = check_guarded(source, module, project);
+    let after = check_guarded(patched.as_bytes(), module, project);
+    if after.parse_error && !before.parse_error {
+        return Err(
+            "switching the imports would break the file's syntax; switch them by hand".to_owned(),
+        );
+    }
+    if after.resolves_to != Some(ResolvesTo::Deprecated) {
+        return Err(format!(
+            "switching the import statements is not enough: the file also binds `{symbol}` from \
+             the SSOT module another way (`module.{symbol}`, a star import); restore the whole \
+             file or edit it by hand"
+        ));
+    }
+    Ok(SwitchedImports {
+        text: patched,
+        lines,
+    })
+}
+
+/// The import-list entry a name belongs to: `S` or `S as X`.
+fn entry_of(site: Node<'_>) -> Node<'_> {
+    match site.parent() {
+        Some(parent) if parent.kind_id() == KINDS.aliased_import => parent,
+        _ => site,
+    }
+}
+
+/// A patch in `git diff` form (paths quoted the way git quotes them), for `git apply`.
+fn unified_diff(old: &str, new: &str, path: &str) -> Result<String, String> {
+    let failed = |e: git2::Error| format!("cannot build the patch: {}", e.message());
+    let mut patch = git2::Patch::from_buffers(
+        old.as_bytes(),
+        Some(Path::new(path)),
+        new.as_bytes(),
+        Some(Path::new(path)),
+        None,
+    )
+    .map_err(failed)?;
+    let buf = patch.to_buf().map_err(failed)?;
+    buf.as_str()
+        .map(str::to_owned)
+        .map_err(|_| "the patch is not UTF-8".to_owned())
+}
+
+/// Every `from ... import ...` statement, at any depth (imports inside functions count).
+#[derive(Default)]
+struct Statements<'t> {
+    statements: Vec<Node<'t>>,
+}
+
+impl<'t> Visitor<'t> for Statements<'t> {
+    fn enter(&mut self, node: Node<'t>) -> Descend {
+        if node.kind_id() == KINDS.import_from_statement {
+            self.statements.push(node);
+            return Descend::No;
+        }
+        Descend::Yes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::python::ModulePath;
+    use crate::rules::load_rules;
+
+    /// The bundled example back end: both class definitions, and `registry` re-exporting the SSOT
+    /// class.
+    fn project() -> Project {
+        let migration = load_rules(&[]).unwrap().remove(0);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/backend");
+        Project::new(&root, &[], migration)
+    }
+
+    fn switch(source: &str, file: &str) -> Result<String, String> {
+        let module = ModulePath::from_relative_file(Path::new(file));
+        switch_imports(source.as_bytes(), module.as_ref(), &project()).map(|s| s.text)
+    }
+
+    const SSOT: &str = "netra_backend.app.schemas.agent_models";
+    const OLD: &str = "netra_backend.app.agents.state";
+    const FILE: &str = "netra_backend/app/services/x.py";
+
+    #[test]
+    fn a_lone_import_changes_only_its_module() {
+        let source = format!("from {SSOT} import DeepAgentState\nfrom {SSOT} import (\n    DeepAgentState as S,\n)\n");
+        assert_eq!(
+            switch(&source, FILE).unwrap(),
+            format!("from {OLD} import DeepAgentState\nfrom {OLD} import (\n    DeepAgentState as S,\n)\n")
+        );
+    }
+
+    #[test]
+    fn other_names_stay_with_the_ssot_module() {
+        let source = format!(
+            "def f():\n    from {SSOT} import AgentResult, DeepAgentState as S, DeepAgentState\n    return S\n"
+        );
+        assert_eq!(
+            switch(&source, FILE).unwrap(),
+            format!(
+                "def f():\n    from {OLD} import DeepAgentState as S, DeepAgentState\n    from {SSOT} import AgentResult\n    return S\n"
+            )
+        );
+    }
+
+    #[test]
+    fn relative_imports_and_re_exports_are_switched() {
+        let source = "from ..schemas.agent_models import DeepAgentState\nfrom netra_backend.app.schemas.registry import DeepAgentState as R\n";
+        assert_eq!(
+            switch(source, FILE).unwrap(),
+            format!("from {OLD} import DeepAgentState\nfrom {OLD} import DeepAgentState as R\n")
+        );
+    }
+
+    #[test]
+    fn forms_it_cannot_switch_are_refused_with_a_reason() {
+        let attribute = format!("import {SSOT} as models\n\nx = models.DeepAgentState()\n");
+        assert!(switch(&attribute, FILE)
+            .unwrap_err()
+            .starts_with("no import statement binds `DeepAgentState` from the SSOT module"));
+        let mixed = format!(
+            "from {SSOT} import DeepAgentState\nimport {SSOT} as m\ny = m.DeepAgentState\n"
+        );
+        assert!(switch(&mixed, FILE)
+            .unwrap_err()
+            .starts_with("switching the import statements is not enough"));
+        let comment = format!(
+            "from {SSOT} import (  # the state\n    AgentResult,\n    DeepAgentState,\n)\n"
+        );
+        assert_eq!(
+            switch(&comment, FILE).unwrap_err(),
+            "the import statement on line 1 has a comment inside; switch it by hand"
+        );
+    }
+}

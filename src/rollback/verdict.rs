@@ -1,0 +1,219 @@
+//! Judging one version of a file with the scanner's own checks: every decision about history
+//! (which commit migrated the file, which commit was last known good) runs `check_source` on the
+//! blob's bytes, never a text search.
+//!
+//! A blob from history is checked against the working tree's project: where a re-exporting module
+//! says the class comes from is read from today's files, not from the same commit. That is an
+//! accepted approximation: re-export modules rarely change during a migration, and reading every
+//! commit's whole tree to resolve one import would make history searches far slower.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use git2::Oid;
+
+use crate::check::{check_source, FileOutcome};
+use crate::codes::Code;
+use crate::error::{Error, Result};
+use crate::finding::{Finding, ResolvesTo, Severity};
+use crate::git::Repo;
+use crate::project::Project;
+use crate::python::ModuleOfFile;
+
+/// A finding that means the file fails today: an error-severity SSOT002 (a member the SSOT class
+/// lacks, on an SSOT instance: AttributeError), SSOT003 (a keyword the SSOT class silently drops)
+/// or SSOT004 (an import of the class from a module that does not define it: ImportError).
+pub fn is_failing(finding: &Finding) -> bool {
+    finding.severity == Severity::Error
+        && matches!(
+            finding.code,
+            Code::MissingMember | Code::DroppedField | Code::UnresolvedImport
+        )
+}
+
+/// What one version of a file binds and whether it fails.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    pub resolves_to: Option<ResolvesTo>,
+    /// Failing findings (see [`is_failing`]).
+    pub failing: usize,
+    /// Imports the class from a project module that does not define it (SSOT004).
+    pub unresolved_import: bool,
+}
+
+impl Verdict {
+    pub fn of(outcome: &FileOutcome) -> Verdict {
+        Verdict {
+            resolves_to: outcome.resolves_to,
+            failing: outcome.findings.iter().filter(|f| is_failing(f)).count(),
+            unresolved_import: outcome
+                .findings
+                .iter()
+                .any(|f| f.code == Code::UnresolvedImport),
+        }
+    }
+
+    pub fn fails(self) -> bool {
+        self.failing > 0
+    }
+
+    /// Binds the class from the deprecated module and nowhere else: a version to roll back to.
+    pub fn binds_only_deprecated(self) -> bool {
+        self.resolves_to == Some(ResolvesTo::Deprecated) && !self.unresolved_import
+    }
+
+    /// Binds the class from the SSOT module (alone or beside the deprecated one), or tries to
+    /// import it from a module that does not define it: a version a migration produced.
+    pub fn moved_off_deprecated(self) -> bool {
+        matches!(self.resolves_to, Some(ResolvesTo::Ssot | ResolvesTo::Both))
+            || self.unresolved_import
+    }
+}
+
+/// Where the project lies in the repository, to map paths in git trees to the project's modules.
+pub struct ProjectInRepo {
+    /// The project root relative to the work tree, `""` or ending in `/`.
+    prefix: String,
+    /// The project root as `Project` has it (not canonicalized), so module lookups match.
+    root: PathBuf,
+}
+
+impl ProjectInRepo {
+    pub fn new(repo: &Repo, project: &Project) -> Result<ProjectInRepo> {
+        let canonical = project
+            .root
+            .canonicalize()
+            .map_err(|e| Error::io(&project.root, e))?;
+        let relative = canonical
+            .strip_prefix(repo.workdir())
+            .map_err(|_| Error::Git {
+                message: format!(
+                    "the project root `{}` is outside the repository `{}`",
+                    project.root.display(),
+                    repo.workdir().display()
+                ),
+                help: Some(
+                    "run ssot-guard inside the repository that holds the project".to_owned(),
+                ),
+            })?;
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let prefix = if parts.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", parts.join("/"))
+        };
+        Ok(ProjectInRepo {
+            prefix,
+            root: project.root.clone(),
+        })
+    }
+
+    /// The project root relative to the work tree: `""` at the top level, else `sub/`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// A work-tree path relative to the project root; `None` outside the project.
+    pub fn project_path<'p>(&self, repo_path: &'p str) -> Option<&'p str> {
+        repo_path.strip_prefix(self.prefix.as_str())
+    }
+
+    /// Where a work-tree path lies on disk, spelled the way `Project` spells its roots.
+    pub fn file(&self, repo_path: &str) -> Option<PathBuf> {
+        Some(self.root.join(self.project_path(repo_path)?))
+    }
+
+    /// The module a work-tree path defines, with the package root it is imported from (relative
+    /// to the work tree, `.` for the top level).
+    pub fn module(&self, project: &Project, repo_path: &str) -> Option<(ModuleOfFile, String)> {
+        let file = self.file(repo_path)?;
+        let module = project.module_of_file(&file)?;
+        // `a/b/c.py` is `a.b.c`: its root is three components up; `a/b/__init__.py` is `a.b`,
+        // also three components up.
+        let depth = module.module.segments().count() + usize::from(module.is_package);
+        let components: Vec<&str> = repo_path.split('/').collect();
+        let root_parts = &components[..components.len().saturating_sub(depth)];
+        let root = if root_parts.is_empty() {
+            ".".to_owned()
+        } else {
+            root_parts.join("/")
+        };
+        Some((module, root))
+    }
+}
+
+/// Verdicts on blobs, cached by blob id and path: a version of a file is parsed once however many
+/// commits hold it. (The path is part of the key because relative imports resolve against it.)
+pub struct Verdicts<'p> {
+    project: &'p Project,
+    layout: &'p ProjectInRepo,
+    cache: HashMap<(Oid, String), Verdict>,
+    needle: memchr::memmem::Finder<'p>,
+    parsed: usize,
+}
+
+impl<'p> Verdicts<'p> {
+    pub fn new(project: &'p Project, layout: &'p ProjectInRepo) -> Verdicts<'p> {
+        Verdicts {
+            project,
+            layout,
+            cache: HashMap::new(),
+            needle: memchr::memmem::Finder::new(project.migration.symbol.as_bytes()),
+            parsed: 0,
+        }
+    }
+
+    /// The verdict on `blob` as the file at `path` (work-tree relative). A blob that cannot be
+    /// read is judged as binding nothing and failing nothing.
+    pub fn judge(&mut self, repo: &Repo, blob: Oid, path: &str) -> Verdict {
+        let key = (blob, path.to_owned());
+        if let Some(verdict) = self.cache.get(&key) {
+            return *verdict;
+        }
+        let verdict = match repo.read_blob(blob) {
+            Ok(bytes) => self.judge_bytes(&bytes, path),
+            Err(_) => Verdict::default(),
+        };
+        self.cache.insert(key, verdict);
+        verdict
+    }
+
+    /// The verdict on `source` as the file at `path`, without the cache.
+    pub fn judge_bytes(&mut self, source: &[u8], path: &str) -> Verdict {
+        // Every finding starts from the class's name, as in `scan`.
+        if self.needle.find(source).is_none() {
+            return Verdict::default();
+        }
+        self.parsed += 1;
+        Verdict::of(&self.outcome(source, path))
+    }
+
+    /// The full outcome of checking `source` as the file at `path`.
+    pub fn outcome(&self, source: &[u8], path: &str) -> FileOutcome {
+        let module = self
+            .layout
+            .module(self.project, path)
+            .map(|(module, _)| module);
+        check_guarded(source, module.as_ref(), self.project)
+    }
+
+    /// How many blobs were parsed (cache misses that mention the symbol).
+    pub fn parsed(&self) -> usize {
+        self.parsed
+    }
+}
+
+/// `check_source`, with a panic on one version becoming "nothing found" rather than a crash.
+pub(crate) fn check_guarded(
+    source: &[u8],
+    module: Option<&ModuleOfFile>,
+    project: &Project,
+) -> FileOutcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_source(source, module, project)
+    }))
+    .unwrap_or_default()
+}

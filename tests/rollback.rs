@@ -1,0 +1,1079 @@
+//! `ssot-guard rollback`, on real repositories built with git2 in temporary folders: the file's
+//! own migration commit (through renames, merges, a second migration, a shallow clone), the
+//! runbook levels, and the scripts executed for real with bash.
+
+mod common;
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use git2::{IndexAddOption, Oid, Repository, RepositoryInitOptions, Signature, Time};
+
+use common::{stderr, stdout};
+
+const DEPRECATED: &str = "from netra_backend.app.agents.state import DeepAgentState\n";
+const SSOT: &str = "from netra_backend.app.schemas.agent_models import DeepAgentState\n";
+const SERVICE: &str = "netra_backend/app/services/report.py";
+
+/// A module that reads `state.thread_id`: fine on the deprecated class, AttributeError on the
+/// SSOT class.
+fn service(import: &str, extra: &str) -> String {
+    format!(
+        "{import}\n\ndef thread_of(state: DeepAgentState):\n    return state.thread_id\n{extra}"
+    )
+}
+
+/// The deprecated class has `thread_id`; the SSOT class calls it `chat_thread_id`. Plain Python,
+/// so the rollback's import check runs without dependencies.
+const DEPRECATED_CLASS: &str = "\
+class DeepAgentState:
+    def __init__(self, chat_thread_id=None):
+        self.chat_thread_id = chat_thread_id
+
+    @property
+    def thread_id(self):
+        return self.chat_thread_id
+";
+const SSOT_CLASS: &str = "\
+class DeepAgentState:
+    def __init__(self, chat_thread_id=None):
+        self.chat_thread_id = chat_thread_id
+";
+
+/// The built-in rule runs `python tests/mission_critical/test_websocket_agent_events_suite.py`;
+/// Debian has no `python`, so the test repository replaces the rule (same id) with one that runs
+/// the same suite with `python3`.
+const RULE: &str = r##"id = "deepagentstate"
+symbol = "DeepAgentState"
+deprecated = ["netra_backend.app.agents.state"]
+ssot = "netra_backend.app.schemas.agent_models"
+issue = "#871"
+golden-path = ["netra_backend/app/websocket_core/**"]
+validation = ["python3 tests/mission_critical/test_websocket_agent_events_suite.py"]
+
+[renames]
+thread_id = "chat_thread_id"
+"##;
+
+/// A repository in a temporary folder, committed to with git2 at fixed times, so commit ids (and
+/// the snapshot) are the same on every run.
+struct TestRepo {
+    dir: tempfile::TempDir,
+    repo: Repository,
+    clock: Cell<i64>,
+}
+
+impl TestRepo {
+    /// The project skeleton (class definitions, rule, config, golden-path suite), committed.
+    fn new() -> TestRepo {
+        TestRepo::with_project_in("")
+    }
+
+    /// The skeleton below `prefix` (`""` or ending in `/`): the project root need not be the
+    /// repository's top level.
+    fn with_project_in(prefix: &str) -> TestRepo {
+        let dir = tempfile::tempdir().unwrap();
+        let mut options = RepositoryInitOptions::new();
+        options.initial_head("main");
+        let repo = Repository::init_opts(dir.path(), &options).unwrap();
+        let test = TestRepo {
+            dir,
+            repo,
+            clock: Cell::new(1_700_000_000),
+        };
+        for package in [
+            "netra_backend",
+            "netra_backend/app",
+            "netra_backend/app/agents",
+            "netra_backend/app/schemas",
+            "netra_backend/app/services",
+            "netra_backend/app/websocket_core",
+        ] {
+            test.write(&format!("{prefix}{package}/__init__.py"), "");
+        }
+        test.write(
+            &format!("{prefix}netra_backend/app/agents/state.py"),
+            DEPRECATED_CLASS,
+        );
+        test.write(
+            &format!("{prefix}netra_backend/app/schemas/agent_models.py"),
+            SSOT_CLASS,
+        );
+        test.write(&format!("{prefix}rules/deepagentstate.toml"), RULE);
+        test.write(
+            &format!("{prefix}pyproject.toml"),
+            "[tool.ssot-guard]\nrules = [\"rules/deepagentstate.toml\"]\n",
+        );
+        test.write(
+            &format!("{prefix}tests/mission_critical/test_websocket_agent_events_suite.py"),
+            "print('golden path: websocket agent events ok')\n",
+        );
+        test.write("README.md", "# back end\n");
+        test.commit("Project skeleton");
+        test
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    fn read(&self, path: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(path)).unwrap()
+    }
+
+    fn remove(&self, path: &str) {
+        std::fs::remove_file(self.path().join(path)).unwrap();
+    }
+
+    fn signature(&self) -> Signature<'static> {
+        let now = self.clock.get() + 60;
+        self.clock.set(now);
+        Signature::new("Test Author", "author@example.com", &Time::new(now, 0)).unwrap()
+    }
+
+    /// Commits the whole working tree (additions, changes and deletions) on HEAD.
+    fn commit(&self, message: &str) -> Oid {
+        let parents: Vec<Oid> = self.head().into_iter().collect();
+        self.commit_with_parents(message, &parents)
+    }
+
+    /// Commits the working tree with `HEAD` and `other` as parents.
+    fn merge(&self, message: &str, other: Oid) -> Oid {
+        let head = self.head().unwrap();
+        self.commit_with_parents(message, &[head, other])
+    }
+
+    fn commit_with_parents(&self, message: &str, parents: &[Oid]) -> Oid {
+        let mut index = self.repo.index().unwrap();
+        index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let parents: Vec<git2::Commit<'_>> = parents
+            .iter()
+            .map(|id| self.repo.find_commit(*id).unwrap())
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let signature = self.signature();
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                &tree,
+                &parents,
+            )
+            .unwrap()
+    }
+
+    fn head(&self) -> Option<Oid> {
+        self.repo.head().ok().and_then(|h| h.target())
+    }
+
+    /// Creates `branch` at HEAD and switches to it (or switches to an existing one).
+    fn switch(&self, branch: &str) {
+        if self
+            .repo
+            .find_branch(branch, git2::BranchType::Local)
+            .is_err()
+        {
+            let head = self.repo.find_commit(self.head().unwrap()).unwrap();
+            self.repo.branch(branch, &head, false).unwrap();
+        }
+        self.repo.set_head(&format!("refs/heads/{branch}")).unwrap();
+        self.repo
+            .checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+            .unwrap();
+    }
+
+    fn blob(&self, commit: Oid, path: &str) -> Vec<u8> {
+        let tree = self.repo.find_commit(commit).unwrap().tree().unwrap();
+        let entry = tree.get_path(Path::new(path)).unwrap();
+        self.repo.find_blob(entry.id()).unwrap().content().to_vec()
+    }
+
+    fn message(&self, commit: Oid) -> String {
+        self.repo
+            .find_commit(commit)
+            .unwrap()
+            .message()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn rollback(&self, args: &[&str]) -> Output {
+        ssot_guard(self.path(), "rollback", args)
+    }
+
+    fn rollback_json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let output = self.rollback(&all);
+        assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
+    fn script(&self, args: &[&str]) -> String {
+        let mut all = vec!["--script"];
+        all.extend_from_slice(args);
+        let output = self.rollback(&all);
+        assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+        stdout(&output)
+    }
+
+    /// Runs a script with bash at the repository top level, as the engineer would.
+    fn run_script(&self, script: &str) -> Output {
+        run_script_in(self.path(), script)
+    }
+
+    /// `git status --porcelain`, as the git CLI prints it.
+    fn status(&self) -> String {
+        let output = git_cli(self.path(), &["status", "--porcelain"]);
+        stdout(&output)
+    }
+}
+
+fn binary_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_ssot-guard"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A hermetic environment: no user or system git config, a committer, and `ssot-guard` on PATH.
+fn hermetic(command: &mut Command) -> &mut Command {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![binary_dir()];
+    paths.extend(std::env::split_paths(&path));
+    command
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "On Call")
+        .env("GIT_AUTHOR_EMAIL", "oncall@example.com")
+        .env("GIT_COMMITTER_NAME", "On Call")
+        .env("GIT_COMMITTER_EMAIL", "oncall@example.com")
+}
+
+fn ssot_guard(cwd: &Path, command: &str, args: &[&str]) -> Output {
+    hermetic(&mut Command::new(env!("CARGO_BIN_EXE_ssot-guard")))
+        .arg(command)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+fn git_cli(cwd: &Path, args: &[&str]) -> Output {
+    hermetic(&mut Command::new("git"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("git runs")
+}
+
+fn run_script_in(cwd: &Path, script: &str) -> Output {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("rollback.sh");
+    std::fs::write(&file, script).unwrap();
+    hermetic(&mut Command::new("bash"))
+        .arg(&file)
+        .current_dir(cwd)
+        .output()
+        .expect("bash runs")
+}
+
+fn head_of(repo: &TestRepo) -> Oid {
+    Repository::open(repo.path())
+        .unwrap()
+        .head()
+        .unwrap()
+        .target()
+        .unwrap()
+}
+
+fn parent_of(repo: &TestRepo, commit: Oid) -> Oid {
+    repo.repo.find_commit(commit).unwrap().parent_id(0).unwrap()
+}
+
+/// The runbook's Level 1 commit message, as the script writes it.
+fn restore_message(path: &str, migration: &str, rollback_to: &str, reason: &str) -> String {
+    format!(
+        "rollback: restore {path} to deprecated DeepAgentState import\n\n\
+         - Emergency rollback due to migration issue: {reason}\n\
+         - Restores the version before migration commit {migration} (from {rollback_to})\n\
+         - Restores functionality while investigation continues\n\
+         - Temporary measure pending issue resolution\n\n\
+         Issue: #871 DeepAgentState SSOT Migration\n"
+    )
+}
+
+fn short(id: Oid) -> String {
+    id.to_string()[..7].to_owned()
+}
+
+fn candidate<'r>(report: &'r serde_json::Value, path: &str) -> &'r serde_json::Value {
+    report["rollback"]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == path)
+        .unwrap_or_else(|| panic!("no candidate {path} in {report:#}"))
+}
+
+/// No command may carry an empty revision, and every reset goes to a full commit id.
+fn assert_no_empty_revision(text: &str) {
+    for bad in [
+        "reset --hard ''",
+        "reset --hard \"\"",
+        "checkout '' ",
+        "checkout \"\" ",
+    ] {
+        assert!(!text.contains(bad), "empty revision `{bad}` in:\n{text}");
+    }
+    for (index, _) in text.match_indices("reset --hard") {
+        let rest = &text[index + "reset --hard".len()..];
+        let revision: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != ';')
+            .collect();
+        assert!(
+            revision.len() == 40 && revision.chars().all(|c| c.is_ascii_hexdigit()),
+            "`reset --hard {revision}` is not a full commit id"
+        );
+    }
+}
+
+/// Several commits where the file's migration is not the last one: the runbook's `HEAD~1` would
+/// restore the migrated version itself. The script restores the real pre-migration blob.
+#[test]
+fn head_minus_one_is_wrong_and_the_script_restores_the_pre_migration_blob() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.commit("Add the report service");
+    repo.write(SERVICE, &service(DEPRECATED, "\nLIMIT = 10\n"));
+    let before = repo.commit("Report service: a limit");
+    repo.write(SERVICE, &service(SSOT, "\nLIMIT = 10\n"));
+    let migration = repo.commit("Migrate the report service to the SSOT DeepAgentState");
+    // Created on the SSOT module: nothing to roll back to.
+    repo.write(
+        "tests/test_report.py",
+        &format!("{SSOT}\n\ndef test_thread(state: DeepAgentState):\n    assert state.thread_id\n"),
+    );
+    repo.commit("Test the report service");
+    repo.write("README.md", "# back end\n\nOn call: see the runbook.\n");
+    let head = repo.commit("Docs");
+
+    let report = repo.rollback_json(&[]);
+    let service_plan = candidate(&report, SERVICE);
+    assert_eq!(service_plan["rank"], 1);
+    assert_eq!(service_plan["severity"], "HIGH");
+    assert_eq!(service_plan["migration_commit"], migration.to_string());
+    assert_eq!(service_plan["rollback_to"], before.to_string());
+    assert_eq!(service_plan["head_minus_one_correct"], false);
+    assert_eq!(service_plan["later_commits"], 0);
+    assert_eq!(
+        service_plan["reasons"][0],
+        "line 5:12: SSOT002 missing-member: reads `thread_id` on `state`: the SSOT \
+         `DeepAgentState` has no `thread_id`; this raises AttributeError"
+    );
+    let test_plan = candidate(&report, "tests/test_report.py");
+    assert_eq!(test_plan["severity"], "MEDIUM");
+    assert_eq!(test_plan["migration_commit"], serde_json::Value::Null);
+    assert_eq!(test_plan["rollback_to"], serde_json::Value::Null);
+    assert_eq!(test_plan["commands"], serde_json::json!([]));
+    assert!(test_plan["no_target"]
+        .as_str()
+        .unwrap()
+        .starts_with("the file was created already on the SSOT module"));
+    assert_eq!(
+        test_plan["fix"],
+        serde_json::json!([
+            "line 5: the SSOT class calls it `chat_thread_id`: use `chat_thread_id` instead of `thread_id`",
+            "the SSOT class renames: thread_id -> chat_thread_id"
+        ])
+    );
+    assert_eq!(report["rollback"]["level"], 1);
+    assert_eq!(report["rollback"]["checkpoints"], serde_json::json!([]));
+    // The check report is all there, in front of the rollback object.
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["by_code"]["SSOT002"], 2);
+
+    // Deterministic: the same bytes twice.
+    let again = repo.rollback(&["--format", "json"]);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&again.stdout).unwrap(),
+        report
+    );
+    assert_eq!(again.stdout, repo.rollback(&["--format", "json"]).stdout);
+
+    let human = stdout(&repo.rollback(&[]));
+    insta::assert_snapshot!("rollback_human", human);
+
+    // Uncommitted work in another file must survive the rollback, uncommitted.
+    repo.write("README.md", "# back end\n\nwork in progress\n");
+    let script = repo.script(&[]);
+    let run = repo.run_script(&script);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert!(stdout(&run).contains("golden path: websocket agent events ok"));
+    assert_eq!(repo.read(SERVICE), repo.blob(before, SERVICE));
+    let rollback_commit = head_of(&repo);
+    assert_eq!(parent_of(&repo, rollback_commit), head);
+    assert_eq!(
+        repo.message(rollback_commit),
+        restore_message(
+            SERVICE,
+            &short(migration),
+            &short(before),
+            "SSOT002 at line 5 (thread_id)"
+        )
+    );
+    assert_eq!(
+        repo.blob(rollback_commit, SERVICE),
+        repo.blob(before, SERVICE)
+    );
+    assert_eq!(
+        repo.blob(rollback_commit, "README.md"),
+        repo.blob(head, "README.md")
+    );
+    assert_eq!(repo.read("README.md"), b"# back end\n\nwork in progress\n");
+    assert_eq!(repo.status(), " M README.md\n");
+}
+
+/// The file was renamed after its migration: the history follows the rename, and the script
+/// writes the old path's pre-migration blob to today's path.
+#[test]
+fn a_renamed_file_is_restored_from_its_old_path() {
+    let repo = TestRepo::new();
+    let old = "netra_backend/app/services/reporting.py";
+    repo.write(old, &service(DEPRECATED, ""));
+    let before = repo.commit("Add the reporting service");
+    repo.write(old, &service(SSOT, ""));
+    let migration = repo.commit("Migrate reporting to the SSOT DeepAgentState");
+    repo.remove(old);
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Rename reporting.py to report.py");
+
+    let report = repo.rollback_json(&[]);
+    let plan = candidate(&report, SERVICE);
+    assert_eq!(plan["migration_commit"], migration.to_string());
+    assert_eq!(plan["rollback_to"], before.to_string());
+    assert_eq!(plan["later_commits"], 0, "a pure rename changes no line");
+    assert_eq!(plan["head_minus_one_correct"], false);
+    assert_eq!(
+        plan["commands"][0],
+        format!(
+            "if git diff --quiet -- '{SERVICE}' && git diff --cached --quiet -- '{SERVICE}'; then \
+             git cat-file blob '{before}:{old}' > '{SERVICE}'; else echo 'ssot-guard: refused: \
+             {SERVICE} has uncommitted changes; stash them first: git stash push -- \
+             '\\''{SERVICE}'\\''' >&2; false; fi"
+        )
+    );
+
+    let run = repo.run_script(&repo.script(&[]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(SERVICE), repo.blob(before, old));
+    assert_eq!(repo.blob(head_of(&repo), SERVICE), repo.blob(before, old));
+    assert_eq!(repo.status(), "");
+}
+
+/// The migration happened on a branch and came in with a merge; HEAD~1 (the merge) has the
+/// migrated version. The plan finds the branch's commit and restores from its parent.
+#[test]
+fn a_migration_merged_from_a_branch_is_found_through_the_merge() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    let before = repo.commit("Add the report service");
+    repo.switch("migration");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let migration = repo.commit("Migrate the report service");
+    repo.switch("main");
+    repo.write("README.md", "# back end\n\nmain moves on\n");
+    repo.commit("Docs on main");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let merge = repo.merge("Merge branch 'migration'", migration);
+    repo.write("docs.md", "release notes\n");
+    repo.commit("Release notes");
+
+    let report = repo.rollback_json(&[]);
+    let plan = candidate(&report, SERVICE);
+    assert_eq!(plan["migration_commit"], migration.to_string());
+    assert_eq!(plan["rollback_to"], before.to_string());
+    assert_eq!(plan["head_minus_one_correct"], false);
+    assert_eq!(
+        plan["later_commits"], 0,
+        "the merge took the branch's version as it was"
+    );
+    assert_ne!(merge, migration);
+
+    let run = repo.run_script(&repo.script(&[]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(SERVICE), repo.blob(before, SERVICE));
+}
+
+/// Main changed the file while a branch migrated it, and the merge combined both. The plan still
+/// finds the branch's migration, counts main's change and the merge as later work a whole-file
+/// restore would discard, and the surgical rollback keeps main's change.
+#[test]
+fn a_merge_that_combined_a_parallel_change_counts_it_as_later_work() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    let before = repo.commit("Add the report service");
+    repo.switch("migration");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let migration = repo.commit("Migrate the report service");
+    repo.switch("main");
+    repo.write(SERVICE, &service(DEPRECATED, "\nLIMIT = 10\n"));
+    let parallel = repo.commit("Report service: a limit");
+    repo.write(SERVICE, &service(SSOT, "\nLIMIT = 10\n"));
+    repo.merge("Merge branch 'migration'", migration);
+
+    let report = repo.rollback_json(&[]);
+    let plan = candidate(&report, SERVICE);
+    assert_eq!(plan["migration_commit"], migration.to_string());
+    assert_eq!(plan["rollback_to"], before.to_string());
+    assert_eq!(plan["later_commits"], 2, "main's change and the merge");
+    assert_eq!(plan["discarded_lines"], 2);
+    assert_eq!(plan["head_minus_one_correct"], false);
+
+    let run = repo.run_script(&repo.script(&["--surgical"]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(SERVICE), repo.blob(parallel, SERVICE));
+}
+
+/// Migrated, reverted, changed, migrated again: the newest migration counts. It is also HEAD, so
+/// the naive `HEAD~1` happens to be right, and the plan says so.
+#[test]
+fn the_newest_of_two_migrations_counts() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    let first_before = repo.commit("Add the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Migrate the report service");
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.commit("Revert \"Migrate the report service\"");
+    repo.write(SERVICE, &service(DEPRECATED, "\nRETRIES = 3\n"));
+    let second_before = repo.commit("Report service: retries");
+    repo.write(SERVICE, &service(SSOT, "\nRETRIES = 3\n"));
+    let second = repo.commit("Migrate the report service, again");
+
+    let report = repo.rollback_json(&[]);
+    let plan = candidate(&report, SERVICE);
+    assert_eq!(plan["migration_commit"], second.to_string());
+    assert_eq!(plan["rollback_to"], second_before.to_string());
+    assert_eq!(plan["head_minus_one_correct"], true);
+    assert_ne!(
+        repo.blob(first_before, SERVICE),
+        repo.blob(second_before, SERVICE)
+    );
+
+    let human = stdout(&repo.rollback(&[]));
+    assert!(
+        human.contains("HEAD~1:           right: the runbook's `git checkout HEAD~1 -- FILE` restores the same version"),
+        "{human}"
+    );
+    let run = repo.run_script(&repo.script(&[]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(SERVICE), repo.blob(second_before, SERVICE));
+}
+
+/// Commits after the migration would be thrown away by a whole-file restore: the plan counts
+/// them, says so, and the surgical script switches only the import, keeping them.
+#[test]
+fn later_work_is_counted_and_the_surgical_rollback_keeps_it() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    let before = repo.commit("Add the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let migration = repo.commit("Migrate the report service");
+    repo.write(SERVICE, &service(SSOT, "\n\ndef limit():\n    return 10\n"));
+    repo.commit("Report service: limit");
+    repo.write(
+        SERVICE,
+        &service(
+            SSOT,
+            "\n\ndef limit():\n    return 20\n\n\ndef retries():\n    return 3\n",
+        ),
+    );
+    let head = repo.commit("Report service: retries");
+
+    let report = repo.rollback_json(&[]);
+    let plan = candidate(&report, SERVICE);
+    assert_eq!(plan["migration_commit"], migration.to_string());
+    assert_eq!(plan["later_commits"], 2);
+    assert_eq!(plan["discarded_lines"], 8);
+    assert_eq!(plan["head_minus_one_correct"], false);
+    assert!(!plan["surgical_commands"].as_array().unwrap().is_empty());
+
+    let human = stdout(&repo.rollback(&[]));
+    assert!(human.contains(
+        "Later work:       2 commits changed this file after its migration (+8 -0 lines); \
+         restoring the whole file discards them."
+    ));
+    assert!(human.contains("Recommended:      the surgical rollback (--surgical)"));
+
+    // The whole-file script says out loud what it throws away.
+    let whole = repo.script(&[]);
+    assert!(whole.contains(&format!(
+        "echo 'ssot-guard rollback: note: restoring the whole file {SERVICE} discards 2 later \
+         commits (+8 -0 lines); --surgical keeps them' >&2"
+    )));
+
+    let run = repo.run_script(&repo.script(&["--surgical"]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    let expected = String::from_utf8(repo.blob(head, SERVICE))
+        .unwrap()
+        .replace(SSOT, DEPRECATED);
+    assert_eq!(String::from_utf8(repo.read(SERVICE)).unwrap(), expected);
+    assert_ne!(repo.read(SERVICE), repo.blob(before, SERVICE));
+    let commit = head_of(&repo);
+    assert_eq!(
+        repo.message(commit),
+        format!(
+            "rollback: switch {SERVICE} back to deprecated DeepAgentState import\n\n\
+             - Emergency rollback due to migration issue: SSOT002 at line 5 (thread_id)\n\
+             - Switches only the DeepAgentState import back; 2 later commits to this file stay\n\
+             - Restores functionality while investigation continues\n\
+             - Temporary measure pending issue resolution\n\n\
+             Issue: #871 DeepAgentState SSOT Migration\n"
+        )
+    );
+    assert_eq!(repo.status(), "");
+}
+
+/// A file name made to break shell commands: spaces, quotes, `$(...)`, backticks, a glob and a
+/// newline. The script treats it as a name and nothing else.
+#[test]
+fn a_hostile_file_name_is_only_a_name() {
+    let repo = TestRepo::new();
+    let hostile = "netra_backend/app/services/it's a \"$(touch PWNED)\" `touch PWNED2` *\nx.py";
+    repo.write(hostile, &service(DEPRECATED, ""));
+    let before = repo.commit("Add a service with an awkward name");
+    repo.write(hostile, &service(SSOT, ""));
+    let migration = repo.commit("Migrate it");
+    repo.write("README.md", "docs\n");
+    repo.commit("Docs");
+
+    let report = repo.rollback_json(&[]);
+    let plan = candidate(&report, hostile);
+    assert_eq!(plan["migration_commit"], migration.to_string());
+    let human = stdout(&repo.rollback(&[]));
+    assert!(human.contains("it's a \"$(touch PWNED)\" `touch PWNED2` *\\nx.py  [HIGH]"));
+
+    let script = repo.script(&[]);
+    let run = repo.run_script(&script);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    for trap in ["PWNED", "PWNED2", "netra_backend/app/services/PWNED"] {
+        assert!(!repo.path().join(trap).exists(), "{trap} was created");
+    }
+    assert_eq!(repo.read(hostile), repo.blob(before, hostile));
+    let commit = head_of(&repo);
+    assert_eq!(
+        repo.message(commit),
+        restore_message(
+            "netra_backend/app/services/it's a \"$(touch PWNED)\" `touch PWNED2` *\\nx.py",
+            &short(migration),
+            &short(before),
+            "SSOT002 at line 5 (thread_id)"
+        )
+    );
+    assert_eq!(repo.status(), "");
+
+    // The surgical patch names the file in git's quoted form; `git apply` takes it as it is.
+    let reset = git_cli(repo.path(), &["reset", "-q", "--hard", "HEAD~1"]);
+    assert!(reset.status.success());
+    let run = repo.run_script(&repo.script(&["--surgical"]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(hostile), service(DEPRECATED, "").as_bytes());
+    assert!(!repo.path().join("PWNED").exists());
+}
+
+/// Uncommitted changes to the file: the script refuses before touching anything, says how to
+/// stash them, and exits 3. So does a script started below the top level.
+#[test]
+fn a_dirty_file_is_refused_and_nothing_changes() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.commit("Add the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let head = repo.commit("Migrate the report service");
+    let dirty = service(SSOT, "\n# debugging the outage\n");
+    repo.write(SERVICE, &dirty);
+    repo.write("README.md", "notes from the incident\n");
+
+    let human = stdout(&repo.rollback(&[]));
+    assert!(human.contains(&format!(
+        "   Uncommitted changes: the commands refuse until they are stashed ({SERVICE} has \
+         uncommitted changes; stash them first: git stash push -- '{SERVICE}')."
+    )));
+    let script = repo.script(&[]);
+    let run = repo.run_script(&script);
+    assert_eq!(run.status.code(), Some(3));
+    assert_eq!(
+        stderr(&run),
+        format!(
+            "ssot-guard rollback: refused: {SERVICE} has uncommitted changes; stash them first: \
+             git stash push -- '{SERVICE}'\n"
+        )
+    );
+    assert_eq!(repo.read(SERVICE), dirty.as_bytes());
+    assert_eq!(repo.read("README.md"), b"notes from the incident\n");
+    assert_eq!(head_of(&repo), head);
+
+    // Staged instead of modified: refused the same way.
+    git_cli(repo.path(), &["add", SERVICE]);
+    let run = repo.run_script(&script);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(stderr(&run).contains(&format!("{SERVICE} has staged changes")));
+
+    // Below the top level: refused.
+    git_cli(repo.path(), &["reset", "-q", "--", SERVICE]);
+    let run = run_script_in(&repo.path().join("netra_backend"), &script);
+    assert_eq!(run.status.code(), Some(3));
+    assert_eq!(
+        stderr(&run),
+        "ssot-guard rollback: refused: run this script from the repository top level\n"
+    );
+    assert_eq!(repo.read(SERVICE), dirty.as_bytes());
+}
+
+/// Named files are planned even when the scan finds nothing failing in them; an untracked file
+/// has no revision to roll back to.
+#[test]
+fn named_files_are_planned_even_when_nothing_fails_in_them() {
+    let repo = TestRepo::new();
+    let quiet = "netra_backend/app/services/quiet.py";
+    repo.write(
+        quiet,
+        &format!("{DEPRECATED}\n\ndef make():\n    return DeepAgentState()\n"),
+    );
+    let before = repo.commit("Add the quiet service");
+    repo.write(
+        quiet,
+        &format!("{SSOT}\n\ndef make():\n    return DeepAgentState()\n"),
+    );
+    let migration = repo.commit("Migrate the quiet service");
+    repo.write("netra_backend/app/services/new.py", &service(SSOT, ""));
+
+    let report = repo.rollback_json(&[quiet, "netra_backend/app/services/new.py"]);
+    let plan = candidate(&report, quiet);
+    assert_eq!(
+        plan["reasons"],
+        serde_json::json!([
+            "named on the command line; the scan finds nothing failing in this file"
+        ])
+    );
+    assert_eq!(plan["migration_commit"], migration.to_string());
+    assert_eq!(plan["rollback_to"], before.to_string());
+    assert_eq!(plan["head_minus_one_correct"], true);
+    let untracked = candidate(&report, "netra_backend/app/services/new.py");
+    assert_eq!(untracked["rollback_to"], serde_json::Value::Null);
+    assert_eq!(
+        untracked["no_target"],
+        "the file is not committed (untracked, or only staged): there is no revision to roll back to"
+    );
+    assert_eq!(report["rollback"]["level"], 1);
+
+    // The untracked file does not stop the named, committed one.
+    let run = repo.run_script(&repo.script(&[quiet]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(quiet), repo.blob(before, quiet));
+}
+
+/// A shallow clone whose history ends after the migration: the plan says so instead of guessing.
+#[test]
+fn a_shallow_history_is_said_plainly() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.commit("Add the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Migrate the report service");
+    repo.write("README.md", "docs\n");
+    repo.commit("Docs");
+
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let clone = git_cli(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    assert!(clone.status.success(), "{}", stderr(&clone));
+    let shallow = clones.path().join("shallow");
+    let output = ssot_guard(&shallow, "rollback", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let plan = candidate(&report, SERVICE);
+    assert_eq!(plan["migration_commit"], serde_json::Value::Null);
+    assert!(plan["no_target"]
+        .as_str()
+        .unwrap()
+        .starts_with("the history is shallow"));
+    assert!(plan["no_target"]
+        .as_str()
+        .unwrap()
+        .contains("git fetch --unshallow"));
+    let script = stdout(&ssot_guard(&shallow, "rollback", &["--script"]));
+    let run = run_script_in(&shallow, &script);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(stderr(&run).contains("no candidate has a revision to roll back to"));
+}
+
+/// On a detached HEAD the plan works the same; the script says where its commit goes.
+#[test]
+fn a_detached_head_is_planned_and_rolled_back() {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    let before = repo.commit("Add the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let migration = repo.commit("Migrate the report service");
+    repo.repo.set_head_detached(migration).unwrap();
+
+    let human = stdout(&repo.rollback(&[]));
+    assert!(human.contains(&format!("HEAD {} on detached HEAD", short(migration))));
+    let run = repo.run_script(&repo.script(&[]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert!(stderr(&run).contains("HEAD is detached"));
+    assert_eq!(repo.read(SERVICE), repo.blob(before, SERVICE));
+    let reopened = Repository::open(repo.path()).unwrap();
+    assert!(reopened.head_detached().unwrap());
+    assert_eq!(parent_of(&repo, head_of(&repo)), migration);
+}
+
+/// Two HIGH files migrated in one commit: Level 2, to the checkpoint before it. The script
+/// refuses with uncommitted work, and otherwise keeps HEAD on a branch and resets.
+#[test]
+fn level_two_goes_to_the_checkpoint_before_the_shared_migration() {
+    let repo = TestRepo::new();
+    let other = "netra_backend/app/services/export.py";
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.write(other, &service(DEPRECATED, ""));
+    repo.commit("Add the report and export services");
+    let checkpoint = repo.commit("checkpoint: pre-phase 3 production file migration");
+    repo.write("README.md", "phase 3 starts\n");
+    repo.commit("Docs");
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.write(other, &service(SSOT, ""));
+    let migration = repo.commit("Phase 3: migrate the services");
+    let head = head_of(&repo);
+
+    let report = repo.rollback_json(&[]);
+    let rollback = &report["rollback"];
+    assert_eq!(rollback["level"], 2);
+    assert_eq!(rollback["target"]["kind"], "checkpoint");
+    assert_eq!(rollback["target"]["commit"], checkpoint.to_string());
+    assert_eq!(rollback["target"]["discards_commits"], 2);
+    assert_eq!(
+        rollback["checkpoints"],
+        serde_json::json!([{
+            "commit": checkpoint.to_string(),
+            "summary": "checkpoint: pre-phase 3 production file migration"
+        }])
+    );
+    for path in [SERVICE, other] {
+        assert_eq!(
+            candidate(&report, path)["migration_commit"],
+            migration.to_string()
+        );
+    }
+    let listed = stdout(&ssot_guard(repo.path(), "checkpoints", &[]));
+    assert_eq!(
+        listed,
+        format!(
+            "{}  2023-11-14 22:16  checkpoint: pre-phase 3 production file migration\n",
+            short(checkpoint)
+        )
+    );
+
+    let script = repo.script(&[]);
+    assert_no_empty_revision(&script);
+    assert!(script.contains("# git push --force-with-lease"));
+    assert!(!script
+        .lines()
+        .any(|l| l.trim_start().starts_with("git push")));
+
+    repo.write("notes.txt", "untracked notes\n");
+    let run = repo.run_script(&script);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(stderr(&run).contains("the work tree has uncommitted changes"));
+    assert_eq!(head_of(&repo), head);
+    assert!(repo.path().join("notes.txt").exists());
+
+    repo.remove("notes.txt");
+    let run = repo.run_script(&script);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(head_of(&repo), checkpoint);
+    let backup = repo
+        .repo
+        .find_branch(
+            &format!("ssot-guard/before-rollback-{}", short(head)),
+            git2::BranchType::Local,
+        )
+        .unwrap();
+    assert_eq!(backup.get().target(), Some(head));
+}
+
+/// Without a checkpoint, Level 2 says so and offers the migration commit's parent; no command
+/// has an empty revision.
+#[test]
+fn level_two_without_a_checkpoint_offers_the_migration_parent() {
+    let repo = TestRepo::new();
+    let other = "netra_backend/app/services/export.py";
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.write(other, &service(DEPRECATED, ""));
+    let before = repo.commit("Add the report and export services");
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.write(other, &service(SSOT, ""));
+    let migration = repo.commit("Migrate the services");
+
+    let report = repo.rollback_json(&[]);
+    let rollback = &report["rollback"];
+    assert_eq!(rollback["level"], 2);
+    assert_eq!(rollback["target"]["kind"], "migration_parent");
+    assert_eq!(rollback["target"]["commit"], before.to_string());
+    assert_eq!(
+        rollback["notes"],
+        serde_json::json!([format!(
+            "no `checkpoint: pre-` commit comes before the phase's migration; offering the \
+             migration commit's parent instead: {} (parent of {})",
+            short(before),
+            short(migration)
+        )])
+    );
+    let human = stdout(&repo.rollback(&[]));
+    assert!(human.contains("Note: no `checkpoint: pre-` commit comes before the phase's migration"));
+    assert_no_empty_revision(&human);
+    assert_no_empty_revision(&serde_json::to_string(&report).unwrap());
+    assert_no_empty_revision(&repo.script(&[]));
+}
+
+/// A golden-path file fails: Level 3, to the newest commit at which no file fails.
+#[test]
+fn level_three_restores_the_last_known_good_commit() {
+    let repo = TestRepo::new();
+    let manager = "netra_backend/app/websocket_core/manager.py";
+    repo.write(manager, &service(DEPRECATED, ""));
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    let good = repo.commit("Add the manager and the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Migrate the report service");
+    repo.write(manager, &service(SSOT, ""));
+    repo.commit("Migrate the WebSocket manager");
+
+    let report = repo.rollback_json(&[]);
+    let rollback = &report["rollback"];
+    assert_eq!(rollback["level"], 3);
+    assert_eq!(candidate(&report, manager)["severity"], "CRITICAL");
+    assert_eq!(candidate(&report, manager)["rank"], 1);
+    assert_eq!(rollback["target"]["kind"], "last_known_good");
+    assert_eq!(rollback["target"]["commit"], good.to_string());
+    assert_eq!(rollback["target"]["discards_commits"], 2);
+
+    let run = repo.run_script(&repo.script(&[]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(head_of(&repo), good);
+    let branch = Repository::open(repo.path()).unwrap();
+    let head = branch.head().unwrap();
+    assert!(head.shorthand().unwrap().starts_with("emergency-rollback-"));
+    assert!(stdout(&run).contains("golden path: websocket agent events ok"));
+}
+
+/// The last-known-good search reads blobs straight from the object database and parses each
+/// version of a file once, however many commits hold it.
+#[test]
+fn the_last_known_good_search_parses_each_version_once() {
+    use ssot_guard::discover::{Excludes, DEFAULT_EXCLUDE};
+    use ssot_guard::git::Repo;
+    use ssot_guard::project::Project;
+    use ssot_guard::rollback::last_good::LastGoodSearch;
+    use ssot_guard::rollback::verdict::{ProjectInRepo, Verdicts};
+
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    let good = repo.commit("Add the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Migrate the report service");
+    for n in 0..6 {
+        repo.write("README.md", &format!("docs {n}\n"));
+        repo.commit(&format!("Docs {n}"));
+    }
+
+    let rules =
+        ssot_guard::rules::load_rules(&[repo.path().join("rules/deepagentstate.toml")]).unwrap();
+    let migration = rules
+        .into_iter()
+        .find(|m| m.id == "deepagentstate")
+        .unwrap();
+    let project = Project::new(repo.path(), &[], migration);
+    let git = Repo::discover(repo.path()).unwrap();
+    let layout = ProjectInRepo::new(&git, &project).unwrap();
+    let patterns: Vec<String> = DEFAULT_EXCLUDE.iter().map(|p| (*p).to_owned()).collect();
+    let excludes = Excludes::new(&patterns, &project.root).unwrap();
+    let mut verdicts = Verdicts::new(&project, &layout);
+    let found = LastGoodSearch::new(&git, &layout, &excludes, &mut verdicts)
+        .find(git.head().unwrap().commit)
+        .unwrap();
+    assert_eq!(found.map(|c| c.id), Some(good));
+    // Both class definitions mention the symbol: parsed once each; the service has two versions
+    // (a folder holding a failing file stops the walk of that folder): four parses, nine commits.
+    assert_eq!(verdicts.parsed(), 4);
+}
+
+/// Outside a repository there is no history to plan from: a diagnostic and exit 2.
+#[test]
+fn outside_a_repository_is_an_error() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("x.py"), service(SSOT, "")).unwrap();
+    let output = ssot_guard(folder.path(), "rollback", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is not inside a git work tree"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The project lives below the top level (its config in `backend/`): git commands take paths
+/// from the top level, the import check and the validation run from the project's folder.
+#[test]
+fn a_project_below_the_top_level_is_rolled_back_from_the_top_level() {
+    let repo = TestRepo::with_project_in("backend/");
+    let path = format!("backend/{SERVICE}");
+    repo.write(&path, &service(DEPRECATED, ""));
+    let before = repo.commit("Add the report service");
+    repo.write(&path, &service(SSOT, ""));
+    let migration = repo.commit("Migrate the report service");
+
+    let report = repo.rollback_json(&["backend"]);
+    let plan = candidate(&report, &path);
+    assert_eq!(plan["migration_commit"], migration.to_string());
+    let commands: Vec<&str> = plan["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands[1..4],
+        [
+            "python3 -c 'import importlib, sys; sys.path.insert(0, \"backend\"); \
+             importlib.import_module(\"netra_backend.app.services.report\"); print(\"import ok: \
+             netra_backend.app.services.report\")'",
+            "(cd 'backend' && python3 tests/mission_critical/test_websocket_agent_events_suite.py)",
+            "ssot-guard check --expect-violations -- 'backend/netra_backend/app/services/report.py'",
+        ]
+    );
+    let run = repo.run_script(&repo.script(&["backend"]));
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(repo.read(&path), repo.blob(before, &path));
+    assert_eq!(repo.status(), "");
+}
