@@ -153,7 +153,7 @@ def file_size(rng: random.Random, is_test: bool) -> int:
     return int(min(120_000, rng.lognormvariate(8.95, 0.8)))
 
 
-def generate(out: Path, files: int, seed: int) -> tuple[int, int]:
+def generate(out: Path, files: int, seed: int, usage_share: float) -> tuple[int, int]:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -192,7 +192,7 @@ def generate(out: Path, files: int, seed: int) -> tuple[int, int]:
         relative = f"{base}/{sub}/{name}"
         module = relative[:-3].replace("/", ".")
         text = filler(rng, file_size(rng, is_test))
-        if rng.random() < 0.05:
+        if rng.random() < usage_share:
             text = usage(rng, module, is_test) + "\n\n" + text
         write(relative, text)
         index += 1
@@ -204,8 +204,14 @@ def main() -> int:
     parser.add_argument("out", type=Path, help="folder to create (replaced if it exists)")
     parser.add_argument("--files", type=int, default=10_000, help="number of files (default 10000)")
     parser.add_argument("--seed", type=int, default=871, help="random seed (default 871)")
+    parser.add_argument(
+        "--usage-share",
+        type=float,
+        default=0.05,
+        help="share of modules that use DeepAgentState (default 0.05)",
+    )
     args = parser.parse_args()
-    written, total = generate(args.out, args.files, args.seed)
+    written, total = generate(args.out, args.files, args.seed, args.usage_share)
     print(f"{args.out}: {written} files, {total / 1e6:.1f} MB")
     return 0
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::check::{check_source, FileOutcome};
+use crate::check::{check_source, check_source_sparse, FileOutcome};
 use crate::codes::Code;
 use crate::error::Error;
 use crate::finding::{fingerprint, Finding, ResolvesTo};
@@ -50,8 +50,9 @@ impl ScanResult {
 pub struct ScanOptions {
     /// Only findings with these codes are kept.
     pub selected: Vec<Code>,
-    /// Skip parsing files whose bytes never mention the symbol: they cannot hold a finding, since
-    /// every finding starts from a reference to the class by its name.
+    /// Skip parsing files whose bytes never mention the symbol (they cannot hold a finding, since
+    /// every finding starts from a reference to the class by its name), and in the others parse
+    /// only the top-level statements that can matter (`check_source_sparse`).
     pub prefilter: bool,
 }
 
@@ -127,7 +128,11 @@ fn check_file(
     let module = project.module_of_file(path);
     // A bug of ours on one file becomes an error about that file, not a crash of the scan.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_source(source, module.as_ref(), project)
+        if options.prefilter {
+            check_source_sparse(source, module.as_ref(), project)
+        } else {
+            check_source(source, module.as_ref(), project)
+        }
     }))
     .map_err(|_| Error::Internal(path.display().to_string()))?;
     let FileOutcome {

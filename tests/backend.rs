@@ -239,3 +239,30 @@ fn exit_codes_follow_the_design() {
     let missing = run(&root, &["check", "no/such/folder"]);
     common::assert_error(&missing, "path `no/such/folder` does not exist");
 }
+
+/// The prefilter and sparse parsing are exact on a generated back end too: every import form and
+/// access pattern, in files padded with ordinary code (scripts/gen_corpus.py).
+#[test]
+fn the_prefilter_changes_nothing_on_a_generated_back_end() {
+    let corpus = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("python3")
+        .arg(repo_root().join("scripts/gen_corpus.py"))
+        .arg(corpus.path())
+        .args(["--files", "150", "--usage-share", "0.5", "--seed", "7"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success());
+    let filtered = run(corpus.path(), &["check", ".", "--format", "json"]);
+    let unfiltered = run(
+        corpus.path(),
+        &["check", ".", "--format", "json", "--no-prefilter"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&filtered.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap().len();
+    assert!(
+        findings > 50,
+        "the corpus uses the class: {findings} findings"
+    );
+    assert_eq!(filtered.stdout, unfiltered.stdout);
+}

@@ -516,3 +516,49 @@ fn a_src_layout_is_found_without_configuration() {
         ]
     );
 }
+
+/// Sparse parsing keeps the top-level statements that mention the class, an import, or a
+/// module-level name that the kept statements bind: here a chain of module-level aliases reaches
+/// functions that never name the class. The findings are those of a whole-file parse.
+#[test]
+fn module_level_instances_reach_functions_that_never_name_the_class() {
+    let source = "\
+\"\"\"A module-level instance, used far from where it is made.\"\"\"
+from netra_backend.app.schemas.agent_models import DeepAgentState
+
+def unrelated(x):
+    return x.thread_id
+
+STATE = DeepAgentState()
+
+@decorator
+def helper():
+    return STATE.thread_id
+
+ALIAS = STATE
+
+class Holder:
+    def read(self):
+        return ALIAS.quality_metrics
+
+try:
+    LATE = ALIAS
+except NameError:
+    LATE = None
+else:
+    pass
+
+def last():
+    return LATE.thread_id
+";
+    let project = TempProject::new(&[("app/module_state.py", source)]);
+    let expected = [
+        "SSOT002 error app/module_state.py:11:12 thread_id",
+        "SSOT002 error app/module_state.py:17:16 quality_metrics",
+        "SSOT002 error app/module_state.py:27:12 thread_id",
+    ];
+    let (sparse, _) = project.check_json(&[]);
+    let (whole, _) = project.check_json(&["--no-prefilter"]);
+    assert_eq!(common::compact_findings(&sparse), expected);
+    assert_eq!(sparse, whole);
+}

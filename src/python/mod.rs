@@ -6,6 +6,7 @@ pub mod interface;
 pub mod module_path;
 pub mod resolve;
 pub mod scopes;
+pub mod sparse;
 pub mod syntax;
 
 pub use module_path::{ModuleOfFile, ModulePath};
