@@ -46,6 +46,9 @@ EXCLUDED_DIR = "site-packages"
 BANNED_CLASS = "netra_backend.app.agents.state.DeepAgentState"
 BANNED_MSG = "use netra_backend.app.schemas.agent_models"
 SEARCH_WORD = BANNED_CLASS.rsplit(".", 1)[1]
+NO_PREFILTER = "no-prefilter"
+CORPUS_DIR = REPO_ROOT / "target" / "bench-corpus"
+CORPUS_SEED = 871
 # A program that does nothing: its wall time and peak RSS are the floor of
 # the measurement (fork, exec and exit of a tiny process).
 NOOP = "/bin/true"
@@ -146,6 +149,14 @@ def parse_args() -> argparse.Namespace:
         "library of the interpreter running this script.",
     )
     parser.add_argument(
+        "--corpus",
+        type=int,
+        default=10_000,
+        metavar="FILES",
+        help="also generate a synthetic back end of FILES files with scripts/gen_corpus.py "
+        f"(seed {CORPUS_SEED}) into target/bench-corpus and measure it; 0 to skip (default: 10000)",
+    )
+    parser.add_argument(
         "--runs",
         type=int,
         default=5,
@@ -180,6 +191,20 @@ def parse_args() -> argparse.Namespace:
 def default_tree() -> Path:
     """The standard library directory of the running interpreter."""
     return Path(sysconfig.get_paths()["stdlib"])
+
+
+def generate_corpus(files: int) -> Path:
+    """The synthetic back end of scripts/gen_corpus.py, regenerated only when its size changed."""
+    stamp = CORPUS_DIR / ".generated"
+    wanted = f"{files} {CORPUS_SEED}"
+    if not (stamp.is_file() and stamp.read_text() == wanted):
+        subprocess.run(
+            [sys.executable, str(REPO_ROOT / "scripts" / "gen_corpus.py"), str(CORPUS_DIR),
+             "--files", str(files), "--seed", str(CORPUS_SEED)],
+            check=True,
+        )
+        stamp.write_text(wanted)
+    return CORPUS_DIR
 
 
 def build_release() -> None:
@@ -242,6 +267,16 @@ def commands(tree: Path, ssot_guard: Path, rg: Path, ruff: Path) -> dict[str, li
     banned = f'lint.flake8-tidy-imports.banned-api."{BANNED_CLASS}".msg = "{BANNED_MSG}"'
     return {
         "ssot-guard": [str(ssot_guard), "check", str(tree), "--format", "json", "--exit-zero"],
+        # Every file parsed whole: the speed of the checks themselves.
+        NO_PREFILTER: [
+            str(ssot_guard),
+            "check",
+            str(tree),
+            "--format",
+            "json",
+            "--exit-zero",
+            "--no-prefilter",
+        ],
         "rg": [str(rg), "-l", SEARCH_WORD, "-g", f"!{EXCLUDED_DIR}", str(tree)],
         "ruff": [
             str(ruff),
@@ -315,17 +350,25 @@ def print_tree_report(tree: Path, stats: TreeStats, results: dict[str, ToolResul
         f"  {stats.py_files:,} .py files, {stats.py_bytes / mib:.1f} MiB; "
         f"{stats.all_files:,} files of any kind, {stats.all_bytes / mib:.1f} MiB"
     )
-    header = f"  {'tool':<11} {'median ms':>10} {'min ms':>10} {'max ms':>10} {'peak RSS MiB':>13}"
+    header = f"  {'tool':<12} {'median ms':>10} {'min ms':>10} {'max ms':>10} {'peak RSS MiB':>13}"
     print(header)
     print("  " + "-" * (len(header) - 2))
     for result in results.values():
         if result.failure:
-            print(f"  {result.name:<11} FAILED with exit code {result.failure.exit_code}")
+            print(f"  {result.name:<12} FAILED with exit code {result.failure.exit_code}")
             continue
         wall = result.wall_ms()
         print(
-            f"  {result.name:<11} {statistics.median(wall):>10.1f} {min(wall):>10.1f}"
+            f"  {result.name:<12} {statistics.median(wall):>10.1f} {min(wall):>10.1f}"
             f" {max(wall):>10.1f} {statistics.median(result.rss_mib()):>13.1f}"
+        )
+    whole = results.get(NO_PREFILTER)
+    if whole and not whole.failure:
+        seconds = statistics.median(whole.wall_ms()) / 1000
+        cores = os.cpu_count() or 1
+        print(
+            f"  {NO_PREFILTER}: {stats.py_bytes / 1e6 / seconds:.1f} MB/s of source, "
+            f"{stats.py_bytes / 1e6 / seconds / cores:.1f} MB/s per core ({cores} cores)"
         )
     for label, ratio in ratios(results).items():
         print(f"  {label + ':':<16} wall {ratio['wall']:.2f}x, peak RSS {ratio['peak_rss']:.2f}x")
@@ -340,6 +383,8 @@ def main() -> int:
     """Build, set up the tools, measure every tree and report."""
     args = parse_args()
     trees = [tree.resolve() for tree in (args.tree or [default_tree()])]
+    if args.corpus:
+        trees.append(generate_corpus(args.corpus))
     for tree in trees:
         if not tree.is_dir():
             sys.exit(f"error: tree {tree} is not a directory")

@@ -150,7 +150,7 @@ def file_size(rng: random.Random, is_test: bool) -> int:
     """Sizes skewed like a real code base: most modules small, a few test modules huge."""
     if is_test and rng.random() < 0.02:
         return rng.randint(200_000, 500_000)
-    return int(min(120_000, rng.lognormvariate(8.95, 0.8)))
+    return int(min(120_000, rng.lognormvariate(8.8, 0.8)))
 
 
 def generate(out: Path, files: int, seed: int, usage_share: float) -> tuple[int, int]:
