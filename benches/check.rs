@@ -18,10 +18,9 @@ fn backend() -> PathBuf {
 
 /// The uses of the class from the example, followed by `filler_functions` ordinary functions.
 fn agent_module(filler_functions: usize) -> Vec<u8> {
-    let uses = std::fs::read_to_string(
-        backend().join("netra_backend/app/websocket_core/handlers.py"),
-    )
-    .unwrap();
+    let uses =
+        std::fs::read_to_string(backend().join("netra_backend/app/websocket_core/handlers.py"))
+            .unwrap();
     let mut text = uses;
     for i in 0..filler_functions {
         text.push_str(&format!(
@@ -37,7 +36,9 @@ fn benches(c: &mut Criterion) {
     let source = agent_module(400);
     let mut group = c.benchmark_group("agent module");
     group.throughput(Throughput::Bytes(source.len() as u64));
-    group.bench_function("tree-sitter parse", |b| b.iter(|| parse(black_box(&source))));
+    group.bench_function("tree-sitter parse", |b| {
+        b.iter(|| parse(black_box(&source)))
+    });
     group.bench_function("top-level statements", |b| {
         b.iter(|| top_level_blocks(black_box(&source)))
     });

@@ -76,13 +76,7 @@ fn backend_json_summary_counts_files_and_codes() {
             "files_mixed": 5,
         })
     );
-    let broken: Vec<&str> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["parse_error"] == true)
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let broken = common::parse_error_paths(&report);
     assert_eq!(
         broken,
         ["fixtures/backend/netra_backend/app/services/state_serializer.py"]

@@ -488,20 +488,7 @@ fn a_deprecated_module_that_became_a_shim_still_imports_deprecated_but_holds_the
 #[test]
 fn a_src_layout_is_found_without_configuration() {
     let project = TempProject::bare(&[("pyproject.toml", "[tool.ssot-guard]\n")]);
-    let backend = common::repo_root().join(common::BACKEND);
-    for module in [
-        "netra_backend/__init__.py",
-        "netra_backend/app/__init__.py",
-        "netra_backend/app/agents/__init__.py",
-        "netra_backend/app/agents/state.py",
-        "netra_backend/app/schemas/__init__.py",
-        "netra_backend/app/schemas/agent_models.py",
-    ] {
-        project.write(
-            &format!("src/{module}"),
-            &std::fs::read_to_string(backend.join(module)).unwrap(),
-        );
-    }
+    project.write_class_definitions("src/");
     project.write(
         "src/netra_backend/app/agents/worker.py",
         "from .state import DeepAgentState\n\ndef f(s: DeepAgentState):\n    s.clear_sensitive_data()\n",

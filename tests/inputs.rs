@@ -52,13 +52,7 @@ fn odd_bytes_and_sizes_do_not_stop_the_scan() {
             "SSOT002 error app/latin1.py:6:12 thread_id",
         ]
     );
-    let broken: Vec<&str> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["parse_error"] == true)
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let broken = common::parse_error_paths(&report);
     assert_eq!(broken, ["app/binary.py", "app/nul.py"]);
 }
 

@@ -186,18 +186,23 @@ pub fn restore(
     candidate: &Candidate,
     target: &RollbackTarget,
 ) -> Vec<String> {
-    let mut commands = vec![format!(
-        "if {}; then {}; else echo {} >&2; false; fi",
+    let mut commands = vec![when_clean(candidate, &restore_line(candidate, target))];
+    commands.extend(checks(plan, candidate));
+    commands.extend(add_and_commit(plan, candidate, target, false));
+    commands
+}
+
+/// `action`, run only when the candidate's file has no uncommitted change; else a refusal that
+/// says how to stash.
+fn when_clean(candidate: &Candidate, action: &str) -> String {
+    format!(
+        "if {}; then {action}; else echo {} >&2; false; fi",
         clean_condition(&candidate.path),
-        restore_line(candidate, target),
         sh(&format!(
             "ssot-guard: refused: {}",
             dirty_message(&candidate.path)
         ))
-    )];
-    commands.extend(checks(plan, candidate));
-    commands.extend(add_and_commit(plan, candidate, target, false));
-    commands
+    )
 }
 
 /// The shell variable a pasted surgical rollback keeps its patch in.
@@ -212,14 +217,12 @@ pub fn surgical(
 ) -> Vec<String> {
     let mut commands = vec![
         format!("{PATCH_VARIABLE}={}", sh(&patch.patch)),
-        format!(
-            "if {}; then printf '%s' \"${PATCH_VARIABLE}\" | git apply --check && printf '%s' \
-             \"${PATCH_VARIABLE}\" | git apply; else echo {} >&2; false; fi",
-            clean_condition(&candidate.path),
-            sh(&format!(
-                "ssot-guard: refused: {}",
-                dirty_message(&candidate.path)
-            ))
+        when_clean(
+            candidate,
+            &format!(
+                "printf '%s' \"${PATCH_VARIABLE}\" | git apply --check && printf '%s' \
+                 \"${PATCH_VARIABLE}\" | git apply"
+            ),
         ),
     ];
     commands.extend(checks(plan, candidate));

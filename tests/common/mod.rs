@@ -39,6 +39,16 @@ pub struct TempProject {
 impl TempProject {
     pub fn new(files: &[(&str, &str)]) -> TempProject {
         let project = TempProject::bare(&[("pyproject.toml", "[tool.ssot-guard]\n")]);
+        project.write_class_definitions("");
+        for (path, text) in files {
+            project.write(path, text);
+        }
+        project
+    }
+
+    /// Copies the two class definitions (and their packages) from the bundled example below
+    /// `prefix` (`""` or `"src/"`).
+    pub fn write_class_definitions(&self, prefix: &str) {
         let backend = repo_root().join(BACKEND);
         for module in [
             "netra_backend/__init__.py",
@@ -49,12 +59,8 @@ impl TempProject {
             "netra_backend/app/schemas/agent_models.py",
         ] {
             let text = std::fs::read_to_string(backend.join(module)).unwrap();
-            project.write(module, &text);
+            self.write(&format!("{prefix}{module}"), &text);
         }
-        for (path, text) in files {
-            project.write(path, text);
-        }
-        project
     }
 
     /// A project with only the given files.
@@ -129,4 +135,15 @@ pub fn assert_error(output: &Output, expected: &str) {
 /// Asserts that a run's stderr says `expected`.
 pub fn assert_stderr(output: &Output, expected: &str) {
     assert!(stderr(output).contains(expected), "{}", stderr(output));
+}
+
+/// The paths of a JSON report's files marked `parse_error`.
+pub fn parse_error_paths(report: &serde_json::Value) -> Vec<&str> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["parse_error"] == true)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
 }
