@@ -172,10 +172,6 @@ impl Repo {
         self.shallow.contains(&id)
     }
 
-    pub fn is_shallow(&self) -> bool {
-        !self.shallow.is_empty()
-    }
-
     pub fn short(&self, id: Oid) -> String {
         self.repo
             .find_object(id, None)
