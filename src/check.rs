@@ -26,6 +26,9 @@ pub struct FileOutcome {
     pub findings: Vec<Finding>,
 }
 
+/// The builtins that reach a member by name: `getattr(x, "m")` and friends.
+const REFLECTION_BUILTINS: [&str; 4] = ["getattr", "hasattr", "setattr", "delattr"];
+
 /// How many times the set of kept statements may grow before sparse parsing gives up.
 const MAX_SPARSE_ROUNDS: usize = 8;
 
@@ -59,12 +62,17 @@ pub fn check_source_sparse(
     let Some(blocks) = sparse::top_level_blocks(source) else {
         return check_source(source, module, project);
     };
-    let symbol = project.migration.symbol.as_bytes();
-    let mut words: Vec<Vec<u8>> = vec![symbol.to_vec()];
+    // The symbol, and the builtins whose shadowing changes a check: a module-level
+    // `def getattr(...)` is not the builtin, so the statement that defines it must be seen.
+    let mut words: Vec<Vec<u8>> = std::iter::once(project.migration.symbol.as_str())
+        .chain(REFLECTION_BUILTINS)
+        .map(|word| word.as_bytes().to_vec())
+        .collect();
     let mut kept: Vec<bool> = blocks
         .iter()
         .map(|block| {
-            block.has_import || sparse::contains_word(&source[block.range.clone()], symbol)
+            let text = &source[block.range.clone()];
+            block.has_import || words.iter().any(|word| sparse::contains_word(text, word))
         })
         .collect();
     let positions = LineStarts::of(source);
@@ -424,9 +432,7 @@ impl<'a> Checker<'a, '_> {
         let scope = self.scope();
         if function.kind_id() == KINDS.identifier {
             let name = text(function, self.source);
-            if matches!(name, "getattr" | "hasattr" | "setattr" | "delattr")
-                && self.scopes.lookup(scope, name).is_none()
-            {
+            if REFLECTION_BUILTINS.contains(&name) && self.scopes.lookup(scope, name).is_none() {
                 self.reflection(node, name, arguments, scope);
                 return;
             }

@@ -549,3 +549,26 @@ def last():
     assert_eq!(common::compact_findings(&sparse), expected);
     assert_eq!(sparse, whole);
 }
+
+/// A module that defines its own `getattr` is not calling the builtin: no guarded access, and
+/// sparse parsing must see that definition although it never names the class.
+#[test]
+fn a_shadowed_reflection_builtin_is_not_the_builtin() {
+    let source = "\
+from netra_backend.app.schemas.agent_models import DeepAgentState
+
+def read(state: DeepAgentState):
+    return getattr(state, 'thread_id', None), hasattr(state, 'thread_id')
+
+def getattr(obj, name, default=None):
+    return default
+";
+    let project = TempProject::new(&[("app/shadow.py", source)]);
+    let (sparse, _) = project.check_json(&[]);
+    let (whole, _) = project.check_json(&["--no-prefilter"]);
+    assert_eq!(
+        common::compact_findings(&sparse),
+        ["SSOT006 info app/shadow.py:4:47 thread_id"]
+    );
+    assert_eq!(sparse, whole);
+}
