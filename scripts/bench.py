@@ -28,6 +28,7 @@ The script exits non-zero only when a tool (or the build) fails to run.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -194,12 +195,14 @@ def default_tree() -> Path:
 
 
 def generate_corpus(files: int) -> Path:
-    """The synthetic back end of scripts/gen_corpus.py, regenerated only when its size changed."""
+    """The synthetic back end of scripts/gen_corpus.py, regenerated when its size or the
+    generator changed."""
+    generator = REPO_ROOT / "scripts" / "gen_corpus.py"
     stamp = CORPUS_DIR / ".generated"
-    wanted = f"{files} {CORPUS_SEED}"
+    wanted = f"{files} {CORPUS_SEED} {hashlib.sha256(generator.read_bytes()).hexdigest()}"
     if not (stamp.is_file() and stamp.read_text() == wanted):
         subprocess.run(
-            [sys.executable, str(REPO_ROOT / "scripts" / "gen_corpus.py"), str(CORPUS_DIR),
+            [sys.executable, str(generator), str(CORPUS_DIR),
              "--files", str(files), "--seed", str(CORPUS_SEED)],
             check=True,
         )

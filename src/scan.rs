@@ -1,8 +1,8 @@
 //! A scan: discover the files, check them in parallel, then sort. Workers return results; nothing
 //! is printed here.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -58,9 +58,14 @@ pub struct ScanOptions {
 
 /// Checks the files on disk against the project's migration.
 pub fn scan(files: &[PathBuf], project: &Project, options: &ScanOptions) -> ScanResult {
-    scan_each(files, project, options, |path| {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Ok((path.as_path(), Cow::Owned(bytes)))
+    scan_each(files, project, options, |path, buffer| {
+        buffer.clear();
+        // Through `take`, `read_to_end` skips the size probe (two more system calls a file):
+        // the reused buffer is usually large enough already.
+        std::fs::File::open(path)
+            .and_then(|file| file.take(u64::MAX).read_to_end(buffer))
+            .map_err(|e| Error::io(path, e))?;
+        Ok(path.as_path())
     })
 }
 
@@ -70,25 +75,28 @@ pub fn scan_contents(
     project: &Project,
     options: &ScanOptions,
 ) -> ScanResult {
-    scan_each(files, project, options, |(path, bytes)| {
-        Ok((path.as_path(), Cow::Borrowed(bytes.as_slice())))
+    scan_each(files, project, options, |(path, bytes), buffer| {
+        buffer.clear();
+        buffer.extend_from_slice(bytes);
+        Ok(path.as_path())
     })
 }
 
-/// Reads each item's content with `read` and checks it, in parallel; then sorts by path.
+/// Puts each item's content into a buffer with `read` and checks it, in parallel; then sorts by
+/// path. Each worker reuses one buffer for all the files it reads.
 fn scan_each<T: Sync>(
     items: &[T],
     project: &Project,
     options: &ScanOptions,
-    read: impl Fn(&T) -> Result<(&Path, Cow<'_, [u8]>), Error> + Sync,
+    read: impl for<'t> Fn(&'t T, &mut Vec<u8>) -> Result<&'t Path, Error> + Sync,
 ) -> ScanResult {
     let cwd = std::env::current_dir().ok();
     let needle = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
     let outcomes: Vec<Result<FileReport, Error>> = items
         .par_iter()
-        .map(|item| {
-            let (path, source) = read(item)?;
-            check_file(path, &source, project, options, &needle, cwd.as_deref())
+        .map_init(Vec::new, |buffer, item| {
+            let path = read(item, buffer)?;
+            check_file(path, buffer, project, options, &needle, cwd.as_deref())
         })
         .collect();
     let mut result = ScanResult {
@@ -113,19 +121,30 @@ fn check_file(
     needle: &memchr::memmem::Finder<'_>,
     cwd: Option<&Path>,
 ) -> Result<FileReport, Error> {
+    // Joined to the current folder known once: `std::path::absolute` would ask the system for it
+    // again for every relative path.
+    let absolute_path = match cwd {
+        Some(cwd) if path.is_relative() => crate::project::absolute(&cwd.join(path)),
+        _ => crate::project::absolute(path),
+    };
+    let display = match cwd {
+        Some(cwd) => below(&absolute_path, cwd).unwrap_or_else(|| slash_path(path)),
+        None => slash_path(path),
+    };
+    let project_path = below(&absolute_path, &project.root).unwrap_or_else(|| slash_path(path));
     let mentions_symbol = needle.find(source).is_some();
     if options.prefilter && !mentions_symbol {
         return Ok(FileReport {
-            path: display_path(path, cwd),
-            project_path: relative_path(path, &project.root),
-            absolute_path: crate::project::absolute(path),
+            path: display,
+            project_path,
+            absolute_path,
             resolves_to: None,
             parse_error: false,
             findings: Vec::new(),
             source: None,
         });
     }
-    let module = project.module_of_file(path);
+    let module = project.module_of_file(&absolute_path);
     // A bug of ours on one file becomes an error about that file, not a crash of the scan.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if options.prefilter {
@@ -141,13 +160,12 @@ fn check_file(
         mut findings,
     } = outcome;
     findings.retain(|finding| options.selected.contains(&finding.code));
-    let project_path = relative_path(path, &project.root);
     assign_fingerprints(&project_path, &mut findings);
     let source = (!findings.is_empty()).then(|| Arc::from(String::from_utf8_lossy(source)));
     Ok(FileReport {
-        path: display_path(path, cwd),
+        path: display,
         project_path,
-        absolute_path: crate::project::absolute(path),
+        absolute_path,
         resolves_to,
         // A syntax error matters only where findings could be lost: in a file that mentions the
         // symbol. Defined so, the report is the same with and without the prefilter.
@@ -168,18 +186,9 @@ fn assign_fingerprints(project_path: &str, findings: &mut [Finding]) {
     }
 }
 
-/// `path` relative to `base` when it lies below it, else as given; always `/`-separated.
-pub fn relative_path(path: &Path, base: &Path) -> String {
-    let absolute = crate::project::absolute(path);
-    let shown = absolute.strip_prefix(base).unwrap_or(path);
-    slash_path(shown)
-}
-
-fn display_path(path: &Path, cwd: Option<&Path>) -> String {
-    match cwd {
-        Some(cwd) => relative_path(path, cwd),
-        None => slash_path(path),
-    }
+/// An absolute path relative to `base`, `/`-separated, when it lies below it.
+fn below(absolute: &Path, base: &Path) -> Option<String> {
+    absolute.strip_prefix(base).ok().map(slash_path)
 }
 
 fn slash_path(path: &Path) -> String {
