@@ -572,3 +572,54 @@ def getattr(obj, name, default=None):
     );
     assert_eq!(sparse, whole);
 }
+
+/// Inputs on which sparse parsing once differed from a whole-file parse, found by differential
+/// testing: each must give the same report both ways, and the findings listed.
+#[test]
+fn sparse_parsing_matches_whole_file_parsing_on_tricky_layouts() {
+    let cases: [(&str, &[u8], &[&str]); 7] = [
+        (
+            "a line after a backslash continuation",
+            b"x = \\\n1\nfrom netra_backend.app.agents.state import *\nDeepAgentState\n",
+            &["SSOT001 warning app/probe.py:3:1 -"],
+        ),
+        (
+            "an import after a semicolon",
+            b"x = 1; from netra_backend.app.agents import state\ny = state.DeepAgentState()\n",
+            &["SSOT001 warning app/probe.py:2:5 -"],
+        ),
+        (
+            "an import after `try:` on one line",
+            b"try: from netra_backend.app.agents import state\nexcept ImportError: pass\ny = state.DeepAgentState()\n",
+            &["SSOT001 warning app/probe.py:3:5 -"],
+        ),
+        (
+            "a byte order mark before the first import",
+            b"\xef\xbb\xbffrom netra_backend.app.agents import state\ns = state.DeepAgentState()\nprint(s.thread_id)\n",
+            &["SSOT001 warning app/probe.py:2:5 -", "SSOT002 warning app/probe.py:3:7 thread_id"],
+        ),
+        (
+            "a lone CR before an import",
+            b"x = 1\n\rfrom netra_backend.app.agents.state import *\ny = DeepAgentState()\n",
+            &["SSOT001 warning app/probe.py:2:2 -"],
+        ),
+        (
+            "a Python 3.12 f-string reusing its quote",
+            b"a = f\"\"\"{'\"\"\"'}'\"\"\"\nb = \"\"\"\nfrom netra_backend.app.agents.state import DeepAgentState\n\"\"\"  # \"\"\"\n",
+            &[],
+        ),
+        (
+            "a statement tree-sitter carries over a dangling dot",
+            b"from netra_backend.app.agents import state\ns = state.\nDeepAgentState()\n",
+            &["SSOT001 warning app/probe.py:2:5 -"],
+        ),
+    ];
+    for (what, source, expected) in cases {
+        let project = TempProject::new(&[]);
+        project.write_bytes("app/probe.py", source);
+        let (sparse, _) = project.check_json(&[]);
+        let (whole, _) = project.check_json(&["--no-prefilter"]);
+        assert_eq!(common::compact_findings(&sparse), expected, "{what}");
+        assert_eq!(sparse, whole, "{what}");
+    }
+}

@@ -41,15 +41,18 @@ pub struct Block {
 }
 
 /// The top-level statements of a file, in order, covering every byte; `None` when the lexer is
-/// unsure where they are.
+/// unsure where they are. Where it cannot tell, it errs on the side of one larger statement:
+/// merging never loses code, since a statement is kept when any of its text matters.
 pub fn top_level_blocks(source: &[u8]) -> Option<Vec<Block>> {
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut start = 0;
-    let mut has_import = false;
+    let mut starts: Vec<usize> = vec![0];
     let mut after_decorator = false;
     let mut depth: usize = 0;
     let mut continued = false;
-    let mut i = 0;
+    // The last byte of the previous line outside comments and white space: after an operator
+    // or a dot, tree-sitter carries the statement on to the next line.
+    let mut dangling = false;
+    let first_line = source.strip_prefix(b"\xef\xbb\xbf").map_or(0, |_| 3);
+    let mut i = first_line;
     while i < source.len() {
         // At the start of a line.
         let line_start = i;
@@ -57,26 +60,23 @@ pub fn top_level_blocks(source: &[u8]) -> Option<Vec<Block>> {
         while j < source.len() && matches!(source[j], b' ' | b'\t' | b'\x0c') {
             j += 1;
         }
-        let logical_start = depth == 0 && !continued;
-        if logical_start && j < source.len() && !matches!(source[j], b'\n' | b'\r' | b'#') {
+        let logical_start = depth == 0 && !continued && !dangling;
+        if logical_start
+            && j == line_start
+            && j < source.len()
+            && !matches!(source[j], b'\n' | b'\r' | b'#')
+        {
             let word = leading_word(&source[j..]);
-            if j == line_start {
-                let continues =
-                    matches!(word, b"else" | b"elif" | b"except" | b"finally") || after_decorator;
-                if !continues && line_start > 0 {
-                    blocks.push(Block {
-                        range: start..line_start,
-                        has_import,
-                    });
-                    start = line_start;
-                    has_import = false;
-                }
-                after_decorator = source[j] == b'@';
+            let continues =
+                matches!(word, b"else" | b"elif" | b"except" | b"finally") || after_decorator;
+            if !continues && line_start > first_line {
+                starts.push(line_start);
             }
-            has_import |= matches!(word, b"import" | b"from");
+            after_decorator = source[j] == b'@';
         }
         // The rest of the line.
         continued = false;
+        let mut last = None;
         i = j;
         while i < source.len() && source[i] != b'\n' {
             match source[i] {
@@ -88,6 +88,7 @@ pub fn top_level_blocks(source: &[u8]) -> Option<Vec<Block>> {
                 }
                 b'"' | b'\'' => {
                     i = skip_string(source, i)?;
+                    last = Some(b'"');
                     continue;
                 }
                 b'(' | b'[' | b'{' => depth += 1,
@@ -95,24 +96,40 @@ pub fn top_level_blocks(source: &[u8]) -> Option<Vec<Block>> {
                 b'\\' => {
                     let next = source.get(i + 1..).unwrap_or_default();
                     if next.starts_with(b"\n") || next.starts_with(b"\r\n") {
+                        // A line continuation: the next line goes on with this statement.
                         continued = true;
+                        i += if next.starts_with(b"\n") { 1 } else { 2 };
+                        break;
                     }
-                    i += 1;
+                    // A stray backslash (a syntax error): it and the byte after it.
+                    i += 2;
+                    continue;
                 }
                 _ => {}
             }
+            if !source[i].is_ascii_whitespace() {
+                last = Some(source[i]);
+            }
             i += 1;
         }
+        dangling = last.is_some_and(|c| b".=+-*/%&|^<>,~".contains(&c));
         i += 1; // the newline
     }
     if depth != 0 || continued {
         return None;
     }
-    blocks.push(Block {
-        range: start..source.len(),
-        has_import,
-    });
-    Some(blocks)
+    starts.push(source.len());
+    Some(
+        starts
+            .windows(2)
+            .map(|pair| {
+                let range = pair[0]..pair[1];
+                // Conservative: the word anywhere (after `;`, after `try:`, in a string) counts.
+                let has_import = contains_word(&source[range.clone()], b"import");
+                Block { range, has_import }
+            })
+            .collect(),
+    )
 }
 
 fn leading_word(text: &[u8]) -> &[u8] {
@@ -125,20 +142,44 @@ fn leading_word(text: &[u8]) -> &[u8] {
 
 /// Skips the string literal whose opening quote is at `i`; returns the index after it. `None` for
 /// a string that is not closed (a single-quoted one at the end of its line, any at the end of the
-/// file).
+/// file), and for an f-string whose closing quote would fall inside a replacement field: Python
+/// 3.12 lets `f"{x["k"]}"` reuse the quote there, which only a parser can follow.
 fn skip_string(source: &[u8], i: usize) -> Option<usize> {
     let quote = source[i];
+    let is_f_string = source[..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .any(|c| matches!(c, b'f' | b'F' | b't' | b'T'));
     let triple = source.get(i..i + 3) == Some(&[quote, quote, quote][..]);
     let mut k = if triple { i + 3 } else { i + 1 };
+    let mut fields: usize = 0;
     while k < source.len() {
         match source[k] {
             b'\\' => k += 2,
-            c if c == quote => {
-                if !triple {
-                    return Some(k + 1);
+            b'{' if is_f_string => {
+                if source.get(k + 1) == Some(&b'{') && fields == 0 {
+                    k += 2;
+                } else {
+                    fields += 1;
+                    k += 1;
                 }
-                if source.get(k..k + 3) == Some(&[quote, quote, quote][..]) {
-                    return Some(k + 3);
+            }
+            b'}' if is_f_string => {
+                if source.get(k + 1) == Some(&b'}') && fields == 0 {
+                    k += 2;
+                } else {
+                    fields = fields.saturating_sub(1);
+                    k += 1;
+                }
+            }
+            c if c == quote => {
+                let closes = !triple || source.get(k..k + 3) == Some(&[quote, quote, quote][..]);
+                if closes && fields > 0 {
+                    return None;
+                }
+                if closes {
+                    return Some(if triple { k + 3 } else { k + 1 });
                 }
                 k += 1;
             }
@@ -151,7 +192,9 @@ fn skip_string(source: &[u8], i: usize) -> Option<usize> {
 
 /// Whether `word` occurs in `text` as a whole identifier.
 pub fn contains_word(text: &[u8], word: &[u8]) -> bool {
-    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    // ASCII only: a byte of a non-ASCII character may be white space to tree-sitter (U+200B), so
+    // it must not hide a match. A false match only keeps more.
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     memchr::memmem::find_iter(text, word).any(|at| {
         let before = at.checked_sub(1).map(|b| text[b]);
         let after = text.get(at + word.len()).copied();
@@ -219,6 +262,46 @@ mod tests {
         assert_eq!(top_level_blocks(b"x = 'open\ny = 2\n"), None);
         assert_eq!(top_level_blocks(b"x = \"\"\"never closed\n"), None);
         assert_eq!(top_level_blocks(b"x = )\n"), None);
+        // Python 3.12 reuses the quote inside a replacement field: only a parser can follow.
+        assert_eq!(
+            top_level_blocks(b"a = f\"\"\"{'\"\"\"'}'\"\"\"\nb = 1\n"),
+            None
+        );
+        assert_eq!(top_level_blocks(b"a = f\"{x[\"k\"]}\"\n"), None);
+        assert!(top_level_blocks(b"a = f\"{x['k']} {{literal}}\"\nb = 1\n").is_some());
+        // A stray backslash at the very end is a syntax error, not a continuation.
+        assert!(top_level_blocks(b"a = 1 \\").is_some());
+    }
+
+    #[test]
+    fn the_line_after_a_continuation_starts_a_statement() {
+        let source = "x = \\\n1\nfrom m import *\ny = 2\n";
+        let found = blocks(source);
+        assert_eq!(found[0], ("x = \\\n1\n".to_owned(), false));
+        // `*` at the end of a line might carry on (tree-sitter would): kept together.
+        assert_eq!(found[1], ("from m import *\ny = 2\n".to_owned(), true));
+    }
+
+    #[test]
+    fn imports_anywhere_in_a_statement_count() {
+        let found = blocks("x = 1; import os\ntry: from m import n\nexcept E: pass\ny = 2\n");
+        assert_eq!(
+            found.iter().map(|(_, import)| *import).collect::<Vec<_>>(),
+            [true, true, false]
+        );
+    }
+
+    #[test]
+    fn a_bom_and_dangling_operators() {
+        let source = "\u{feff}import os\ns = state.\nDeepAgentState()\nz = 1\n";
+        let found = blocks(source);
+        assert_eq!(found.len(), 3);
+        assert!(found[0].1);
+        assert_eq!(found[1].0, "s = state.\nDeepAgentState()\n");
+        assert!(contains_word(
+            "x = \u{200b}DeepAgentState".as_bytes(),
+            b"DeepAgentState"
+        ));
     }
 
     #[test]
