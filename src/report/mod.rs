@@ -204,3 +204,36 @@ fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
         many
     }
 }
+
+/// `text` with control characters escaped as Rust writes them (`\n`, `\t`, `\u{1b}`), so that a
+/// file name holding a newline cannot split a finding over two lines, nor end a `#` comment of a
+/// rollback script and start a command.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(one_line("a b/'q'.py"), "a b/'q'.py");
+        assert_eq!(one_line("a\nb\r\tc\u{1b}.py"), "a\\nb\\r\\tc\\u{1b}.py");
+        assert_eq!(one_line("é\u{85}"), "é\\u{85}");
+        assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
+        assert_eq!(one_line("a\u{1b}[31m"), "a\\u{1b}[31m");
+        assert_eq!(one_line("plain 'x'"), "plain 'x'");
+    }
+}

@@ -190,7 +190,7 @@ pub fn run_checkpoints(args: CheckpointsArgs) -> Result<ExitCode> {
                     "{}  {}  {}",
                     checkpoint.short,
                     utc_date(checkpoint.time),
-                    super::quote::one_line(&checkpoint.summary)
+                    crate::report::one_line(&checkpoint.summary)
                 )?;
             }
             Ok(())

@@ -5,10 +5,11 @@
 //! Pasted commands are safe one line at a time: the line that overwrites a file or resets the
 //! branch carries its own guard, so a refusal earlier does not let a later line do damage.
 
-use super::quote::{git_for, one_line, python_str, sh};
+use super::quote::{git_for, python_str, sh};
 use super::surgical::SurgicalPatch;
 use super::target::RollbackTarget;
 use super::{Candidate, Level, LevelTargetKind, RollbackPlan};
+use crate::report::one_line;
 
 /// The shell condition "the file has no uncommitted change" (working tree and index).
 pub fn clean_condition(path: &str) -> String {

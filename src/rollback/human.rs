@@ -4,10 +4,10 @@
 
 use std::io::{self, Write};
 
-use super::quote::one_line;
 use super::target::HeadMinusOne;
 use super::{commands, explain_no_target, plural, Candidate, Level, LevelTargetKind, RollbackPlan};
 use crate::git::checkpoints::CHECKPOINT_MARKER;
+use crate::report::one_line;
 
 pub fn write(out: &mut dyn Write, plan: &RollbackPlan<'_>) -> io::Result<()> {
     let rule = &plan.project.migration;
@@ -73,7 +73,7 @@ fn table(out: &mut dyn Write, plan: &RollbackPlan<'_>) -> io::Result<()> {
                 c.rank.to_string(),
                 c.severity.as_str().to_owned(),
                 c.failing.len().to_string(),
-                one_line(&c.path),
+                one_line(&c.path).into_owned(),
                 migration,
                 rollback_to,
                 head_minus_one,

@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use git2::Oid;
 
 use super::last_good::LastGoodSearch;
-use super::quote::one_line;
 use super::target::RollbackTarget;
 use super::{plural, Candidate, RunbookSeverity};
 use crate::error::Result;
 use crate::git::checkpoints::{self, CHECKPOINT_MARKER};
 use crate::git::discard::commits_after;
 use crate::git::{CommitRef, Repo};
+use crate::report::one_line;
 
 /// The runbook's rollback levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

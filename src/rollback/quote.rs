@@ -17,22 +17,6 @@ pub fn sh(text: &str) -> String {
     quoted
 }
 
-/// Text for one line of prose or a `#` comment: control characters are escaped (`\n`, `\t`,
-/// `\u{1b}`), so a name with a newline cannot end a comment and start a command.
-pub fn one_line(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => shown.push_str("\\n"),
-            '\r' => shown.push_str("\\r"),
-            '\t' => shown.push_str("\\t"),
-            c if c.is_control() => shown.push_str(&c.escape_unicode().to_string()),
-            c => shown.push(c),
-        }
-    }
-    shown
-}
-
 /// A Python string literal with the same text (a JSON string is one).
 pub fn python_str(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
@@ -64,13 +48,6 @@ mod tests {
         assert_eq!(sh("$(rm -rf x) `y`"), "'$(rm -rf x) `y`'");
         assert_eq!(sh("a\nb"), "'a\nb'");
         assert_eq!(sh(""), "''");
-    }
-
-    #[test]
-    fn one_line_escapes_control_characters() {
-        assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
-        assert_eq!(one_line("a\u{1b}[31m"), "a\\u{1b}[31m");
-        assert_eq!(one_line("plain 'x'"), "plain 'x'");
     }
 
     #[test]

@@ -6,8 +6,9 @@
 use std::fmt::Write;
 
 use super::commands::{self, DIRTY_TREE_MESSAGE};
-use super::quote::{git_for, one_line, sh};
+use super::quote::{git_for, sh};
 use super::{explain_no_target, Candidate, Level, LevelTargetKind, RollbackPlan};
+use crate::report::one_line;
 
 /// Exit status of a refusal.
 pub const REFUSED: u8 = 3;
