@@ -32,13 +32,21 @@ pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<
         relative_paths = staged_changes(&repo, &index)?;
     } else {
         let root = absolute(&workdir);
+        // The index's changes, diffed once however many folders are named.
+        let mut changes: Option<Vec<PathBuf>> = None;
         for path in only {
             let Ok(relative) = absolute(path).strip_prefix(&root).map(Path::to_path_buf) else {
                 continue;
             };
             if path.is_dir() {
-                let changes = staged_changes(&repo, &index)?;
-                relative_paths.extend(changes.into_iter().filter(|c| c.starts_with(&relative)));
+                if changes.is_none() {
+                    changes = Some(staged_changes(&repo, &index)?);
+                }
+                let below = changes
+                    .iter()
+                    .flatten()
+                    .filter(|c| c.starts_with(&relative));
+                relative_paths.extend(below.cloned());
             } else {
                 relative_paths.push(relative);
             }
