@@ -1,7 +1,7 @@
 //! Pass two over a file: the checks. Walks the tree once more, resolving each import, attribute
 //! and call against the scopes of pass one, and reports findings.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use tree_sitter::Node;
 
@@ -12,7 +12,7 @@ use crate::python::imports::{self, Import};
 use crate::python::resolve::Resolver;
 use crate::python::scopes::{Binding, FileScopes, ScopeId, MODULE_SCOPE};
 use crate::python::sparse::{self, LineStarts};
-use crate::python::syntax::{parse, text, walk, Descend, Visitor, FIELDS, KINDS};
+use crate::python::syntax::{parse, plain_string, text, walk, Descend, Visitor, FIELDS, KINDS};
 use crate::python::{ModuleOfFile, ModulePath};
 
 /// What checking one file found.
@@ -24,6 +24,9 @@ pub struct FileOutcome {
     pub parse_error: bool,
     /// Sorted by position; suppressed findings are already removed.
     pub findings: Vec<Finding>,
+    /// Module-level names other than the symbol that the file binds to the class: where the file
+    /// is a module, other files may import the class under these names.
+    pub class_aliases: Vec<String>,
 }
 
 /// The builtins that reach a member by name: `getattr(x, "m")` and friends.
@@ -77,7 +80,7 @@ pub fn check_source_sparse(
         })
         .collect();
     let positions = LineStarts::of(source);
-    for _ in 0..MAX_SPARSE_ROUNDS {
+    for round in 0..MAX_SPARSE_ROUNDS {
         let reduced = sparse::blank_out(source, &blocks, &kept);
         let Some(tree) = parse(&reduced) else { break };
         let root = tree.root_node();
@@ -87,16 +90,38 @@ pub fn check_source_sparse(
         let scopes = FileScopes::collect(root, &reduced, module);
         // Module-level names the kept statements bind to a value or to the class: a statement
         // left out that mentions one could hold an instance or an alias. Keep those too.
-        let new_words: Vec<Vec<u8>> = relevant_module_names(&scopes, &project.migration.symbol)
+        let new_words: Vec<Vec<u8>> = relevant_module_names(&scopes, project)
             .filter(|name| !words.iter().any(|w| w == name.as_bytes()))
             .map(|name| name.as_bytes().to_vec())
             .collect();
+        // Every import statement is kept from the start, so the first round sees all the
+        // modules the file imports: a statement that reaches a re-exported alias of the class
+        // through one of them (`registry.AgentState`) is kept too.
+        let imported_modules: Vec<(&str, &ModulePath)> = if round == 0 {
+            imported_modules(&scopes, project).collect()
+        } else {
+            Vec::new()
+        };
+        // And the names a star import provides the class under.
+        let new_words: Vec<Vec<u8>> = if round == 0 {
+            let starred = scopes.scopes[MODULE_SCOPE]
+                .star_imports
+                .iter()
+                .flat_map(|(star, _)| project.class_names(star))
+                .filter(|name| !words.iter().any(|w| w == name.as_bytes()))
+                .map(String::into_bytes);
+            new_words.into_iter().chain(starred).collect()
+        } else {
+            new_words
+        };
         let mut grew = false;
         for (block, keep) in blocks.iter().zip(kept.iter_mut()) {
+            let text = &source[block.range.clone()];
             if !*keep
-                && new_words
-                    .iter()
-                    .any(|w| sparse::contains_word(&source[block.range.clone()], w))
+                && (new_words.iter().any(|w| sparse::contains_word(text, w))
+                    || imported_modules
+                        .iter()
+                        .any(|(local, target)| reaches_class_through(text, local, target, project)))
             {
                 *keep = true;
                 grew = true;
@@ -113,7 +138,7 @@ pub fn check_source_sparse(
 /// Names bound at module level to a value (which may be an instance) or imported as the class.
 fn relevant_module_names<'s>(
     scopes: &'s FileScopes<'_>,
-    symbol: &'s str,
+    project: &'s Project,
 ) -> impl Iterator<Item = &'s str> {
     scopes.scopes[MODULE_SCOPE]
         .names
@@ -122,12 +147,81 @@ fn relevant_module_names<'s>(
             facts.iter().any(|fact| match &fact.binding {
                 Binding::Assigned { .. } | Binding::Annotated { .. } => true,
                 Binding::Import { target, .. } => {
-                    target.split_last().is_some_and(|(_, name)| name == symbol)
+                    target
+                        .split_last()
+                        .is_some_and(|(_, name)| name == project.migration.symbol)
+                        || matches!(project.resolve_path(target), SymbolResolution::Class(_))
                 }
                 Binding::Other => false,
             })
         })
         .map(|(name, _)| *name)
+}
+
+/// Module-level names bound by an import to something other than the class (a module, as far as
+/// attribute chains go), with what they were imported as.
+fn imported_modules<'s>(
+    scopes: &'s FileScopes<'_>,
+    project: &'s Project,
+) -> impl Iterator<Item = (&'s str, &'s ModulePath)> {
+    scopes.scopes[MODULE_SCOPE]
+        .names
+        .iter()
+        .flat_map(|(name, facts)| facts.iter().map(move |fact| (*name, fact)))
+        .filter_map(move |(name, fact)| match &fact.binding {
+            Binding::Import { target, .. }
+                if !matches!(project.resolve_path(target), SymbolResolution::Class(_)) =>
+            {
+                Some((name, target))
+            }
+            _ => None,
+        })
+}
+
+/// How many attributes of an attribute chain (`m.a.b.C`) are followed to find the class.
+const MAX_CHAIN: usize = 8;
+
+/// Whether `text` names the class through the module imported as `local`: `local.C` or
+/// `local.a.b.C` where `C` resolves to the class. Lexical, so a match inside a string or comment
+/// only keeps a statement that did not need keeping.
+fn reaches_class_through(text: &[u8], local: &str, target: &ModulePath, project: &Project) -> bool {
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let skip_blanks = |mut at: usize| {
+        while text.get(at).is_some_and(|c| matches!(c, b' ' | b'\t')) {
+            at += 1;
+        }
+        at
+    };
+    memchr::memmem::find_iter(text, local.as_bytes()).any(|at| {
+        if at.checked_sub(1).is_some_and(|b| is_ident(text[b])) {
+            return false;
+        }
+        let mut module = target.clone();
+        let mut cursor = at + local.len();
+        for _ in 0..MAX_CHAIN {
+            let dot = skip_blanks(cursor);
+            if text.get(dot) != Some(&b'.') {
+                return false;
+            }
+            let start = skip_blanks(dot + 1);
+            let mut end = start;
+            while text.get(end).copied().is_some_and(is_ident) {
+                end += 1;
+            }
+            let Ok(name) = std::str::from_utf8(&text[start..end]) else {
+                return false;
+            };
+            if name.is_empty() {
+                return false;
+            }
+            if matches!(project.resolve(&module, name), SymbolResolution::Class(_)) {
+                return true;
+            }
+            module = module.join(name);
+            cursor = end;
+        }
+        false
+    })
 }
 
 /// The checks over a parsed file. `positions` maps rows and columns back to byte offsets in the
@@ -150,12 +244,20 @@ fn run_checks(
         stack: vec![MODULE_SCOPE],
         findings: Vec::new(),
         bindings: Vec::new(),
-        star_used: false,
+        star_names: BTreeSet::new(),
         suppressions: HashMap::new(),
     };
     walk(root, &mut checker);
     checker.star_imports();
     checker.mixed_sources();
+    let mut class_aliases: Vec<String> = scopes.scopes[MODULE_SCOPE]
+        .names
+        .keys()
+        .filter(|name| **name != project.migration.symbol)
+        .filter(|name| checker.resolver.class_named(name, MODULE_SCOPE).is_some())
+        .map(|name| (*name).to_owned())
+        .collect();
+    class_aliases.sort_unstable();
 
     let Checker {
         mut findings,
@@ -176,6 +278,7 @@ fn run_checks(
             .reduce(ResolvesTo::merge),
         parse_error: root.has_error(),
         findings,
+        class_aliases,
     }
 }
 
@@ -224,8 +327,8 @@ struct Checker<'a, 'p> {
     stack: Vec<ScopeId>,
     findings: Vec<Finding>,
     bindings: Vec<SymbolBinding>,
-    /// The symbol is used as a name that no scope binds, so the module's star imports provide it.
-    star_used: bool,
+    /// Names used that no scope binds: the module's star imports provide them, if anything does.
+    star_names: BTreeSet<&'a str>,
     suppressions: HashMap<usize, Suppression>,
 }
 
@@ -278,23 +381,32 @@ impl<'a> Checker<'a, '_> {
             let Some((module, imported)) = name.target.split_last() else {
                 continue;
             };
-            if imported != self.symbol() {
-                continue;
-            }
-            let resolution = self.project.resolve(&module);
-            self.symbol_reference(name.site, &module, resolution, ReferenceForm::Import);
+            let resolution = self.project.resolve(&module, imported);
+            self.symbol_reference(
+                name.site,
+                &module,
+                imported,
+                resolution,
+                ReferenceForm::Import,
+            );
         }
     }
 
-    /// Reports what one reference to the symbol through an import path resolves to.
+    /// Reports what one reference to `module.name` resolves to, when it is the class (under its
+    /// own name or an alias) or the class's name in a module that does not define it.
     fn symbol_reference(
         &mut self,
         site: Node<'a>,
         module: &ModulePath,
+        name: &str,
         resolution: SymbolResolution,
         form: ReferenceForm,
     ) {
-        let symbol = self.symbol().to_owned();
+        let symbol = if name == self.symbol() {
+            format!("`{name}`")
+        } else {
+            format!("`{name}` (`{}` under another name)", self.symbol())
+        };
         let location = self.location(site);
         match resolution {
             SymbolResolution::Class(source) => {
@@ -309,13 +421,13 @@ impl<'a> Checker<'a, '_> {
                     format!("`{module}`, which re-exports the deprecated class")
                 };
                 let message = match form {
-                    ReferenceForm::Import => format!("`{symbol}` is imported from {via}"),
+                    ReferenceForm::Import => format!("{symbol} is imported from {via}"),
                     ReferenceForm::Attribute => format!(
-                        "`{}` refers to `{symbol}` from {via}",
+                        "`{}` refers to {symbol} from {via}",
                         text(site, self.source)
                     ),
                     ReferenceForm::Star => {
-                        format!("`from {module} import *` binds `{symbol}` from {via}")
+                        format!("`from {module} import *` binds {symbol} from {via}")
                     }
                 };
                 self.report(
@@ -329,7 +441,9 @@ impl<'a> Checker<'a, '_> {
                 );
             }
             SymbolResolution::Undefined => {
-                let message = format!("`{symbol}` is imported from `{module}`, which does not define it (ImportError)");
+                let message = format!(
+                    "{symbol} is imported from `{module}`, which does not define it (ImportError)"
+                );
                 self.report(
                     Code::UnresolvedImport,
                     Severity::Error,
@@ -361,15 +475,21 @@ impl<'a> Checker<'a, '_> {
         };
         let member = text(member_node, self.source);
         let scope = self.scope();
-        if member == self.symbol() {
-            // `state.DeepAgentState` after `from netra_backend.app.agents import state`.
-            if let Some(path) = self.resolver.import_path(node, scope) {
-                if let Some((module, _)) = path.split_last() {
-                    let resolution = self.project.resolve(&module);
-                    self.symbol_reference(node, &module, resolution, ReferenceForm::Attribute);
-                }
-            }
-        } else if self.project.interface.risky_members.contains(member) {
+        // `state.DeepAgentState` after `from netra_backend.app.agents import state`, or a
+        // re-exported alias of the class reached the same way.
+        let reference = self
+            .resolver
+            .import_path(node, scope)
+            .and_then(|path| {
+                let (module, _) = path.split_last()?;
+                Some((self.project.resolve(&module, member), module))
+            })
+            .filter(|(resolution, _)| {
+                member == self.symbol() || matches!(resolution, SymbolResolution::Class(_))
+            });
+        if let Some((resolution, module)) = reference {
+            self.symbol_reference(node, &module, member, resolution, ReferenceForm::Attribute);
+        } else if member != self.symbol() && self.project.interface.risky_members.contains(member) {
             let origin = self
                 .resolver
                 .instance(object, scope)
@@ -534,27 +654,33 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
-    /// A use of the symbol's name that no scope binds comes from the module's star imports.
+    /// A name used but bound by no scope comes from the module's star imports, if from anywhere.
     fn identifier(&mut self, node: Node<'a>) {
-        if self.star_used
-            || self.scopes.scopes[MODULE_SCOPE].star_imports.is_empty()
-            || text(node, self.source) != self.symbol()
-            || !is_name_use(node)
-        {
+        if self.scopes.scopes[MODULE_SCOPE].star_imports.is_empty() || !is_name_use(node) {
             return;
         }
-        self.star_used = self.scopes.lookup(self.scope(), self.symbol()).is_none();
+        let name = text(node, self.source);
+        if self.scopes.lookup(self.scope(), name).is_none() {
+            self.star_names.insert(name);
+        }
     }
 
+    /// SSOT001 at a star import that binds a name the file uses to the deprecated class.
     fn star_imports(&mut self) {
-        if !self.star_used {
-            return;
-        }
+        let used = std::mem::take(&mut self.star_names);
         for (module, site) in &self.scopes.scopes[MODULE_SCOPE].star_imports {
-            let resolution = self.project.resolve(module);
-            if let SymbolResolution::Class(_) = resolution {
+            // The class's own name first, then aliases in name order: one finding per import.
+            let found = used
+                .iter()
+                .filter(|name| **name == self.symbol())
+                .chain(used.iter().filter(|name| **name != self.symbol()))
+                .find_map(|name| match self.project.resolve(module, name) {
+                    resolution @ SymbolResolution::Class(_) => Some((*name, resolution)),
+                    _ => None,
+                });
+            if let Some((name, resolution)) = found {
                 let site = site.parent().unwrap_or(*site);
-                self.symbol_reference(site, module, resolution, ReferenceForm::Star);
+                self.symbol_reference(site, module, name, resolution, ReferenceForm::Star);
             }
         }
     }
@@ -698,23 +824,6 @@ fn receiver_text(node: Node<'_>, source: &[u8]) -> String {
         Some((cut, _)) => format!("{}...", &single_line[..cut]),
         None => single_line,
     }
-}
-
-/// The content of a plain string literal (`"thread_id"`), not an f-string or a concatenation.
-fn plain_string<'s>(node: Node<'_>, source: &'s [u8]) -> Option<&'s str> {
-    if node.kind_id() != KINDS.string {
-        return None;
-    }
-    let mut cursor = node.walk();
-    let mut content = "";
-    for child in node.named_children(&mut cursor) {
-        if child.kind_id() == KINDS.string_content {
-            content = text(child, source);
-        } else if child.kind_id() == KINDS.interpolation {
-            return None;
-        }
-    }
-    Some(content)
 }
 
 /// An identifier that reads a variable: not a definition's name, a keyword argument's name or an

@@ -4,7 +4,7 @@
 //! Modules of the project are read lazily, when a scanned file imports from them, so scanning a
 //! few files (as pre-commit does) reads only what those files import.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use crate::finding::ResolvesTo;
 use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
-use crate::python::scopes::{Binding, FileScopes, MODULE_SCOPE};
-use crate::python::syntax::parse;
+use crate::python::scopes::{Binding, Fact, FileScopes, MODULE_SCOPE};
+use crate::python::sparse;
+use crate::python::syntax::{parse, plain_string, text, FIELDS, KINDS};
 use crate::python::{ModuleOfFile, ModulePath};
 use crate::rules::Migration;
 
@@ -77,11 +78,31 @@ pub struct MigrationInterface {
     pub self_returning: BTreeSet<String>,
 }
 
-/// The module-level bindings of the symbol in a project module.
+/// How a project module binds one module-level name, as far as re-exports go.
 #[derive(Debug)]
+enum ExportBinding {
+    /// `from m import X`, `import m.X as Y`: the dotted path it names. `public` when the module
+    /// makes it part of its interface (see [`ModuleExports`]).
+    Import { target: ModulePath, public: bool },
+    /// `Y = X` or `Y = m.X`: another name of the module, or a path through an imported one. An
+    /// assignment defines the name, so it is always public.
+    Alias(String),
+    /// A definition or any other value.
+    Local,
+}
+
+/// The module-level bindings of a project module, read from its import statements, its `__all__`
+/// and its plain-name assignments (the statements that can re-export the class).
+///
+/// Under its own name the class is followed through every import, as Python does. Under another
+/// name (`from ... import DeepAgentState as AgentState`) an import counts as a re-export only when
+/// the module makes it public the way `mypy --no-implicit-reexport` and pyright define it (listed
+/// in `__all__`, or imported as `X as X`) or the module is a package's `__init__`: a consumer's
+/// private `as LegacyState` is not an export, and does not make every file that says
+/// `LegacyState` a candidate for parsing.
+#[derive(Debug, Default)]
 struct ModuleExports {
-    /// One per binding: an import from another module, or `None` for a local definition.
-    bindings: Vec<Option<ModulePath>>,
+    names: HashMap<String, Vec<ExportBinding>>,
     star_imports: Vec<ModulePath>,
 }
 
@@ -142,41 +163,61 @@ impl Project {
         })
     }
 
-    /// Where `module.<symbol>` comes from.
-    pub fn resolve(&self, module: &ModulePath) -> SymbolResolution {
-        self.resolve_at_depth(module, 0)
+    /// Where `module.<name>` comes from: the migrated class (under its own name or a re-exported
+    /// alias), a module that does not define it, or something else.
+    pub fn resolve(&self, module: &ModulePath, name: &str) -> SymbolResolution {
+        self.resolve_at_depth(module, name, 0)
     }
 
-    fn resolve_at_depth(&self, module: &ModulePath, depth: usize) -> SymbolResolution {
+    /// [`Project::resolve`] for a dotted path `<module>.<name>`.
+    pub fn resolve_path(&self, path: &ModulePath) -> SymbolResolution {
+        match path.split_last() {
+            Some((module, name)) => self.resolve(&module, name),
+            None => SymbolResolution::NotTheClass,
+        }
+    }
+
+    fn resolve_at_depth(&self, module: &ModulePath, name: &str, depth: usize) -> SymbolResolution {
         if depth > MAX_REEXPORT_DEPTH {
             return SymbolResolution::NotTheClass;
         }
-        let exports = self.exports(module);
-        let named = if self.migration.is_deprecated(module) {
+        let is_symbol = name == self.migration.symbol;
+        let named = if !is_symbol {
+            None
+        } else if self.migration.is_deprecated(module) {
             Some(ResolvesTo::Deprecated)
         } else if *module == self.migration.ssot {
             Some(ResolvesTo::Ssot)
         } else {
             None
         };
-        let Some(exports) = exports else {
+        let Some(exports) = self.exports(module) else {
             // Outside the project: trust the module's name.
             return named.map_or(SymbolResolution::NotTheClass, |origin| {
                 SymbolResolution::Class(ClassSource::direct(origin))
             });
         };
-        if !exports.binds() {
-            return SymbolResolution::Undefined;
+        if !exports.names.contains_key(name) && exports.star_imports.is_empty() {
+            // Only the class's own name is known to be imported for the class.
+            return if is_symbol {
+                SymbolResolution::Undefined
+            } else {
+                SymbolResolution::NotTheClass
+            };
         }
         match named {
             Some(ResolvesTo::Deprecated) => {
                 // Its own class, or (a shim) whatever class it re-exports.
                 let own = exports
-                    .bindings
-                    .iter()
-                    .any(Option::is_none)
+                    .names
+                    .get(name)
+                    .is_some_and(|bindings| {
+                        bindings.iter().any(|b| matches!(b, ExportBinding::Local))
+                    })
                     .then_some(ResolvesTo::Deprecated);
-                let reexported = self.follow(&exports, depth).map(|source| source.class);
+                let reexported = self
+                    .follow(module, &exports, name, depth)
+                    .map(|source| source.class);
                 let class = match (own, reexported) {
                     (Some(own), Some(other)) => own.merge(other),
                     (own, other) => own.or(other).unwrap_or(ResolvesTo::Deprecated),
@@ -188,30 +229,107 @@ impl Project {
             }
             Some(origin) => SymbolResolution::Class(ClassSource::direct(origin)),
             None => self
-                .follow(&exports, depth)
+                .follow(module, &exports, name, depth)
                 .map_or(SymbolResolution::NotTheClass, SymbolResolution::Class),
         }
     }
 
-    /// Follows what a project module imports the symbol from (its explicit imports, else its star
+    /// Follows what a project module binds `name` to (its explicit bindings, else its star
     /// imports) and merges where those lead.
-    fn follow(&self, exports: &ModuleExports, depth: usize) -> Option<ClassSource> {
-        let sources: Vec<&ModulePath> = if exports.bindings.is_empty() {
-            exports.star_imports.iter().collect()
-        } else {
-            exports.bindings.iter().flatten().collect()
+    fn follow(
+        &self,
+        module: &ModulePath,
+        exports: &ModuleExports,
+        name: &str,
+        depth: usize,
+    ) -> Option<ClassSource> {
+        let class_of = |resolution| match resolution {
+            SymbolResolution::Class(found) => Some(found),
+            _ => None,
         };
-        sources
-            .into_iter()
-            .filter_map(|source| match self.resolve_at_depth(source, depth + 1) {
-                SymbolResolution::Class(found) => Some(found),
-                _ => None,
-            })
-            .reduce(ClassSource::merge)
+        let is_symbol = name == self.migration.symbol;
+        match exports.names.get(name) {
+            Some(bindings) => bindings
+                .iter()
+                .filter_map(|binding| match binding {
+                    ExportBinding::Import { target, public } if is_symbol || *public => {
+                        let (from, imported) = target.split_last()?;
+                        class_of(self.resolve_at_depth(&from, imported, depth + 1))
+                    }
+                    ExportBinding::Alias(dotted) => {
+                        self.follow_alias(module, exports, dotted, depth + 1)
+                    }
+                    _ => None,
+                })
+                .reduce(ClassSource::merge),
+            None => exports
+                .star_imports
+                .iter()
+                .filter_map(|star| class_of(self.resolve_at_depth(star, name, depth + 1)))
+                .reduce(ClassSource::merge),
+        }
     }
 
-    /// The module-level bindings of the symbol in a project module; `None` when the module is not
-    /// in the project or cannot be read.
+    /// The names under which `module` provides the class to `from module import *`, its star
+    /// imports included, in name order.
+    pub fn class_names(&self, module: &ModulePath) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        let mut pending = vec![(module.clone(), 0)];
+        let mut seen = HashSet::new();
+        while let Some((module, depth)) = pending.pop() {
+            if depth > MAX_REEXPORT_DEPTH || !seen.insert(module.clone()) {
+                continue;
+            }
+            let Some(exports) = self.exports(&module) else {
+                continue;
+            };
+            names.extend(
+                exports
+                    .names
+                    .keys()
+                    .filter(|name| {
+                        matches!(self.resolve(&module, name), SymbolResolution::Class(_))
+                    })
+                    .cloned(),
+            );
+            pending.extend(
+                exports
+                    .star_imports
+                    .iter()
+                    .map(|star| (star.clone(), depth + 1)),
+            );
+        }
+        names
+    }
+
+    /// `Y = X` (another name of `module`) or `Y = m.X` (through a module `module` imports).
+    fn follow_alias(
+        &self,
+        module: &ModulePath,
+        exports: &ModuleExports,
+        dotted: &str,
+        depth: usize,
+    ) -> Option<ClassSource> {
+        let resolution = match dotted.split_once('.') {
+            None => self.resolve_at_depth(module, dotted, depth),
+            Some((first, rest)) => {
+                let target = exports.names.get(first)?.iter().find_map(|b| match b {
+                    ExportBinding::Import { target, .. } => Some(target),
+                    _ => None,
+                })?;
+                let path = target.join(rest);
+                let (from, name) = path.split_last()?;
+                self.resolve_at_depth(&from, name, depth)
+            }
+        };
+        match resolution {
+            SymbolResolution::Class(found) => Some(found),
+            _ => None,
+        }
+    }
+
+    /// The module-level bindings of a project module; `None` when the module is not in the
+    /// project or cannot be read.
     fn exports(&self, module: &ModulePath) -> Option<Arc<ModuleExports>> {
         if let Some(cached) = self.lock_exports().get(module) {
             return cached.clone();
@@ -234,35 +352,36 @@ impl Project {
     fn read_exports(&self, module: &ModulePath) -> Option<ModuleExports> {
         let path = self.module_file(module)?;
         let source = std::fs::read(&path).ok()?;
-        let tree = parse(&source)?;
         let file = self.module_of_file(&path);
-        let scopes = FileScopes::collect(tree.root_node(), &source, file.as_ref());
-        let module_scope = &scopes.scopes[MODULE_SCOPE];
-        let symbol = self.migration.symbol.as_str();
-        let bindings = module_scope
-            .names
-            .get(symbol)
-            .map(|facts| {
-                facts
-                    .iter()
-                    .map(|fact| match &fact.binding {
-                        Binding::Import { target, .. } => match target.split_last() {
-                            Some((from, name)) if name == symbol => Some(from),
-                            _ => None,
-                        },
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(ModuleExports {
-            bindings,
-            star_imports: module_scope
-                .star_imports
+        // Only the statements that can bind a re-export are parsed; the whole file when the
+        // statements cannot be told apart or what is kept does not parse cleanly.
+        let symbol = self.migration.symbol.as_bytes();
+        let reduced = sparse::top_level_blocks(&source).and_then(|blocks| {
+            let kept: Vec<bool> = blocks
                 .iter()
-                .map(|(module, _)| module.clone())
-                .collect(),
-        })
+                .map(|block| {
+                    let text = &source[block.range.clone()];
+                    block.has_import
+                        || sparse::contains_word(text, symbol)
+                        || sparse::contains_word(text, b"__all__")
+                        || sparse::is_name_assignment(text)
+                })
+                .collect();
+            let reduced = sparse::blank_out(&source, &blocks, &kept);
+            parse(&reduced)
+                .filter(|tree| !tree.root_node().has_error())
+                .map(|tree| (tree, reduced))
+        });
+        let (tree, source) = match reduced {
+            Some(found) => found,
+            None => (parse(&source)?, source),
+        };
+        let scopes = FileScopes::collect(tree.root_node(), &source, file.as_ref());
+        Some(module_exports(
+            &scopes,
+            &source,
+            file.is_some_and(|f| f.is_package),
+        ))
     }
 
     /// Risky members from the two class definitions when both are in the project, else the rule's
@@ -310,10 +429,80 @@ impl Project {
     }
 }
 
-impl ModuleExports {
-    fn binds(&self) -> bool {
-        !self.bindings.is_empty() || !self.star_imports.is_empty()
+/// The module-level bindings of a module, from its scopes.
+fn module_exports(scopes: &FileScopes<'_>, source: &[u8], is_package: bool) -> ModuleExports {
+    let module_scope = &scopes.scopes[MODULE_SCOPE];
+    let all = dunder_all(module_scope.names.get("__all__").map(Vec::as_slice), source);
+    let names = module_scope
+        .names
+        .iter()
+        .map(|(name, facts)| {
+            let bindings = facts
+                .iter()
+                .map(|fact| match &fact.binding {
+                    Binding::Import { target, site } => ExportBinding::Import {
+                        target: target.clone(),
+                        public: is_package
+                            || all.contains(*name)
+                            || is_redundant_alias(*site, name, source),
+                    },
+                    Binding::Assigned { value } => dotted_name(*value, source)
+                        .map_or(ExportBinding::Local, ExportBinding::Alias),
+                    _ => ExportBinding::Local,
+                })
+                .collect();
+            ((*name).to_owned(), bindings)
+        })
+        .collect();
+    ModuleExports {
+        names,
+        star_imports: module_scope
+            .star_imports
+            .iter()
+            .map(|(module, _)| module.clone())
+            .collect(),
     }
+}
+
+/// The names listed in `__all__ = [...]` / `(...)` (plain strings only).
+fn dunder_all<'s>(facts: Option<&[Fact<'_>]>, source: &'s [u8]) -> HashSet<&'s str> {
+    let mut names = HashSet::new();
+    for fact in facts.unwrap_or_default() {
+        let Binding::Assigned { value } = fact.binding else {
+            continue;
+        };
+        if value.kind_id() != KINDS.list && value.kind_id() != KINDS.tuple {
+            continue;
+        }
+        let mut cursor = value.walk();
+        for item in value.named_children(&mut cursor) {
+            if let Some(name) = plain_string(item, source) {
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+/// `from m import X as X`: the form that marks an explicit re-export.
+fn is_redundant_alias(site: tree_sitter::Node<'_>, name: &str, source: &[u8]) -> bool {
+    site.parent().is_some_and(|parent| {
+        parent.kind_id() == KINDS.aliased_import && text(site, source) == name
+    })
+}
+
+/// `X` or `m.X`: a value that is only a (dotted) name.
+fn dotted_name(value: tree_sitter::Node<'_>, source: &[u8]) -> Option<String> {
+    let mut node = value;
+    while node.kind_id() == KINDS.attribute {
+        node = node.child_by_field_id(FIELDS.object)?;
+    }
+    (node.kind_id() == KINDS.identifier).then(|| {
+        text(value, source)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    })
 }
 
 /// An absolute path without touching the file system (no symlink resolution), so that the paths

@@ -1,7 +1,7 @@
 //! A scan: discover the files, check them in parallel, then sort. Workers return results; nothing
 //! is printed here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use crate::check::{check_source, check_source_sparse, FileOutcome};
 use crate::codes::Code;
 use crate::error::Error;
 use crate::finding::{fingerprint, Finding, ResolvesTo};
-use crate::project::Project;
+use crate::project::{Project, SymbolResolution};
 
 /// What the scan found in one file.
 #[derive(Debug)]
@@ -50,62 +50,120 @@ impl ScanResult {
 pub struct ScanOptions {
     /// Only findings with these codes are kept.
     pub selected: Vec<Code>,
-    /// Skip parsing files whose bytes never mention the symbol (they cannot hold a finding, since
-    /// every finding starts from a reference to the class by its name), and in the others parse
-    /// only the top-level statements that can matter (`check_source_sparse`).
+    /// Skip parsing files whose bytes never mention the symbol nor an alias under which a scanned
+    /// module re-exports it (they cannot hold a finding: every finding starts from a reference to
+    /// the class by one of its names), and in the others parse only the top-level statements that
+    /// can matter (`check_source_sparse`).
     pub prefilter: bool,
 }
 
 /// Checks the files on disk against the project's migration.
 pub fn scan(files: &[PathBuf], project: &Project, options: &ScanOptions) -> ScanResult {
-    scan_each(files, project, options, |path, buffer| {
-        buffer.clear();
-        // Through `take`, `read_to_end` skips the size probe (two more system calls a file):
-        // the reused buffer is usually large enough already.
-        std::fs::File::open(path)
-            .and_then(|file| file.take(u64::MAX).read_to_end(buffer))
-            .map_err(|e| Error::io(path, e))?;
-        Ok(path.as_path())
-    })
+    scan_each(files, project, options, options.prefilter, read_file)
+}
+
+/// Checks files the user named one by one: each is checked, whatever names it mentions, since an
+/// alias it imports may be re-exported by a module that is not among them.
+pub fn scan_named(files: &[PathBuf], project: &Project, options: &ScanOptions) -> ScanResult {
+    scan_each(files, project, options, false, read_file)
+}
+
+fn read_file<'p>(path: &'p PathBuf, buffer: &mut Vec<u8>) -> Result<&'p Path, Error> {
+    buffer.clear();
+    // Through `take`, `read_to_end` skips the size probe (two more system calls a file): the
+    // reused buffer is usually large enough already.
+    std::fs::File::open(path)
+        .and_then(|file| file.take(u64::MAX).read_to_end(buffer))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(path.as_path())
 }
 
 /// Checks files whose content is given (the staged versions from git's index) rather than read.
+/// Each is checked, whatever names it mentions: an alias it imports may be re-exported by a
+/// module that is not among them, and is found by following its imports.
 pub fn scan_contents(
     files: &[(PathBuf, Vec<u8>)],
     project: &Project,
     options: &ScanOptions,
 ) -> ScanResult {
-    scan_each(files, project, options, |(path, bytes), buffer| {
+    scan_each(files, project, options, false, |(path, bytes), buffer| {
         buffer.clear();
         buffer.extend_from_slice(bytes);
         Ok(path.as_path())
     })
 }
 
+/// One file after a round of the scan.
+struct Checked {
+    report: FileReport,
+    /// Parsed and checked, rather than skipped for mentioning no needle.
+    checked: bool,
+    /// Names other than the symbol under which this module re-exports the class.
+    aliases: Vec<String>,
+}
+
 /// Puts each item's content into a buffer with `read` and checks it, in parallel; then sorts by
 /// path. Each worker reuses one buffer for all the files it reads.
+///
+/// With `by_needles`, a file is checked only when its bytes contain a needle: first the symbol;
+/// then, round by round until no new one turns up, the aliases under which the modules checked
+/// so far re-export the class (only the files skipped so far are read again).
 fn scan_each<T: Sync>(
     items: &[T],
     project: &Project,
     options: &ScanOptions,
+    by_needles: bool,
     read: impl for<'t> Fn(&'t T, &mut Vec<u8>) -> Result<&'t Path, Error> + Sync,
 ) -> ScanResult {
     let cwd = std::env::current_dir().ok();
-    let needle = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
-    let outcomes: Vec<Result<FileReport, Error>> = items
-        .par_iter()
-        .map_init(Vec::new, |buffer, item| {
-            let path = read(item, buffer)?;
-            check_file(path, buffer, project, options, &needle, cwd.as_deref())
-        })
-        .collect();
+    let symbol = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
+    let check_round = |indices: &[usize], needles: Option<&[memchr::memmem::Finder<'_>]>| {
+        indices
+            .par_iter()
+            .map_init(Vec::new, |buffer, &index| {
+                let path = read(&items[index], buffer)?;
+                check_file(
+                    path,
+                    buffer,
+                    project,
+                    options,
+                    &symbol,
+                    needles,
+                    cwd.as_deref(),
+                )
+            })
+            .collect::<Vec<Result<Checked, Error>>>()
+    };
+    let all: Vec<usize> = (0..items.len()).collect();
+    let first_needles = [symbol.clone()];
+    let mut outcomes = check_round(&all, by_needles.then_some(&first_needles[..]));
+    let mut known_aliases: BTreeSet<String> = BTreeSet::new();
+    let mut fresh = new_aliases(&outcomes, &known_aliases);
+    while by_needles && !fresh.is_empty() {
+        known_aliases.extend(fresh.iter().cloned());
+        let needles: Vec<memchr::memmem::Finder<'_>> = fresh
+            .iter()
+            .map(|alias| memchr::memmem::Finder::new(alias.as_bytes()).into_owned())
+            .collect();
+        let skipped: Vec<usize> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, outcome)| matches!(outcome, Ok(file) if !file.checked))
+            .map(|(index, _)| index)
+            .collect();
+        let rechecked = check_round(&skipped, Some(&needles));
+        for (index, outcome) in skipped.into_iter().zip(rechecked) {
+            outcomes[index] = outcome;
+        }
+        fresh = new_aliases(&outcomes, &known_aliases);
+    }
     let mut result = ScanResult {
         files: Vec::with_capacity(outcomes.len()),
         errors: Vec::new(),
     };
     for outcome in outcomes {
         match outcome {
-            Ok(report) => result.files.push(report),
+            Ok(file) => result.files.push(file.report),
             Err(error) => result.errors.push(error),
         }
     }
@@ -113,14 +171,26 @@ fn scan_each<T: Sync>(
     result
 }
 
+/// The aliases the checked files re-export that are not `known` yet, in name order.
+fn new_aliases(outcomes: &[Result<Checked, Error>], known: &BTreeSet<String>) -> BTreeSet<String> {
+    outcomes
+        .iter()
+        .flatten()
+        .flat_map(|file| file.aliases.iter())
+        .filter(|alias| !known.contains(*alias))
+        .cloned()
+        .collect()
+}
+
 fn check_file(
     path: &Path,
     source: &[u8],
     project: &Project,
     options: &ScanOptions,
-    needle: &memchr::memmem::Finder<'_>,
+    symbol: &memchr::memmem::Finder<'_>,
+    needles: Option<&[memchr::memmem::Finder<'_>]>,
     cwd: Option<&Path>,
-) -> Result<FileReport, Error> {
+) -> Result<Checked, Error> {
     // Joined to the current folder known once: `std::path::absolute` would ask the system for it
     // again for every relative path.
     let absolute_path = match cwd {
@@ -132,16 +202,21 @@ fn check_file(
         None => slash_path(path),
     };
     let project_path = below(&absolute_path, &project.root).unwrap_or_else(|| slash_path(path));
-    let mentions_symbol = needle.find(source).is_some();
-    if options.prefilter && !mentions_symbol {
-        return Ok(FileReport {
-            path: display,
-            project_path,
-            absolute_path,
-            resolves_to: None,
-            parse_error: false,
-            findings: Vec::new(),
-            source: None,
+    let mentions_symbol = symbol.find(source).is_some();
+    let wanted = needles.is_none_or(|needles| needles.iter().any(|n| n.find(source).is_some()));
+    if !wanted {
+        return Ok(Checked {
+            report: FileReport {
+                path: display,
+                project_path,
+                absolute_path,
+                resolves_to: None,
+                parse_error: false,
+                findings: Vec::new(),
+                source: None,
+            },
+            checked: false,
+            aliases: Vec::new(),
         });
     }
     let module = project.module_of_file(&absolute_path);
@@ -158,20 +233,38 @@ fn check_file(
         resolves_to,
         parse_error,
         mut findings,
+        class_aliases,
     } = outcome;
+    // What other files can import: the names the module binds publicly to the class.
+    let aliases = match &module {
+        Some(module) => class_aliases
+            .into_iter()
+            .filter(|alias| {
+                matches!(
+                    project.resolve(&module.module, alias),
+                    SymbolResolution::Class(_)
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     findings.retain(|finding| options.selected.contains(&finding.code));
     assign_fingerprints(&project_path, &mut findings);
     let source = (!findings.is_empty()).then(|| Arc::from(String::from_utf8_lossy(source)));
-    Ok(FileReport {
-        path: display,
-        project_path,
-        absolute_path,
-        resolves_to,
-        // A syntax error matters only where findings could be lost: in a file that mentions the
-        // symbol. Defined so, the report is the same with and without the prefilter.
-        parse_error: parse_error && mentions_symbol,
-        findings,
-        source,
+    Ok(Checked {
+        report: FileReport {
+            path: display,
+            project_path,
+            absolute_path,
+            resolves_to,
+            // A syntax error matters only where findings could be lost: in a file that mentions
+            // the symbol. Defined so, the report is the same with and without the prefilter.
+            parse_error: parse_error && mentions_symbol,
+            findings,
+            source,
+        },
+        checked: true,
+        aliases,
     })
 }
 

@@ -623,3 +623,96 @@ fn sparse_parsing_matches_whole_file_parsing_on_tricky_layouts() {
         assert_eq!(sparse, whole, "{what}");
     }
 }
+
+/// A consumer that never names the class, importing it under aliases that project modules
+/// re-export: followed where the module makes the alias public (a package `__init__`, `__all__`,
+/// `X as X`, an assignment), not through a module's private `as` alias.
+#[test]
+fn aliased_reexports_are_followed_when_the_module_makes_them_public() {
+    let project = TempProject::new(&[
+        (
+            "netra_backend/app/registry/__init__.py",
+            "from netra_backend.app.agents.state import DeepAgentState as AgentState\n",
+        ),
+        (
+            "netra_backend/app/registry/public.py",
+            "\
+from netra_backend.app.agents.state import DeepAgentState as ExplicitState
+from netra_backend.app.agents.state import DeepAgentState as LocalOnly
+from netra_backend.app.schemas.agent_models import DeepAgentState as SsotState
+from netra_backend.app.registry import AgentState as AgentState
+Assigned = ExplicitState
+__all__ = [\"ExplicitState\", \"SsotState\"]
+",
+        ),
+        (
+            "app/use.py",
+            "\
+from netra_backend.app.registry import AgentState
+from netra_backend.app.registry.public import ExplicitState, LocalOnly, Assigned, SsotState
+from netra_backend.app.registry import public as pub
+import netra_backend.app.registry.public
+
+
+def direct(s: AgentState, t: ExplicitState, u: LocalOnly, v: Assigned, w: SsotState):
+    return s.thread_id, t.thread_id, u.thread_id, v.thread_id, w.thread_id
+
+
+def through_modules(s: pub.Assigned, t: netra_backend.app.registry.public.AgentState):
+    return s.thread_id, t.thread_id
+",
+        ),
+        (
+            "app/star.py",
+            "\
+from netra_backend.app.registry.public import *
+
+
+def starred(s: ExplicitState):
+    return s.thread_id
+",
+        ),
+    ]);
+    let use_findings = [
+        "SSOT001 warning app/use.py:1:40 -",
+        "SSOT001 warning app/use.py:2:47 -",
+        "SSOT001 warning app/use.py:2:73 -",
+        "SSOT005 warning app/use.py:2:83 -",
+        "SSOT002 warning app/use.py:8:12 thread_id",
+        "SSOT002 warning app/use.py:8:25 thread_id",
+        "SSOT002 warning app/use.py:8:51 thread_id",
+        "SSOT002 error app/use.py:8:64 thread_id",
+        "SSOT001 warning app/use.py:11:24 -",
+        "SSOT001 warning app/use.py:11:41 -",
+        "SSOT002 warning app/use.py:12:12 thread_id",
+        "SSOT002 warning app/use.py:12:25 thread_id",
+    ];
+    let mut expected = vec![
+        "SSOT001 warning app/star.py:1:1 -",
+        "SSOT002 warning app/star.py:5:12 thread_id",
+    ];
+    expected.extend(use_findings);
+    expected.extend([
+        "SSOT001 warning netra_backend/app/registry/__init__.py:1:44 -",
+        "SSOT001 warning netra_backend/app/registry/public.py:1:44 -",
+        "SSOT001 warning netra_backend/app/registry/public.py:2:44 -",
+        "SSOT005 warning netra_backend/app/registry/public.py:3:52 -",
+        "SSOT001 warning netra_backend/app/registry/public.py:4:40 -",
+    ]);
+    assert_eq!(project.findings(), expected);
+    let (report, _) = project.check_json(&[]);
+    let (whole, _) = project.check_json(&["--no-prefilter"]);
+    assert_eq!(
+        report, whole,
+        "the alias needles find every file a whole parse does"
+    );
+    // Named on their own, files are checked though they never name the class.
+    for (path, expected) in [
+        ("app/use.py", &use_findings[..]),
+        ("app/star.py", &expected[..2]),
+    ] {
+        let output = common::run(project.path(), &["check", path, "--format", "json"]);
+        let alone: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(common::compact_findings(&alone), expected, "{path}");
+    }
+}

@@ -46,10 +46,6 @@ impl<'a, 'p> Resolver<'a, 'p> {
         }
     }
 
-    fn symbol(&self) -> &str {
-        &self.project.migration.symbol
-    }
-
     /// The dotted path an expression names through imports: with `import a.b as m`, `m.c` is
     /// `a.b.c`. `None` when the chain does not start at an imported name.
     pub fn import_path(&self, expression: Node<'a>, scope: ScopeId) -> Option<ModulePath> {
@@ -78,13 +74,6 @@ impl<'a, 'p> Resolver<'a, 'p> {
         })
     }
 
-    /// Where the migrated class named by a dotted import path (`<module>.DeepAgentState`) comes
-    /// from; `None` when the path does not end in the symbol.
-    pub fn resolve_symbol_path(&self, path: &ModulePath) -> Option<SymbolResolution> {
-        let (module, name) = path.split_last()?;
-        (name == self.symbol()).then(|| self.project.resolve(&module))
-    }
-
     /// Whether `expression` is the migrated class itself, and from where.
     pub fn class_ref(&self, expression: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
         self.class_ref_at_depth(expression, scope, 0)
@@ -103,33 +92,40 @@ impl<'a, 'p> Resolver<'a, 'p> {
         if kind == KINDS.identifier {
             self.name_class(text(expression, self.source), scope, depth)
         } else if kind == KINDS.attribute {
-            class_of(self.resolve_symbol_path(&self.import_path(expression, scope)?)?)
+            class_of(
+                self.project
+                    .resolve_path(&self.import_path(expression, scope)?),
+            )
         } else {
             None
         }
+    }
+
+    /// Whether the name `name` is the migrated class in `scope`, and from where.
+    pub fn class_named(&self, name: &str, scope: ScopeId) -> Option<ResolvesTo> {
+        self.name_class(name, scope, 0)
     }
 
     /// Whether a plain name is the migrated class in `scope`.
     fn name_class(&self, name: &str, scope: ScopeId, depth: usize) -> Option<ResolvesTo> {
         match self.scopes.lookup(scope, name) {
             Some((_, facts)) => self.merge(facts, |fact| match &fact.binding {
-                Binding::Import { target, .. } => class_of(self.resolve_symbol_path(target)?),
+                Binding::Import { target, .. } => class_of(self.project.resolve_path(target)),
                 // `Alias = DeepAgentState`
                 Binding::Assigned { value } => {
                     self.class_ref_at_depth(*value, fact.scope, depth + 1)
                 }
                 _ => None,
             }),
-            None if name == self.symbol() => self.star_class(),
-            None => None,
+            None => self.star_class(name),
         }
     }
 
-    /// The class as bound by the module's star imports (a name no scope binds).
-    pub fn star_class(&self) -> Option<ResolvesTo> {
+    /// The class as bound to `name` by the module's star imports (a name no scope binds).
+    fn star_class(&self, name: &str) -> Option<ResolvesTo> {
         let module = &self.scopes.scopes[MODULE_SCOPE];
         module.star_imports.iter().fold(None, |origin, (star, _)| {
-            match self.project.resolve(star) {
+            match self.project.resolve(star, name) {
                 SymbolResolution::Class(found) => {
                     Some(ResolvesTo::merge_option(origin, found.class))
                 }
@@ -311,7 +307,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
             None => self.name_class(dotted, scope, 0),
             Some((first, rest)) => {
                 let path = self.imported_path(scope, first)?.join(rest);
-                class_of(self.resolve_symbol_path(&path)?)
+                class_of(self.project.resolve_path(&path))
             }
         }
     }

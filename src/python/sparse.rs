@@ -202,6 +202,38 @@ pub fn contains_word(text: &[u8], word: &[u8]) -> bool {
     })
 }
 
+/// Whether a statement is a plain-name assignment on one line, `Y = X` or `Y = m.X` (with an
+/// optional annotation or comment): the form that can re-export the class under another name.
+pub fn is_name_assignment(text: &[u8]) -> bool {
+    let is_ident = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let first_line = text.split(|&c| c == b'\n').next().unwrap_or_default();
+    // Only blank lines and comments may follow: the statement is that one line.
+    let after = &text[first_line.len()..];
+    let rest_is_blank = after.split(|&c| c == b'\n').all(|line| {
+        let line = line.trim_ascii();
+        line.is_empty() || line.starts_with(b"#")
+    });
+    let line = match memchr::memchr(b'#', first_line) {
+        Some(comment) => &first_line[..comment],
+        None => first_line,
+    };
+    let Some(equals) = memchr::memchr(b'=', line) else {
+        return false;
+    };
+    let (target, value) = (&line[..equals], line[equals + 1..].trim_ascii());
+    let name = match memchr::memchr(b':', target) {
+        Some(colon) => &target[..colon],
+        None => target,
+    }
+    .trim_ascii();
+    rest_is_blank
+        && !name.is_empty()
+        && name.iter().all(is_ident)
+        && !value.is_empty()
+        && !value.starts_with(b"=")
+        && value.iter().all(|c| is_ident(c) || *c == b'.')
+}
+
 /// `source` with the blocks not `kept` reduced to their line breaks: same rows and columns for
 /// everything kept, far less to parse.
 pub fn blank_out(source: &[u8], blocks: &[Block], kept: &[bool]) -> Vec<u8> {
@@ -316,5 +348,22 @@ mod tests {
         );
         let lines = LineStarts::of(source);
         assert_eq!(lines.offset(3, 2), 17);
+    }
+
+    #[test]
+    fn name_assignments_are_told_from_other_statements() {
+        for yes in ["A = B\n", "A = m.B  # alias\n", "A: type = B\n", "A=B"] {
+            assert!(is_name_assignment(yes.as_bytes()), "{yes:?}");
+        }
+        for no in [
+            "A = B()\n",
+            "A == B\n",
+            "A = 'B'\n",
+            "a.b = C\n",
+            "A = \\\n  B\n",
+            "= B\n",
+        ] {
+            assert!(!is_name_assignment(no.as_bytes()), "{no:?}");
+        }
     }
 }

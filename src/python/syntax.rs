@@ -68,6 +68,7 @@ ids!(Kinds, kind_id, u16, {
     interpolation = "interpolation",
     keyword_argument = "keyword_argument",
     lambda = "lambda",
+    list = "list",
     list_comprehension = "list_comprehension",
     list_splat_pattern = "list_splat_pattern",
     named_expression = "named_expression",
@@ -80,6 +81,7 @@ ids!(Kinds, kind_id, u16, {
     string = "string",
     string_content = "string_content",
     subscript = "subscript",
+    tuple = "tuple",
     tuple_pattern = "tuple_pattern",
     list_pattern = "list_pattern",
     type_ = "type",
@@ -177,4 +179,21 @@ pub fn walk<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
             visitor.leave(cursor.node());
         }
     }
+}
+
+/// The content of a plain string literal (`"thread_id"`), not an f-string or a concatenation.
+pub fn plain_string<'s>(node: Node<'_>, source: &'s [u8]) -> Option<&'s str> {
+    if node.kind_id() != KINDS.string {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut content = "";
+    for child in node.named_children(&mut cursor) {
+        if child.kind_id() == KINDS.string_content {
+            content = text(child, source);
+        } else if child.kind_id() == KINDS.interpolation {
+            return None;
+        }
+    }
+    Some(content)
 }

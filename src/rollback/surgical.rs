@@ -76,7 +76,7 @@ pub fn switch_imports(
                 name.target.split_last().is_some_and(|(from, imported)| {
                     imported == symbol
                         && matches!(
-                            project.resolve(&from),
+                            project.resolve(&from, imported),
                             SymbolResolution::Class(source)
                                 if matches!(source.via, ResolvesTo::Ssot | ResolvesTo::Both)
                         )
