@@ -32,6 +32,19 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Generates the synthetic back end of `scripts/gen_corpus.py` in `out` (replacing it), with the
+/// script's flags (`--files N`, `--seed N`, `--usage-share F`).
+pub fn generate_corpus(out: &Path, flags: &[&str]) {
+    let status = Command::new("python3")
+        .arg(repo_root().join("scripts/gen_corpus.py"))
+        .arg(out)
+        .args(flags)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success(), "gen_corpus.py {flags:?} failed");
+}
+
 /// A project in a temporary folder: `pyproject.toml` with `[tool.ssot-guard]`, the deprecated
 /// and SSOT class definitions copied from the bundled example, and the given files.
 pub struct TempProject {

@@ -72,15 +72,7 @@ impl TestRepo {
     /// The skeleton below `prefix` (`""` or ending in `/`): the project root need not be the
     /// repository's top level.
     pub fn with_project_in(prefix: &str) -> TestRepo {
-        let dir = tempfile::tempdir().unwrap();
-        let mut options = RepositoryInitOptions::new();
-        options.initial_head("main");
-        let repo = Repository::init_opts(dir.path(), &options).unwrap();
-        let test = TestRepo {
-            dir,
-            repo,
-            clock: Cell::new(1_700_000_000),
-        };
+        let test = TestRepo::init_in(tempfile::tempdir().unwrap());
         for package in [
             "netra_backend",
             "netra_backend/app",
@@ -111,6 +103,18 @@ impl TestRepo {
         test.write("README.md", "# back end\n");
         test.commit("Project skeleton");
         test
+    }
+
+    /// A repository on branch `main` with no commit yet, in `dir` (which may already hold files).
+    pub fn init_in(dir: tempfile::TempDir) -> TestRepo {
+        let mut options = RepositoryInitOptions::new();
+        options.initial_head("main");
+        let repo = Repository::init_opts(dir.path(), &options).unwrap();
+        TestRepo {
+            dir,
+            repo,
+            clock: Cell::new(1_700_000_000),
+        }
     }
 
     pub fn path(&self) -> &Path {
