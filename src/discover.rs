@@ -132,6 +132,8 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     }
     discovered.files.sort();
     discovered.files.dedup();
+    // The walk meets unreadable entries in thread-finish order; report them in one order.
+    discovered.errors.sort_by_cached_key(ToString::to_string);
     Ok(discovered)
 }
 

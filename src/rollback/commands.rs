@@ -2,8 +2,9 @@
 //! runs them. Every path and message is single-quoted ([`super::quote::sh`]); revisions are full
 //! commit ids; nothing here can push.
 //!
-//! Pasted commands are safe one line at a time: the line that overwrites a file or resets the
-//! branch carries its own guard, so a refusal earlier does not let a later line do damage.
+//! Pasted commands are safe one line at a time: the line that overwrites a file, commits it or
+//! resets the branch carries its own guard, so a refusal earlier does not let a later line do
+//! damage.
 
 use super::quote::{git_for, python_str, sh};
 use super::surgical::SurgicalPatch;
@@ -154,22 +155,29 @@ pub fn reason_summary(candidate: &Candidate) -> String {
     parts.join(", ")
 }
 
+/// Stages and commits the file, but only when it holds the rolled-back version (`expected`): a
+/// pasted line runs whatever the lines before it did, and when the restore was refused (the file
+/// has uncommitted changes) this line must not sweep those changes into a "rollback" commit.
 fn add_and_commit(
     plan: &RollbackPlan<'_>,
     candidate: &Candidate,
     target: &RollbackTarget,
     surgical: bool,
-) -> [String; 2] {
+    expected: git2::Oid,
+) -> String {
     let path = &candidate.path;
-    [
-        format!("{} add -- {}", git_for(path), sh(path)),
-        format!(
-            "{} commit -m {} -- {}",
-            git_for(path),
-            sh(&commit_message(plan, candidate, target, surgical)),
-            sh(path)
-        ),
-    ]
+    let git = git_for(path);
+    let quoted = sh(path);
+    format!(
+        "if [ \"$({git} hash-object -- {quoted})\" = {expected} ]; then {git} add -- {quoted} && \
+         {git} commit -m {} -- {quoted}; else echo {} >&2; false; fi",
+        sh(&commit_message(plan, candidate, target, surgical)),
+        sh(&format!(
+            "ssot-guard: refused: {} does not hold the rolled-back version (a step above was \
+             refused or failed): not committing it",
+            one_line(path)
+        ))
+    )
 }
 
 /// The checks after a file is restored: it imports, the validation passes, the check sees the
@@ -189,7 +197,13 @@ pub fn restore(
 ) -> Vec<String> {
     let mut commands = vec![when_clean(candidate, &restore_line(candidate, target))];
     commands.extend(checks(plan, candidate));
-    commands.extend(add_and_commit(plan, candidate, target, false));
+    commands.push(add_and_commit(
+        plan,
+        candidate,
+        target,
+        false,
+        target.restore_blob,
+    ));
     commands
 }
 
@@ -227,13 +241,21 @@ pub fn surgical(
         ),
     ];
     commands.extend(checks(plan, candidate));
-    commands.extend(add_and_commit(plan, candidate, target, true));
+    commands.push(add_and_commit(plan, candidate, target, true, patch.blob));
     commands
 }
 
 /// Refused when anything is uncommitted: a reset or checkout must never take work with it.
 pub const DIRTY_TREE_MESSAGE: &str = "the work tree has uncommitted changes (git status \
      --porcelain is not empty): commit or stash them (git stash push --include-untracked) first";
+
+/// Refused when HEAD is not the commit the plan was made at.
+pub fn head_moved(plan: &RollbackPlan<'_>) -> String {
+    format!(
+        "HEAD is no longer {} (the plan was made there): run ssot-guard rollback again",
+        plan.head_commit.short
+    )
+}
 
 /// The name of the branch that keeps HEAD before a Level 2 reset.
 pub fn backup_branch(plan: &RollbackPlan<'_>) -> String {
@@ -245,17 +267,23 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
     let Some(target) = &plan.level.target else {
         return Vec::new();
     };
-    let guard = "[ -z \"$(git status --porcelain)\" ]";
-    let refusal = sh(&format!("ssot-guard: refused: {DIRTY_TREE_MESSAGE}"));
+    // Refused with uncommitted work, listing it; Level 2 also when HEAD moved since the plan (the
+    // backup branch would keep the planned HEAD, and the reset would leave the new commits on
+    // no branch).
+    let dirty = format!(
+        "[ -n \"$(git status --porcelain)\" ]; then echo {} >&2; git status --porcelain >&2; false",
+        sh(&format!("ssot-guard: refused: {DIRTY_TREE_MESSAGE}"))
+    );
     let mut commands = Vec::new();
     match (plan.level.level, target.kind) {
         (Some(Level::Two), LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent) => {
             commands.push(format!(
-                "if {guard}; then git branch {} {} && git reset --hard {}; else echo {refusal} >&2; \
-                 false; fi",
+                "if [ \"$(git rev-parse HEAD)\" != {head} ]; then echo {moved} >&2; false; elif \
+                 {dirty}; else git branch {} {head} && git reset --hard {}; fi",
                 sh(&backup_branch(plan)),
-                plan.head_commit.id,
-                target.commit.id
+                target.commit.id,
+                head = plan.head_commit.id,
+                moved = sh(&format!("ssot-guard: refused: {}", head_moved(plan))),
             ));
             commands.extend(validation(plan));
             commands.push(
@@ -266,8 +294,8 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
         }
         (Some(Level::Three), LevelTargetKind::LastKnownGood) => {
             commands.push(format!(
-                "if {guard}; then git checkout -b \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" \
-                 {}; else echo {refusal} >&2; false; fi",
+                "if {dirty}; else git checkout -b \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" \
+                 {}; fi",
                 target.commit.id
             ));
             commands.extend(validation(plan));

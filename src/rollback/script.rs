@@ -66,10 +66,7 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
         one_line(&rule.issue),
         plan.head_commit.short,
         plan.head_commit.id,
-        sh(&format!(
-            "HEAD is no longer {} (the plan was made there): run ssot-guard rollback again",
-            plan.head_commit.short
-        )),
+        sh(&commands::head_moved(plan)),
     )
 }
 
@@ -240,8 +237,8 @@ fn level_two_three(script: &mut String, plan: &RollbackPlan<'_>) {
     require_commit(script, target.commit.id);
     let _ = writeln!(
         script,
-        "[ -z \"$(git status --porcelain)\" ] || refuse {}",
-        sh(DIRTY_TREE_MESSAGE)
+        "dirty=$(git status --porcelain)\n[ -z \"$dirty\" ] || refuse \"$(printf '%s:\\n%s' {} \"$dirty\")\"",
+        sh(&format!("{DIRTY_TREE_MESSAGE}; uncommitted"))
     );
     match target.kind {
         LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent => {

@@ -21,6 +21,8 @@ pub struct SurgicalPatch {
     pub patch: String,
     /// The 1-based lines (in HEAD's version) of the import statements it switches.
     pub lines: Vec<usize>,
+    /// The blob of the patched file: what the file holds once the patch is applied.
+    pub blob: git2::Oid,
 }
 
 /// Builds the patch for `source` (HEAD's version of the file at `repo_path`, which defines
@@ -33,9 +35,12 @@ pub fn build(
 ) -> Result<SurgicalPatch, String> {
     let switched = switch_imports(source, module, project)?;
     let original = std::str::from_utf8(source).unwrap_or_default();
+    let blob = git2::Oid::hash_object(git2::ObjectType::Blob, switched.text.as_bytes())
+        .map_err(|e| format!("cannot hash the patched file: {}", e.message()))?;
     Ok(SurgicalPatch {
         patch: unified_diff(original, &switched.text, repo_path)?,
         lines: switched.lines,
+        blob,
     })
 }
 

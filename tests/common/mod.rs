@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test crate uses its own subset
 
+pub mod repo;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,6 +30,19 @@ pub fn stdout(output: &Output) -> String {
 
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Generates the synthetic back end of `scripts/gen_corpus.py` in `out` (replacing it), with the
+/// script's flags (`--files N`, `--seed N`, `--usage-share F`).
+pub fn generate_corpus(out: &Path, flags: &[&str]) {
+    let status = Command::new("python3")
+        .arg(repo_root().join("scripts/gen_corpus.py"))
+        .arg(out)
+        .args(flags)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success(), "gen_corpus.py {flags:?} failed");
 }
 
 /// A project in a temporary folder: `pyproject.toml` with `[tool.ssot-guard]`, the deprecated

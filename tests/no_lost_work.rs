@@ -1,0 +1,736 @@
+//! No lost work: every kind of command `rollback` emits (Level 1 commands pasted line by line,
+//! whole-file and surgical, after a rename; the Level 1 script, whole-file and surgical; Level 2
+//! and Level 3 commands and scripts; the script's fallback to Level 1 when a level has no target)
+//! is run with bash in a git2-built repository holding uncommitted work of every kind: an edit to
+//! the file to roll back, an edit to another tracked file, a staged change (with a different
+//! unstaged one on top), an untracked file.
+//!
+//! Every run goes through a `git` wrapper that records each invocation and whether `reset --hard`
+//! ran with a dirty tree. The guarantees: uncommitted work survives byte for byte (work tree and
+//! index); a dirty rolled-back file is refused by name, changing nothing; nothing pushes; a reset
+//! never meets uncommitted work; no branch is deleted or moved except the branch a level exists to
+//! move, with the old HEAD kept on a new backup branch.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use git2::{Oid, Repository};
+
+use common::repo::{
+    assert_no_empty_revision, binary_dir, candidate, git_cli, head_of, hermetic, service, short,
+    TestRepo, DEPRECATED, SERVICE, SSOT,
+};
+use common::{stderr, stdout};
+
+/// Another tracked file, edited but not staged.
+const OTHER: &str = "netra_backend/app/services/billing.py";
+/// A tracked file with a staged change and a different unstaged change on top.
+const STAGED: &str = "netra_backend/app/services/limits.py";
+/// A file git does not track.
+const UNTRACKED: &str = "notes/incident.md";
+/// A second HIGH file migrated with the service (Level 2).
+const EXPORT: &str = "netra_backend/app/services/export.py";
+/// A golden-path file (Level 3).
+const MANAGER: &str = "netra_backend/app/websocket_core/manager.py";
+
+/// The skeleton, the report service (deprecated import) and two ordinary tracked files, not yet
+/// committed.
+fn base_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.write(OTHER, "RATE = 1\n");
+    repo.write(STAGED, "LIMIT = 1\n");
+    repo
+}
+
+/// The uncommitted work an engineer has in the middle of an incident. `(a)`, an edit to the file
+/// to roll back, only when `in_target`.
+fn add_uncommitted_work(repo: &TestRepo, in_target: bool) {
+    if in_target {
+        let text = String::from_utf8(repo.read(SERVICE)).unwrap();
+        repo.write(SERVICE, &format!("{text}\n# debugging the outage\n"));
+    }
+    repo.write(OTHER, "RATE = 1\n# tuned during the incident\n");
+    repo.write(STAGED, "LIMIT = 2\n");
+    assert!(git_cli(repo.path(), &["add", "--", STAGED])
+        .status
+        .success());
+    repo.write(STAGED, "LIMIT = 3\n");
+    repo.write(UNTRACKED, "timeline of the incident\n");
+}
+
+/// Undoes `(a)`: the file to roll back as HEAD has it.
+fn clean_target(repo: &TestRepo) {
+    let blob = repo.blob(head_of(repo), SERVICE);
+    std::fs::write(repo.path().join(SERVICE), blob).unwrap();
+}
+
+/// Everything a rollback could lose: the work tree's files (`.git` and Python's `__pycache__`
+/// left out), the index's entries, and every ref.
+#[derive(Debug, PartialEq, Eq, Clone)]
+struct Work {
+    files: BTreeMap<String, Vec<u8>>,
+    index: BTreeMap<(String, i32), (Oid, u32)>,
+    refs: BTreeMap<String, Oid>,
+}
+
+impl Work {
+    fn of(repo: &TestRepo) -> Work {
+        let mut files = BTreeMap::new();
+        let mut pending = vec![PathBuf::new()];
+        while let Some(relative) = pending.pop() {
+            for entry in std::fs::read_dir(repo.path().join(&relative)).unwrap() {
+                let entry = entry.unwrap();
+                let name = entry.file_name();
+                if name == ".git" || name == "__pycache__" {
+                    continue;
+                }
+                let path = relative.join(&name);
+                if entry.file_type().unwrap().is_dir() {
+                    pending.push(path);
+                } else {
+                    let bytes = std::fs::read(repo.path().join(&path)).unwrap();
+                    files.insert(path.to_str().unwrap().to_owned(), bytes);
+                }
+            }
+        }
+        let git = Repository::open(repo.path()).unwrap();
+        let index = git
+            .index()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let path = String::from_utf8(e.path.clone()).unwrap();
+                let stage = i32::from((e.flags >> 12) & 0x3);
+                ((path, stage), (e.id, e.mode))
+            })
+            .collect();
+        let refs = git
+            .references()
+            .unwrap()
+            .filter_map(|r| {
+                let r = r.unwrap();
+                Some((r.name().ok()?.to_owned(), r.target()?))
+            })
+            .collect();
+        Work { files, index, refs }
+    }
+
+    /// The same, without one path (the file a rollback changes on purpose) and without refs.
+    fn except(&self, path: &str) -> Work {
+        Work {
+            files: self
+                .files
+                .iter()
+                .filter(|(p, _)| *p != path)
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect(),
+            index: self
+                .index
+                .iter()
+                .filter(|((p, _), _)| p != path)
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+            refs: BTreeMap::new(),
+        }
+    }
+}
+
+/// A `git` on PATH in front of the real one: it logs every invocation, and whether `reset --hard`
+/// ran while `git status --porcelain` was not empty.
+struct GitWrapper {
+    dir: tempfile::TempDir,
+}
+
+impl GitWrapper {
+    fn new() -> GitWrapper {
+        let real = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+            .map(|dir| dir.join("git"))
+            .find(|path| path.is_file())
+            .expect("git on PATH");
+        let dir = tempfile::tempdir().unwrap();
+        let wrapper = format!(
+            "#!/usr/bin/env bash\n\
+             real={real:?}\n\
+             log={log:?}\n\
+             {{ printf 'git'; printf ' %q' \"$@\"; printf '\\n'; }} >> \"$log\"\n\
+             reset=0; hard=0\n\
+             for arg in \"$@\"; do case \"$arg\" in reset) reset=1;; --hard) hard=1;; esac; done\n\
+             if [ $reset = 1 ] && [ $hard = 1 ]; then\n\
+             \x20   dirty=$(\"$real\" status --porcelain)\n\
+             \x20   [ -z \"$dirty\" ] || printf 'reset --hard with a dirty tree:\\n%s\\n' \"$dirty\" >> \"$log.violations\"\n\
+             fi\n\
+             exec \"$real\" \"$@\"\n",
+            real = real.to_str().unwrap(),
+            log = dir.path().join("git.log").to_str().unwrap(),
+        );
+        let path = dir.path().join("bin/git");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, wrapper).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        GitWrapper { dir }
+    }
+
+    /// Runs `text` with bash (no `-e`: a pasted line runs whatever the one before did) at the
+    /// repository's top level, with the wrapper and `ssot-guard` on PATH.
+    fn bash(&self, repo: &TestRepo, text: &str) -> Output {
+        let file = self.dir.path().join("commands.sh");
+        std::fs::write(&file, text).unwrap();
+        let mut paths = vec![self.dir.path().join("bin"), binary_dir()];
+        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
+        hermetic(&mut Command::new("bash"))
+            .env("PATH", std::env::join_paths(paths).unwrap())
+            .arg(&file)
+            .current_dir(repo.path())
+            .output()
+            .expect("bash runs")
+    }
+
+    /// The commands as an engineer pastes them: one after the other, each whatever the last did.
+    fn paste(&self, repo: &TestRepo, commands: &[String]) -> Output {
+        let mut text = commands.join("\n");
+        text.push('\n');
+        self.bash(repo, &text)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("git.log")).unwrap_or_default()
+    }
+
+    /// Nothing pushed, and no `reset --hard` met uncommitted work.
+    fn assert_safe(&self) {
+        let violations = self.dir.path().join("git.log.violations");
+        assert!(
+            !violations.exists(),
+            "{}",
+            std::fs::read_to_string(violations).unwrap()
+        );
+        for line in self.log().lines() {
+            assert!(
+                !line.split_whitespace().any(|word| word == "push"),
+                "a push ran: {line}"
+            );
+        }
+    }
+}
+
+/// A refused run: the refusal names `path`, nothing at all changed, and a script exits non-zero
+/// (pasted commands go on after a refusal, so their last status says nothing).
+fn assert_refused(run: &Output, before: &Work, repo: &TestRepo, path: &str, pasted: bool) {
+    if !pasted {
+        assert_ne!(run.status.code(), Some(0), "stdout: {}", stdout(run));
+    }
+    assert!(stderr(run).contains("refused"), "{}", stderr(run));
+    assert!(
+        stderr(run).contains(path),
+        "the refusal names {path}: {}",
+        stderr(run)
+    );
+    assert_eq!(&Work::of(repo), before, "a refusal changed something");
+}
+
+/// A Level 1 rollback that ran: `path` holds `expected`, every other file and index entry is as
+/// it was, the current branch only moved forward (the old HEAD is the new one's parent) and no
+/// other ref moved.
+fn assert_rolled_back_one(repo: &TestRepo, before: &Work, path: &str, expected: &[u8]) {
+    let after = Work::of(repo);
+    assert_eq!(repo.read(path), expected, "{path} was rolled back");
+    assert_eq!(
+        after.except(path),
+        before.except(path),
+        "other work changed"
+    );
+    let old_head = before.refs["refs/heads/main"];
+    let new_head = after.refs["refs/heads/main"];
+    assert_eq!(
+        repo.repo
+            .find_commit(new_head)
+            .unwrap()
+            .parent_id(0)
+            .unwrap(),
+        old_head,
+        "one commit on top of the old HEAD"
+    );
+    let mut others = after.refs.clone();
+    others.insert("refs/heads/main".to_owned(), old_head);
+    assert_eq!(others, before.refs, "no other ref moved");
+}
+
+fn json_commands(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A file migrated in one commit that broke it, with `later` committed after.
+fn level_one_repo(later: &str) -> TestRepo {
+    let repo = base_repo();
+    repo.commit("Add the report service");
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Migrate the report service to the SSOT DeepAgentState");
+    if !later.is_empty() {
+        repo.write(SERVICE, &service(SSOT, later));
+        repo.commit("Report service: later work");
+    }
+    repo
+}
+
+/// Pastes `commands` three times: with the file to roll back modified, with it staged, and clean;
+/// the first two are refused by name and change nothing, the third rolls back to `expected` and
+/// keeps all the rest of the work.
+fn assert_pasted_commands_keep_work(repo: &TestRepo, commands: &[String], expected: &[u8]) {
+    let git = GitWrapper::new();
+    add_uncommitted_work(repo, true);
+    let before = Work::of(repo);
+    let run = git.paste(repo, commands);
+    assert_refused(&run, &before, repo, SERVICE, true);
+
+    clean_target(repo);
+    let text = String::from_utf8(repo.read(SERVICE)).unwrap();
+    repo.write(SERVICE, &format!("{text}\n# staged debugging\n"));
+    git_cli(repo.path(), &["add", "--", SERVICE]);
+    let before = Work::of(repo);
+    let run = git.paste(repo, commands);
+    assert_refused(&run, &before, repo, SERVICE, true);
+
+    git_cli(repo.path(), &["reset", "-q", "--", SERVICE]);
+    clean_target(repo);
+    let before = Work::of(repo);
+    let run = git.paste(repo, commands);
+    assert!(stderr(&run).is_empty(), "{}", stderr(&run));
+    assert_rolled_back_one(repo, &before, SERVICE, expected);
+    git.assert_safe();
+}
+
+/// Level 1, whole file, pasted line by line.
+#[test]
+fn level_one_pasted_commands_keep_uncommitted_work() {
+    let repo = level_one_repo("");
+    let before_migration = repo
+        .repo
+        .find_commit(head_of(&repo))
+        .unwrap()
+        .parent_id(0)
+        .unwrap();
+    let report = repo.rollback_json(&[]);
+    let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
+    assert_pasted_commands_keep_work(&repo, &commands, &repo.blob(before_migration, SERVICE));
+}
+
+/// Level 1, surgical, pasted line by line: the later work in the file stays.
+#[test]
+fn level_one_pasted_surgical_commands_keep_uncommitted_work() {
+    let repo = level_one_repo("\nLIMIT = 10\n");
+    let report = repo.rollback_json(&["--surgical"]);
+    let commands = json_commands(&candidate(&report, SERVICE)["surgical_commands"]);
+    assert!(!commands.is_empty());
+    let expected = service(DEPRECATED, "\nLIMIT = 10\n");
+    assert_pasted_commands_keep_work(&repo, &commands, expected.as_bytes());
+}
+
+/// Level 1 after a rename: the old path's blob written to today's path, pasted line by line.
+#[test]
+fn level_one_pasted_commands_after_a_rename_keep_uncommitted_work() {
+    let old = "netra_backend/app/services/reporting.py";
+    let repo = base_repo();
+    repo.remove(SERVICE);
+    repo.write(old, &service(DEPRECATED, ""));
+    let before_migration = repo.commit("Add the reporting service");
+    repo.write(old, &service(SSOT, ""));
+    repo.commit("Migrate reporting");
+    repo.remove(old);
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Rename reporting.py to report.py");
+    let report = repo.rollback_json(&[]);
+    let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
+    assert!(commands[0].contains("cat-file blob"), "{}", commands[0]);
+    assert_pasted_commands_keep_work(&repo, &commands, &repo.blob(before_migration, old));
+}
+
+/// The Level 1 script, whole file and surgical: refused by name with the file modified or staged,
+/// and otherwise the rest of the work stays.
+#[test]
+fn level_one_scripts_keep_uncommitted_work() {
+    for surgical in [false, true] {
+        let repo = level_one_repo("\nLIMIT = 10\n");
+        let args: &[&str] = if surgical { &["--surgical"] } else { &[] };
+        let script = repo.script(args);
+        let git = GitWrapper::new();
+        add_uncommitted_work(&repo, true);
+        let before = Work::of(&repo);
+        let run = git.bash(&repo, &script);
+        assert_eq!(run.status.code(), Some(3));
+        assert_refused(&run, &before, &repo, SERVICE, false);
+
+        clean_target(&repo);
+        git_cli(repo.path(), &["add", "--", SERVICE]);
+        let text = String::from_utf8(repo.read(SERVICE)).unwrap();
+        repo.write(SERVICE, &format!("{text}# staged\n"));
+        git_cli(repo.path(), &["add", "--", SERVICE]);
+        let before = Work::of(&repo);
+        let run = git.bash(&repo, &script);
+        assert_eq!(run.status.code(), Some(3));
+        assert_refused(&run, &before, &repo, SERVICE, false);
+
+        git_cli(repo.path(), &["reset", "-q", "--", SERVICE]);
+        clean_target(&repo);
+        let before = Work::of(&repo);
+        let run = git.bash(&repo, &script);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let expected = if surgical {
+            service(DEPRECATED, "\nLIMIT = 10\n")
+        } else {
+            service(DEPRECATED, "")
+        };
+        assert_rolled_back_one(&repo, &before, SERVICE, expected.as_bytes());
+        git.assert_safe();
+    }
+}
+
+/// Two HIGH files share a migration commit (Level 2), after a checkpoint when `checkpoint`.
+fn level_two_repo(checkpoint: bool) -> TestRepo {
+    let repo = base_repo();
+    repo.write(EXPORT, &service(DEPRECATED, ""));
+    repo.commit("Add the report and export services");
+    if checkpoint {
+        repo.commit("checkpoint: pre-phase 3 production file migration");
+    }
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.write(EXPORT, &service(SSOT, ""));
+    repo.commit("Phase 3: migrate the services");
+    repo
+}
+
+/// A golden-path file fails (Level 3); with `good`, an earlier commit has no failing file.
+fn level_three_repo(good: bool) -> TestRepo {
+    let repo = base_repo();
+    repo.write(MANAGER, &service(if good { DEPRECATED } else { SSOT }, ""));
+    if good {
+        repo.commit("Add the manager and the report service");
+    } else {
+        // One root commit with everything: no commit is free of failing files.
+        for args in [
+            &["checkout", "-q", "--orphan", "everything"][..],
+            &["add", "-A"],
+            &[
+                "commit",
+                "-q",
+                "-m",
+                "The back end, the manager already on the SSOT module",
+            ],
+            &["branch", "-q", "-D", "main"],
+            &["branch", "-q", "-m", "main"],
+        ] {
+            let run = git_cli(repo.path(), args);
+            assert!(run.status.success(), "{args:?}: {}", stderr(&run));
+        }
+    }
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Migrate the report service");
+    if good {
+        repo.write(MANAGER, &service(SSOT, ""));
+        repo.commit("Migrate the WebSocket manager");
+    }
+    repo
+}
+
+/// Levels 2 and 3 refuse any uncommitted work, naming it, whether pasted or run as a script;
+/// run on a clean tree, they move only what the level moves and keep the old HEAD on a branch.
+fn assert_level_keeps_work(repo: &TestRepo, level: u8) {
+    let report = repo.rollback_json(&["--level", &level.to_string()]);
+    assert_eq!(report["rollback"]["level"], level);
+    let commands = json_commands(&report["rollback"]["commands"]);
+    assert!(!commands.is_empty());
+    let script = repo.script(&["--level", &level.to_string()]);
+    let git = GitWrapper::new();
+    let old_head = head_of(repo);
+
+    for in_target in [true, false] {
+        add_uncommitted_work(repo, in_target);
+        if !in_target {
+            clean_target(repo);
+        }
+        let named = if in_target { SERVICE } else { OTHER };
+        let before = Work::of(repo);
+        let run = git.paste(repo, &commands);
+        assert_refused(&run, &before, repo, named, true);
+        let run = git.bash(repo, &script);
+        assert_eq!(run.status.code(), Some(3));
+        assert_refused(&run, &before, repo, named, false);
+        // Untracked files are listed by their new folder, as `git status` does.
+        for path in ["notes/", STAGED] {
+            assert!(
+                stderr(&run).contains(path),
+                "the refusal lists {path}: {}",
+                stderr(&run)
+            );
+        }
+    }
+
+    // A clean tree, for the pasted commands and for the script (from the same state each).
+    git_cli(repo.path(), &["reset", "-q", "--", STAGED]);
+    git_cli(repo.path(), &["checkout", "-q", "--", OTHER, STAGED]);
+    std::fs::remove_dir_all(repo.path().join("notes")).unwrap();
+    assert_eq!(repo.status(), "");
+    let before = Work::of(repo);
+    let target = Oid::from_str(report["rollback"]["target"]["commit"].as_str().unwrap()).unwrap();
+    for (how, run) in [("pasted", true), ("script", false)] {
+        let output = if run {
+            git.paste(repo, &commands)
+        } else {
+            git.bash(repo, &script)
+        };
+        assert_eq!(output.status.code(), Some(0), "{how}: {}", stderr(&output));
+        let after = Work::of(repo);
+        assert_eq!(head_of(repo), target, "{how}: HEAD at the level's target");
+        let new: Vec<(&String, &Oid)> = after
+            .refs
+            .iter()
+            .filter(|(name, _)| !before.refs.contains_key(*name))
+            .collect();
+        assert_eq!(new.len(), 1, "{how}: one new branch: {new:?}");
+        let (name, id) = new[0];
+        let mut moved = before.refs.clone();
+        if level == 2 {
+            assert_eq!(
+                name,
+                &format!("refs/heads/ssot-guard/before-rollback-{}", short(old_head))
+            );
+            assert_eq!(*id, old_head, "{how}: the backup branch keeps the old HEAD");
+            moved.insert("refs/heads/main".to_owned(), target);
+        } else {
+            assert!(name.starts_with("refs/heads/emergency-rollback-"), "{name}");
+            assert_eq!(*id, target);
+        }
+        let kept: BTreeMap<String, Oid> = after
+            .refs
+            .iter()
+            .filter(|(name, _)| before.refs.contains_key(*name))
+            .map(|(n, i)| (n.clone(), *i))
+            .collect();
+        assert_eq!(kept, moved, "{how}: no other branch moved or was deleted");
+        // Back to where it was, for the next way of running it.
+        git_cli(repo.path(), &["checkout", "-q", "main"]);
+        git_cli(
+            repo.path(),
+            &["reset", "-q", "--hard", &old_head.to_string()],
+        );
+        git_cli(
+            repo.path(),
+            &["branch", "-q", "-D", name.trim_start_matches("refs/heads/")],
+        );
+        assert_eq!(Work::of(repo), before);
+    }
+    git.assert_safe();
+}
+
+#[test]
+fn level_two_commands_and_script_keep_uncommitted_work() {
+    assert_level_keeps_work(&level_two_repo(true), 2);
+    assert_level_keeps_work(&level_two_repo(false), 2);
+}
+
+#[test]
+fn level_three_commands_and_script_keep_uncommitted_work() {
+    assert_level_keeps_work(&level_three_repo(true), 3);
+}
+
+/// The Level 2 commands were printed, then someone committed: pasting them must not reset the
+/// branch away from the new commit (the backup branch holds the planned HEAD, not the new one).
+#[test]
+fn level_two_commands_pasted_after_a_new_commit_lose_nothing() {
+    let repo = level_two_repo(true);
+    let report = repo.rollback_json(&[]);
+    assert_eq!(report["rollback"]["level"], 2);
+    let commands = json_commands(&report["rollback"]["commands"]);
+    repo.write(OTHER, "RATE = 2\n");
+    let hotfix = repo.commit("Hotfix during the incident");
+    let git = GitWrapper::new();
+    let before = Work::of(&repo);
+    let run = git.paste(&repo, &commands);
+    assert!(
+        stderr(&run).contains("ssot-guard: refused: HEAD is no longer"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(Work::of(&repo), before);
+    assert_eq!(head_of(&repo), hotfix);
+    git.assert_safe();
+}
+
+/// Level 3 without a last known good commit: the script falls back to Level 1, file by file,
+/// with Level 1's guarantees.
+#[test]
+fn level_three_without_a_target_falls_back_to_level_one_and_keeps_work() {
+    let repo = level_three_repo(false);
+    let report = repo.rollback_json(&[]);
+    assert_eq!(report["rollback"]["level"], 3);
+    assert_eq!(report["rollback"]["target"], serde_json::Value::Null);
+    assert_eq!(report["rollback"]["commands"], serde_json::json!([]));
+    let script = repo.script(&[]);
+    assert!(script.contains("Level 1 instead"), "{script}");
+    let before_migration = repo
+        .repo
+        .find_commit(head_of(&repo))
+        .unwrap()
+        .parent_id(0)
+        .unwrap();
+    let git = GitWrapper::new();
+    add_uncommitted_work(&repo, true);
+    let before = Work::of(&repo);
+    let run = git.bash(&repo, &script);
+    assert_eq!(run.status.code(), Some(3));
+    assert_refused(&run, &before, &repo, SERVICE, false);
+    clean_target(&repo);
+    let before = Work::of(&repo);
+    let run = git.bash(&repo, &script);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_rolled_back_one(
+        &repo,
+        &before,
+        SERVICE,
+        &repo.blob(before_migration, SERVICE),
+    );
+    git.assert_safe();
+}
+
+/// The revisions a command names: after `reset --hard`, `checkout [-b NAME]`, `branch NAME` and
+/// before `^{commit}` or `:path`.
+fn revisions(line: &str) -> Vec<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut found: Vec<String> = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        let next = |n: usize| {
+            words
+                .get(index + n)
+                .map(|w| w.trim_end_matches(';').to_owned())
+        };
+        match *word {
+            "--hard" => found.extend(next(1)),
+            "checkout" if next(1).as_deref() == Some("-b") => {
+                // The branch name may be a quoted word with spaces inside.
+                let mut end = index + 2;
+                if words.get(end).is_some_and(|w| w.starts_with('"')) {
+                    while words
+                        .get(end)
+                        .is_some_and(|w| !w.ends_with('"') || w.len() == 1)
+                    {
+                        end += 1;
+                    }
+                }
+                found.extend(next(end + 1 - index));
+            }
+            "checkout" if !matches!(next(1).as_deref(), Some("-q" | "--")) => found.extend(next(1)),
+            "branch" if words.get(index.wrapping_sub(1)) == Some(&"git") => found.extend(next(2)),
+            _ => {}
+        }
+        if let Some((revision, _)) = word.trim_start_matches('\'').split_once("^{commit}") {
+            found.push(revision.to_owned());
+        }
+        if index > 0 && words[index - 1] == "blob" {
+            let quoted = word.trim_start_matches('\'');
+            found.push(quoted.split(':').next().unwrap_or("").to_owned());
+        }
+    }
+    found
+}
+
+/// No command line (comments aside) forces a push or names a revision other than a full commit
+/// id: no empty revision, no `HEAD~1`.
+fn assert_safe_commands(what: &str, text: &str) {
+    assert_no_empty_revision(text);
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        // Comments, and the human plan's verdict on the runbook's `HEAD~1`.
+        if trimmed.starts_with('#') || line.starts_with("   HEAD~1:") {
+            continue;
+        }
+        for forbidden in [
+            "push --force",
+            "push -f",
+            "--force-with-lease",
+            "HEAD~1",
+            "HEAD^",
+        ] {
+            assert!(
+                !line.contains(forbidden),
+                "{what}: `{forbidden}` in: {line}"
+            );
+        }
+        for revision in revisions(line) {
+            assert!(
+                revision.len() == 40 && revision.chars().all(|c| c.is_ascii_hexdigit()),
+                "{what}: `{revision}` is not a full commit id in: {line}"
+            );
+        }
+    }
+}
+
+/// Every plan's emitted text, for every level and kind: human, JSON commands, scripts.
+#[test]
+fn no_emitted_command_forces_a_push_or_guesses_a_revision() {
+    let repos = [
+        ("level 1", level_one_repo("\nLIMIT = 10\n")),
+        ("level 2", level_two_repo(true)),
+        ("level 2 without a checkpoint", level_two_repo(false)),
+        ("level 3", level_three_repo(true)),
+        ("level 3 without a target", level_three_repo(false)),
+    ];
+    let mut checked = 0;
+    for (name, repo) in &repos {
+        for level in [None, Some("1"), Some("2"), Some("3")] {
+            for surgical in [false, true] {
+                let mut args: Vec<&str> = Vec::new();
+                if let Some(level) = level {
+                    args.extend(["--level", level]);
+                }
+                if surgical {
+                    args.push("--surgical");
+                }
+                let what = format!("{name} {args:?}");
+                let human = stdout(&repo.rollback(&args));
+                assert_safe_commands(&format!("{what} human"), &human);
+                assert_safe_commands(&format!("{what} script"), &repo.script(&args));
+                let report = repo.rollback_json(&args);
+                let rollback = &report["rollback"];
+                let mut commands = json_commands(&rollback["commands"]);
+                for candidate in rollback["candidates"].as_array().unwrap() {
+                    commands.extend(json_commands(&candidate["commands"]));
+                    commands.extend(json_commands(&candidate["surgical_commands"]));
+                }
+                assert_safe_commands(&format!("{what} json"), &commands.join("\n"));
+                checked += commands.len();
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} commands checked");
+}
+
+#[test]
+fn revisions_are_found_where_commands_name_them() {
+    let id = "0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(revisions(&format!("git reset --hard {id}; else")), [id]);
+    assert_eq!(revisions(&format!("git checkout {id} -- 'a.py'")), [id]);
+    assert_eq!(
+        revisions(&format!("git checkout -b \"x\" {id}; else")),
+        [id]
+    );
+    assert_eq!(revisions(&format!("git branch 'b' {id} && git")), [id]);
+    assert_eq!(
+        revisions(&format!("git cat-file blob '{id}:a.py' > 'b.py'")),
+        [id]
+    );
+    assert_eq!(
+        revisions(&format!("git cat-file -e {id}^{{commit}} 2>/dev/null")),
+        [id]
+    );
+    assert_eq!(revisions("git checkout HEAD~1 -- 'a.py'"), ["HEAD~1"]);
+    assert_eq!(revisions("git reset --hard ''"), ["''"]);
+}
