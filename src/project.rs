@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::finding::ResolvesTo;
 use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
 use crate::python::scopes::{Binding, FileScopes, MODULE_SCOPE};
-use crate::python::syntax::parse;
+use crate::python::syntax::{parse, python_line_ends};
 use crate::python::{ModuleOfFile, ModulePath};
 use crate::rules::Migration;
 
@@ -234,6 +234,7 @@ impl Project {
     fn read_exports(&self, module: &ModulePath) -> Option<ModuleExports> {
         let path = self.module_file(module)?;
         let source = std::fs::read(&path).ok()?;
+        let source = python_line_ends(&source);
         let tree = parse(&source)?;
         let file = self.module_of_file(&path);
         let scopes = FileScopes::collect(tree.root_node(), &source, file.as_ref());
@@ -272,6 +273,7 @@ impl Project {
         let read = |module: &ModulePath| {
             let path = self.module_file(module)?;
             let source = std::fs::read(&path).ok()?;
+            let source = python_line_ends(&source);
             let tree = parse(&source)?;
             class_interface(tree.root_node(), &source, symbol)
         };
