@@ -160,6 +160,11 @@ impl Repo {
         self.blob_in(&self.commit(commit)?, path)
     }
 
+    /// The object store holds `id` (a corrupt repository may not).
+    pub fn has_object(&self, id: Oid) -> bool {
+        self.repo.odb().is_ok_and(|odb| odb.exists(id))
+    }
+
     pub fn read_blob(&self, id: Oid) -> Result<Vec<u8>> {
         self.repo
             .find_blob(id)
