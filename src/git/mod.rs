@@ -172,6 +172,11 @@ impl Repo {
             .map_err(|e| Error::git(format!("cannot read blob {id}"), &e))
     }
 
+    /// A shallow clone: some commits' parents were left out on purpose.
+    pub fn is_shallow(&self) -> bool {
+        !self.shallow.is_empty()
+    }
+
     /// A commit with the parents a shallow clone left out.
     pub fn is_shallow_boundary(&self, id: Oid) -> bool {
         self.shallow.contains(&id)
