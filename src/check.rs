@@ -12,7 +12,9 @@ use crate::python::imports::{self, Import};
 use crate::python::resolve::Resolver;
 use crate::python::scopes::{Binding, FileScopes, ScopeId, MODULE_SCOPE};
 use crate::python::sparse::{self, LineStarts};
-use crate::python::syntax::{parse, plain_string, text, walk, Descend, Visitor, FIELDS, KINDS};
+use crate::python::syntax::{
+    parse, plain_string, python_line_ends, text, walk, Descend, Visitor, FIELDS, KINDS,
+};
 use crate::python::{ModuleOfFile, ModulePath};
 
 /// What checking one file found.
@@ -42,6 +44,8 @@ pub fn check_source(
     module: Option<&ModuleOfFile>,
     project: &Project,
 ) -> FileOutcome {
+    let source = python_line_ends(source);
+    let source = &*source;
     let Some(tree) = parse(source) else {
         return FileOutcome {
             parse_error: true,
@@ -63,6 +67,8 @@ pub fn check_source_sparse(
     module: Option<&ModuleOfFile>,
     project: &Project,
 ) -> FileOutcome {
+    let source = python_line_ends(source);
+    let source = &*source;
     let Some(blocks) = sparse::top_level_blocks(source) else {
         return check_source(source, module, project);
     };

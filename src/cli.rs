@@ -162,6 +162,24 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
     if !named_paths {
         args.paths.push(PathBuf::from("."));
     }
+    // A path that does not exist is reported like a file that cannot be read: the other paths
+    // are still scanned, and the exit code is 2. With none left there is nothing to scan.
+    // (`--staged` judges named paths by the index, not the disk.)
+    let mut missing_paths = Vec::new();
+    if !args.staged {
+        let (existing, missing): (Vec<PathBuf>, Vec<PathBuf>) = args
+            .paths
+            .into_iter()
+            .partition(|path| std::fs::symlink_metadata(path).is_ok());
+        if existing.is_empty() {
+            return Err(Error::MissingPath(missing[0].display().to_string()));
+        }
+        args.paths = existing;
+        missing_paths = missing
+            .iter()
+            .map(|path| Error::MissingPath(path.display().to_string()))
+            .collect();
+    }
     let (config, project) = load_project(
         &args.paths,
         args.config.as_deref(),
@@ -173,14 +191,16 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         prefilter: !args.no_prefilter,
     };
 
-    let mut walk_errors = Vec::new();
+    let mut walk_errors = missing_paths;
     let mut result = if args.staged {
         let only = if named_paths {
             args.paths.as_slice()
         } else {
             &[]
         };
-        scan_contents(&staged_files(first, only)?, &project, &options)
+        let staged = staged_files(first, only)?;
+        walk_errors.extend(staged.errors);
+        scan_contents(&staged.files, &project, &options)
     } else {
         let discovery = discover_options(
             &config,
@@ -190,7 +210,7 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
             args.no_ignore,
         );
         let discovered = discover(&args.paths, &discovery)?;
-        walk_errors = discovered.errors;
+        walk_errors.extend(discovered.errors);
         if args.paths.iter().all(|path| path.is_file()) {
             scan_named(&discovered.files, &project, &options)
         } else {

@@ -14,7 +14,7 @@ use crate::finding::ResolvesTo;
 use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
 use crate::python::scopes::{Binding, Fact, FileScopes, MODULE_SCOPE};
 use crate::python::sparse;
-use crate::python::syntax::{parse, plain_string, text, FIELDS, KINDS};
+use crate::python::syntax::{parse, plain_string, python_line_ends, text, FIELDS, KINDS};
 use crate::python::{ModuleOfFile, ModulePath};
 use crate::rules::Migration;
 
@@ -352,6 +352,7 @@ impl Project {
     fn read_exports(&self, module: &ModulePath) -> Option<ModuleExports> {
         let path = self.module_file(module)?;
         let source = std::fs::read(&path).ok()?;
+        let source = python_line_ends(&source).into_owned();
         let file = self.module_of_file(&path);
         // Only the statements that can bind a re-export are parsed; the whole file when the
         // statements cannot be told apart or what is kept does not parse cleanly.
@@ -391,6 +392,7 @@ impl Project {
         let read = |module: &ModulePath| {
             let path = self.module_file(module)?;
             let source = std::fs::read(&path).ok()?;
+            let source = python_line_ends(&source);
             let tree = parse(&source)?;
             class_interface(tree.root_node(), &source, symbol)
         };

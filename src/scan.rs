@@ -13,6 +13,7 @@ use crate::codes::Code;
 use crate::error::Error;
 use crate::finding::{fingerprint, Finding, ResolvesTo};
 use crate::project::{Project, SymbolResolution};
+use crate::python::syntax::python_line_ends;
 
 /// What the scan found in one file.
 #[derive(Debug)]
@@ -250,7 +251,9 @@ fn check_file(
     };
     findings.retain(|finding| options.selected.contains(&finding.code));
     assign_fingerprints(&project_path, &mut findings);
-    let source = (!findings.is_empty()).then(|| Arc::from(String::from_utf8_lossy(source)));
+    // With the line ends the checks saw, so that snippets show the lines the findings name.
+    let source = (!findings.is_empty())
+        .then(|| Arc::from(String::from_utf8_lossy(&python_line_ends(source))));
     Ok(Checked {
         report: FileReport {
             path: display,

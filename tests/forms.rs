@@ -599,9 +599,10 @@ fn sparse_parsing_matches_whole_file_parsing_on_tricky_layouts() {
             &["SSOT001 warning app/probe.py:2:5 -", "SSOT002 warning app/probe.py:3:7 thread_id"],
         ),
         (
+            // Python ends a line at the lone CR too, so the import is on line 3.
             "a lone CR before an import",
             b"x = 1\n\rfrom netra_backend.app.agents.state import *\ny = DeepAgentState()\n",
-            &["SSOT001 warning app/probe.py:2:2 -"],
+            &["SSOT001 warning app/probe.py:3:1 -"],
         ),
         (
             "a Python 3.12 f-string reusing its quote",

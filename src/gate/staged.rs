@@ -8,13 +8,23 @@ use git2::{DiffOptions, Repository};
 use crate::error::{Error, Result};
 use crate::project::absolute;
 
-/// The staged versions of Python files, as `(path in the work tree, content)`.
+/// The staged versions of Python files, and the ones whose content git could not give.
+#[derive(Debug, Default)]
+pub struct Staged {
+    /// `(path in the work tree, content)`, sorted.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// One per file whose staged blob cannot be read (a corrupt repository); the others are
+    /// still checked.
+    pub errors: Vec<Error>,
+}
+
+/// The staged versions of Python files.
 ///
 /// With `only` empty: every Python file the index adds or changes against `HEAD`. With paths (as
 /// the pre-commit framework passes them): the index version of each named file, and the staged
 /// changes below each named folder; a file the index does not hold (untracked) is not part of the
 /// commit and is left out.
-pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Staged> {
     let repo = Repository::discover(start).map_err(|e| {
         Error::usage(
             format!("--staged needs a git repository: {}", e.message()),
@@ -55,16 +65,32 @@ pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<
         relative_paths.dedup();
     }
 
-    let mut files = Vec::new();
+    let mut staged = Staged::default();
     for relative in relative_paths {
         let Some(entry) = index.get_path(&relative, 0) else {
             continue;
         };
-        let blob = repo.find_blob(entry.id).map_err(git_error)?;
-        files.push((workdir.join(&relative), blob.content().to_vec()));
+        match repo.find_blob(entry.id) {
+            Ok(blob) => staged
+                .files
+                .push((workdir.join(&relative), blob.content().to_vec())),
+            Err(e) => staged.errors.push(Error::Git {
+                message: format!(
+                    "cannot read the staged version of `{}` (blob {}): {}",
+                    relative.display(),
+                    entry.id,
+                    e.message()
+                ),
+                help: Some(
+                    "the repository is missing objects; `git fsck` lists what is broken, and \
+                     `git add` on the file stores its content again"
+                        .to_owned(),
+                ),
+            }),
+        }
     }
-    files.sort();
-    Ok(files)
+    staged.files.sort();
+    Ok(staged)
 }
 
 /// Python files that the index adds, changes or renames against `HEAD` (every staged file before

@@ -19,16 +19,34 @@ pub fn list(repo: &Repo, head: Oid) -> Result<Vec<CommitRef>> {
     walk.push(head).map_err(walk_error)?;
     let mut found = Vec::new();
     for id in walk {
-        // A shallow clone ends the walk where its history ends.
-        let Ok(id) = id else { break };
-        let Some(commit) = repo.commit(id) else {
-            continue;
+        let id = match id {
+            Ok(id) => id,
+            // A shallow clone ends the walk where its history ends.
+            Err(_) if repo.is_shallow() => break,
+            Err(e) => return Err(missing_history(&e)),
         };
+        let commit = repo
+            .git()
+            .find_commit(id)
+            .map_err(|e| missing_history(&e))?;
         if String::from_utf8_lossy(commit.message_bytes()).contains(CHECKPOINT_MARKER) {
             found.push(repo.commit_ref(id));
         }
     }
     Ok(found)
+}
+
+/// A commit reachable from HEAD that the object store does not have: a corrupt repository, not
+/// a shallow one. Guessing past it would give a wrong plan.
+fn missing_history(error: &git2::Error) -> Error {
+    Error::Git {
+        message: format!("cannot read the history below HEAD: {}", error.message()),
+        help: Some(
+            "the repository is missing objects (corrupt, or copied without them); `git fsck` \
+             lists what is broken: repair it or clone again, then plan again"
+                .to_owned(),
+        ),
+    }
 }
 
 /// The newest checkpoint that comes before every commit in `commits` (a strict ancestor of each).

@@ -160,11 +160,21 @@ impl Repo {
         self.blob_in(&self.commit(commit)?, path)
     }
 
+    /// The object store holds `id` (a corrupt repository may not).
+    pub fn has_object(&self, id: Oid) -> bool {
+        self.repo.odb().is_ok_and(|odb| odb.exists(id))
+    }
+
     pub fn read_blob(&self, id: Oid) -> Result<Vec<u8>> {
         self.repo
             .find_blob(id)
             .map(|blob| blob.content().to_vec())
             .map_err(|e| Error::git(format!("cannot read blob {id}"), &e))
+    }
+
+    /// A shallow clone: some commits' parents were left out on purpose.
+    pub fn is_shallow(&self) -> bool {
+        !self.shallow.is_empty()
     }
 
     /// A commit with the parents a shallow clone left out.

@@ -1,6 +1,7 @@
 //! tree-sitter-python node kinds and fields looked up once, the parser per thread, and the
 //! cursor walk every pass uses (no recursion: a deeply nested file cannot blow the stack).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
@@ -134,6 +135,24 @@ pub fn parse(source: &[u8]) -> Option<Tree> {
         parser.reset();
         parser.parse(source, None)
     })
+}
+
+/// Python ends a line at `\n`, `\r\n` or a lone `\r`; tree-sitter-python only at the first two,
+/// and reads a lone `\r` as a syntax error. The source with each lone `\r` made a `\n`: the same
+/// length, so byte offsets and columns stay put, and rows count lines as Python does. Borrowed
+/// when there is none (the usual case).
+pub fn python_line_ends(source: &[u8]) -> Cow<'_, [u8]> {
+    let lone = |i: &usize| source.get(i + 1) != Some(&b'\n');
+    let Some(first) = memchr::memchr_iter(b'\r', source).find(lone) else {
+        return Cow::Borrowed(source);
+    };
+    let mut copy = source.to_vec();
+    for i in memchr::memchr_iter(b'\r', &source[first..]) {
+        if lone(&(first + i)) {
+            copy[first + i] = b'\n';
+        }
+    }
+    Cow::Owned(copy)
 }
 
 /// A node's source text; non-UTF-8 bytes make it empty, which matches no name we look for.

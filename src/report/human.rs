@@ -1,6 +1,5 @@
 //! Human output: one miette diagnostic per finding (code, snippet, label, help), then a summary.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -9,6 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
+use super::one_line;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::scan::ScanResult;
@@ -92,7 +92,9 @@ pub fn write(
         for finding in &file.findings {
             let diagnostic = FindingDiagnostic {
                 finding,
-                source: NamedSource::new(&file.path, text.clone()),
+                // A name with a newline or an escape sequence must not break the output, nor
+                // drive the terminal: control characters are shown escaped, as in `concise`.
+                source: NamedSource::new(one_line(&file.path), text.clone()),
             };
             let mut rendered = String::new();
             handler
@@ -101,9 +103,5 @@ pub fn write(
             writeln!(out, "{rendered}")?;
         }
     }
-    super::write_closing(out, result, project, as_written)
-}
-
-fn as_written(path: &str) -> Cow<'_, str> {
-    Cow::Borrowed(path)
+    super::write_closing(out, result, project, one_line)
 }

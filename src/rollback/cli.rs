@@ -155,8 +155,33 @@ pub fn run(args: RollbackArgs) -> Result<ExitCode> {
     .and_then(|()| out.flush());
     finish(written)?;
 
-    let had_errors = !discovered.errors.is_empty() || !result.errors.is_empty();
-    for error in discovered.errors.into_iter().chain(result.errors) {
+    // A history that cannot be read is an I/O error: the plan says so for the file, and the
+    // exit code says the plan is incomplete.
+    let unreadable: Vec<Error> = plan
+        .candidates
+        .iter()
+        .filter_map(|candidate| match &candidate.target {
+            Err(no_target @ super::target::NoTarget::UnreadableHistory { .. }) => {
+                Some(Error::Git {
+                    message: format!(
+                        "cannot plan `{}`: {}",
+                        crate::report::one_line(&candidate.path),
+                        super::explain_no_target(no_target, &project.migration.symbol)
+                    ),
+                    help: None,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let had_errors =
+        !discovered.errors.is_empty() || !result.errors.is_empty() || !unreadable.is_empty();
+    for error in discovered
+        .errors
+        .into_iter()
+        .chain(result.errors)
+        .chain(unreadable)
+    {
         eprintln!("{:?}", miette::Report::new(error));
     }
     Ok(if had_errors {

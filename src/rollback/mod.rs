@@ -152,6 +152,12 @@ pub fn explain_no_target(no_target: &NoTarget, symbol: &str) -> String {
              from the SSOT module; fetch the full history (git fetch --unshallow) and plan again",
             commit.short
         ),
+        NoTarget::UnreadableHistory { commit, path, blob } => format!(
+            "the history cannot be read: `{}` in commit {} (blob {blob}) is missing from the \
+             repository; `git fsck` lists what is broken: repair it or clone again, then plan again",
+            one_line(path),
+            commit.short
+        ),
         NoTarget::NeverMigrated => format!(
             "no commit moved this file's `{symbol}` from the deprecated module to the SSOT module: \
              there is no migration to undo"

@@ -68,6 +68,13 @@ pub enum NoTarget {
     ShallowHistory(CommitRef),
     /// No version of the file moved from the deprecated module to the SSOT module.
     NeverMigrated,
+    /// A version of the file in its history is missing from the object store (a corrupt
+    /// repository): judging the history without it would name the wrong commit.
+    UnreadableHistory {
+        commit: CommitRef,
+        path: String,
+        blob: Oid,
+    },
 }
 
 /// Finds the file's migration commit, searching from `head` at the file's path there.
@@ -81,6 +88,21 @@ pub fn find(
         return Ok(Err(NoTarget::NotCommitted));
     };
     for change in FileHistory::new(repo, head, path) {
+        let versions = std::iter::once((change.commit, change.path.as_str(), change.blob)).chain(
+            change.parents.iter().filter_map(|parent| match parent {
+                ParentVersion::File { commit, path, blob } => Some((*commit, path.as_str(), *blob)),
+                _ => None,
+            }),
+        );
+        for (commit, path, blob) in versions {
+            if !repo.has_object(blob) {
+                return Ok(Err(NoTarget::UnreadableHistory {
+                    commit: repo.commit_ref(commit),
+                    path: path.to_owned(),
+                    blob,
+                }));
+            }
+        }
         let own = verdicts.judge(repo, change.blob, &change.path);
         if !own.moved_off_deprecated() {
             continue;

@@ -162,3 +162,138 @@ pub fn parse_error_paths(report: &serde_json::Value) -> Vec<&str> {
         .map(|f| f["path"].as_str().unwrap())
         .collect()
 }
+
+// Reading the machine formats back, for the tests that check them.
+
+/// SARIF files land in `target/tmp/sarif/`, where `.ci/run` hands them to the SARIF Multitool.
+pub fn save_for_the_validator(name: &str, text: &str) {
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sarif");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(name), text).unwrap();
+}
+
+pub fn percent_decode(uri: &str) -> String {
+    let bytes = uri.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            decoded.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).unwrap()
+}
+
+/// `::command key=value,...::message` into its decoded properties and message.
+pub fn parse_workflow_command(line: &str) -> (std::collections::BTreeMap<String, String>, String) {
+    let rest = line.strip_prefix("::").expect("a workflow command");
+    let (head, message) = rest.split_once("::").expect("properties end with ::");
+    let (command, properties) = head.split_once(' ').unwrap();
+    assert!(["error", "warning", "notice"].contains(&command), "{line}");
+    let unescape = |value: &str| {
+        value
+            .replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    };
+    let properties = properties
+        .split(',')
+        .map(|property| {
+            let (key, value) = property.split_once('=').unwrap();
+            (key.to_owned(), unescape(value))
+        })
+        .collect();
+    (properties, unescape(message))
+}
+
+pub fn xml_unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find(';').unwrap() + at;
+        let entity = &rest[at + 1..end];
+        out.push(match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ => {
+                let code = entity.strip_prefix('#').expect("a character reference");
+                char::from_u32(code.parse().unwrap()).unwrap()
+            }
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Enough of XML 1.0 to catch what escaping gets wrong: only allowed characters, every `&` an
+/// entity, no `<` or `"` inside attribute values, no `<` in text, tags balanced.
+pub fn assert_xml_is_well_formed(xml: &str) {
+    for c in xml.chars() {
+        assert!(
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'),
+            "{c:?} is not allowed in XML"
+        );
+    }
+    for (at, _) in xml.match_indices('&') {
+        let entity = &xml[at..xml[at..].find(';').map_or(xml.len(), |end| at + end + 1)];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].contains(&entity)
+                || (entity.starts_with("&#")
+                    && entity[2..entity.len() - 1]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())),
+            "bad entity {entity:?}"
+        );
+    }
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .expect("the XML declaration");
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find('<') {
+        assert!(
+            !rest[..start].contains('>'),
+            "stray `>` in {:?}",
+            &rest[..start]
+        );
+        let tag_end = start + tag_length(&rest[start..]);
+        let tag = &rest[start + 1..tag_end - 1];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(open.pop(), Some(name), "unbalanced </{name}>");
+        } else {
+            let name = tag.split([' ', '/']).next().unwrap();
+            if !tag.ends_with('/') {
+                open.push(name);
+            }
+        }
+        rest = &rest[tag_end..];
+    }
+    assert!(open.is_empty(), "unclosed {open:?}");
+    assert_eq!(rest, "\n");
+}
+
+/// The length of the tag at the start of `text`, checking its attribute values on the way.
+pub fn tag_length(text: &str) -> usize {
+    let mut in_value = false;
+    for (at, c) in text.char_indices().skip(1) {
+        match c {
+            '"' => in_value = !in_value,
+            '<' => panic!("`<` inside a tag: {:?}", &text[..at]),
+            '>' if !in_value => return at + 1,
+            _ => {}
+        }
+    }
+    panic!("unterminated tag: {text:?}")
+}
