@@ -7,12 +7,13 @@ The tree is deterministic for a given seed and file count:
 
 * a package tree under ``netra_backend/app/...`` and ``tests/...`` with ``__init__.py`` files;
 * the two class definitions (deprecated ``netra_backend/app/agents/state.py`` and SSOT
-  ``netra_backend/app/schemas/agent_models.py``, copied from ``fixtures/backend``) and a
-  re-exporting ``schemas/registry.py``;
+  ``netra_backend/app/schemas/agent_models.py``, copied from ``fixtures/backend``), a
+  re-exporting ``schemas/registry.py`` and ``schemas/compat.py``, which re-exports the deprecated
+  class under the aliases ``AgentState`` and ``LegacyAgentState``;
 * about 5% of the modules use ``DeepAgentState`` through the import forms and access patterns the
   scanner knows (from-imports with and without alias, parenthesised lists, module imports,
   relative imports, star imports, function-local imports, try/except fallbacks, TYPE_CHECKING,
-  re-exports; annotated parameters, constructors, class-returning methods, ``self.x``, mocks,
+  re-exports, aliased re-exports used by files that never name the class; annotated parameters, constructors, class-returning methods, ``self.x``, mocks,
   getattr/hasattr, f-strings);
 * the rest is ordinary Python of realistic size: classes, functions, docstrings, comments,
   long test modules of up to 500 KB.
@@ -137,6 +138,8 @@ def usage(rng: random.Random, module: str, is_test: bool) -> str:
         f"def use_{{n}}(payload: dict) -> Any:\n    from {DEPRECATED} import DeepAgentState\n\n    return DeepAgentState.model_validate(payload).thread_id\n",
         f"from {DEPRECATED} import *\n\n\ndef use_{{n}}(state: DeepAgentState) -> Any:\n    del state.thread_id\n",
         f"from netra_backend.app.schemas.registry import DeepAgentState\n\n\nclass Holder{{n}}:\n    def __init__(self, state: DeepAgentState) -> None:\n        self.state = state\n\n    def thread(self) -> str:\n        return self.state.thread_id\n",
+        "from netra_backend.app.schemas.compat import AgentState\n\n\ndef use_{n}(state: AgentState) -> str:\n    return state.thread_id\n",
+        "from netra_backend.app.schemas import compat\n\n\ndef use_{n}(payload: dict) -> Any:\n    return compat.LegacyAgentState(thread_id=payload.get('thread'))\n",
         f"from {DEPRECATED} import OptimizationsResult\n\n\ndef use_{{n}}(result: OptimizationsResult, context: Any) -> Any:\n    return context.thread_id\n",
     ]
     if relative:
@@ -181,6 +184,11 @@ def generate(out: Path, files: int, seed: int, usage_share: float) -> tuple[int,
     for definition in DEFINITIONS:
         write(definition, (FIXTURE / definition).read_text())
     write("netra_backend/app/schemas/registry.py", f"from {SSOT} import DeepAgentState\n\n__all__ = ['DeepAgentState']\n")
+    write(
+        "netra_backend/app/schemas/compat.py",
+        f"from {DEPRECATED} import DeepAgentState as AgentState\n\n"
+        "LegacyAgentState = AgentState\n\n__all__ = ['AgentState', 'LegacyAgentState']\n",
+    )
 
     areas = sorted(AREAS.items())
     index = 0
