@@ -730,7 +730,8 @@ fn level_three_without_a_target_falls_back_to_level_one_and_keeps_work() {
     git.assert_safe();
 }
 
-/// The revisions a command names: after `reset --hard`, `checkout [-b NAME]`, `branch NAME` and
+/// The revisions a command names: after `reset --hard`, `checkout [[--no-overwrite-ignore] -b
+/// NAME]`, `branch NAME` and
 /// before `^{commit}` or `:path`.
 fn revisions(line: &str) -> Vec<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
@@ -743,9 +744,11 @@ fn revisions(line: &str) -> Vec<String> {
         };
         match *word {
             "--hard" => found.extend(next(1)),
-            "checkout" if next(1).as_deref() == Some("-b") => {
-                // The branch name may be a quoted word with spaces inside.
-                let mut end = index + 2;
+            "checkout" if [next(1), next(2)].contains(&Some("-b".to_owned())) => {
+                // `checkout [--no-overwrite-ignore] -b NAME REV`; the branch name may be a
+                // quoted word with spaces inside.
+                let option = usize::from(next(1).as_deref() != Some("-b"));
+                let mut end = index + 2 + option;
                 if words.get(end).is_some_and(|w| w.starts_with('"')) {
                     while words
                         .get(end)
@@ -849,6 +852,12 @@ fn revisions_are_found_where_commands_name_them() {
     assert_eq!(revisions(&format!("git checkout {id} -- 'a.py'")), [id]);
     assert_eq!(
         revisions(&format!("git checkout -b \"x\" {id}; else")),
+        [id]
+    );
+    assert_eq!(
+        revisions(&format!(
+            "git checkout --no-overwrite-ignore -b \"x $(date)\" {id}; fi"
+        )),
         [id]
     );
     assert_eq!(revisions(&format!("git branch 'b' {id} && git")), [id]);
