@@ -38,8 +38,9 @@ const MANAGER: &str = "netra_backend/app/websocket_core/manager.py";
 /// A local config the levels' targets track and a later commit stops tracking and ignores: today
 /// each engineer's own, often with secrets.
 const LOCAL_CONFIG: &str = "config/local.py";
-/// Another such file, with a space, a quote and glob characters in its name.
-const ODD_LOCAL_CONFIG: &str = "config/prod [eu] it's.env";
+/// Another such file, with a space, a quote, glob characters and (first) pathspec magic in its
+/// name.
+const ODD_LOCAL_CONFIG: &str = ":(glob)prod [eu] it's.env";
 /// An ignored file no commit tracks.
 const IGNORED_LOG: &str = "debug.log";
 /// What the targets track at those paths.
