@@ -35,6 +35,18 @@ const UNTRACKED: &str = "notes/incident.md";
 const EXPORT: &str = "netra_backend/app/services/export.py";
 /// A golden-path file (Level 3).
 const MANAGER: &str = "netra_backend/app/websocket_core/manager.py";
+/// A local config the levels' targets track and a later commit stops tracking and ignores: today
+/// each engineer's own, often with secrets.
+const LOCAL_CONFIG: &str = "config/local.py";
+/// Another such file, with a space, a quote, glob characters and (first) pathspec magic in its
+/// name.
+const ODD_LOCAL_CONFIG: &str = ":(glob)prod [eu] it's.env";
+/// An ignored file no commit tracks.
+const IGNORED_LOG: &str = "debug.log";
+/// What the targets track at those paths.
+const TRACKED_CONFIG: &str = "DEBUG = True\n";
+/// What the engineer has there today.
+const OWN_CONFIG: &str = "DATABASE_URL = 'postgres://oncall:only-copy-0f3a9c@db.internal/prod'\n";
 
 /// The skeleton, the report service (deprecated import) and two ordinary tracked files, not yet
 /// committed.
@@ -396,7 +408,11 @@ fn level_one_scripts_keep_uncommitted_work() {
 
 /// Two HIGH files share a migration commit (Level 2), after a checkpoint when `checkpoint`.
 fn level_two_repo(checkpoint: bool) -> TestRepo {
-    let repo = base_repo();
+    level_two_repo_from(base_repo(), checkpoint)
+}
+
+/// [`level_two_repo`] from `repo`'s uncommitted files.
+fn level_two_repo_from(repo: TestRepo, checkpoint: bool) -> TestRepo {
     repo.write(EXPORT, &service(DEPRECATED, ""));
     repo.commit("Add the report and export services");
     if checkpoint {
@@ -410,7 +426,11 @@ fn level_two_repo(checkpoint: bool) -> TestRepo {
 
 /// A golden-path file fails (Level 3); with `good`, an earlier commit has no failing file.
 fn level_three_repo(good: bool) -> TestRepo {
-    let repo = base_repo();
+    level_three_repo_from(base_repo(), good)
+}
+
+/// [`level_three_repo`] from `repo`'s uncommitted files.
+fn level_three_repo_from(repo: TestRepo, good: bool) -> TestRepo {
     repo.write(MANAGER, &service(if good { DEPRECATED } else { SSOT }, ""));
     if good {
         repo.commit("Add the manager and the report service");
@@ -450,7 +470,6 @@ fn assert_level_keeps_work(repo: &TestRepo, level: u8) {
     assert!(!commands.is_empty());
     let script = repo.script(&["--level", &level.to_string()]);
     let git = GitWrapper::new();
-    let old_head = head_of(repo);
 
     for in_target in [true, false] {
         add_uncommitted_work(repo, in_target);
@@ -479,13 +498,30 @@ fn assert_level_keeps_work(repo: &TestRepo, level: u8) {
     git_cli(repo.path(), &["checkout", "-q", "--", OTHER, STAGED]);
     std::fs::remove_dir_all(repo.path().join("notes")).unwrap();
     assert_eq!(repo.status(), "");
-    let before = Work::of(repo);
     let target = Oid::from_str(report["rollback"]["target"]["commit"].as_str().unwrap()).unwrap();
+    assert_level_runs(repo, level, target, &commands, &script, &git, |_| {});
+    git.assert_safe();
+}
+
+/// Runs a level's pasted `commands`, then its `script`, from the same clean tree: each exits 0,
+/// puts HEAD at `target` and adds one branch (Level 2: the backup of the old HEAD; Level 3: the
+/// emergency branch), moving no other. `after_run` checks more before the tree is put back.
+fn assert_level_runs(
+    repo: &TestRepo,
+    level: u8,
+    target: Oid,
+    commands: &[String],
+    script: &str,
+    git: &GitWrapper,
+    after_run: impl Fn(&str),
+) {
+    let old_head = head_of(repo);
+    let before = Work::of(repo);
     for (how, run) in [("pasted", true), ("script", false)] {
         let output = if run {
-            git.paste(repo, &commands)
+            git.paste(repo, commands)
         } else {
-            git.bash(repo, &script)
+            git.bash(repo, script)
         };
         assert_eq!(output.status.code(), Some(0), "{how}: {}", stderr(&output));
         let after = Work::of(repo);
@@ -516,6 +552,7 @@ fn assert_level_keeps_work(repo: &TestRepo, level: u8) {
             .map(|(n, i)| (n.clone(), *i))
             .collect();
         assert_eq!(kept, moved, "{how}: no other branch moved or was deleted");
+        after_run(how);
         // Back to where it was, for the next way of running it.
         git_cli(repo.path(), &["checkout", "-q", "main"]);
         git_cli(
@@ -528,7 +565,6 @@ fn assert_level_keeps_work(repo: &TestRepo, level: u8) {
         );
         assert_eq!(Work::of(repo), before);
     }
-    git.assert_safe();
 }
 
 #[test]
@@ -540,6 +576,100 @@ fn level_two_commands_and_script_keep_uncommitted_work() {
 #[test]
 fn level_three_commands_and_script_keep_uncommitted_work() {
     assert_level_keeps_work(&level_three_repo(true), 3);
+}
+
+/// `repo`'s uncommitted files plus [`LOCAL_CONFIG`] and [`ODD_LOCAL_CONFIG`], tracked from the
+/// first commit on.
+fn with_local_config(repo: TestRepo) -> TestRepo {
+    repo.write(LOCAL_CONFIG, TRACKED_CONFIG);
+    repo.write(ODD_LOCAL_CONFIG, TRACKED_CONFIG);
+    repo
+}
+
+/// A last commit that stops tracking the local configs and ignores them (and logs): each
+/// engineer keeps their own copy, untracked.
+fn stop_tracking_local_config(repo: &TestRepo) {
+    repo.remove(LOCAL_CONFIG);
+    repo.remove(ODD_LOCAL_CONFIG);
+    repo.write(".gitignore", "/config/local.py\n*.env\n*.log\n");
+    repo.commit("Stop tracking the local config: each engineer keeps their own");
+    assert_eq!(repo.status(), "");
+}
+
+/// The level's target tracks files that are ignored today: pasted or run as a script, the level
+/// refuses while the work tree holds them, naming them and saying to move them aside, and changes
+/// nothing; `git status --porcelain` does not list ignored files, so its guard alone would let
+/// the reset or checkout overwrite them. Without them, the level runs as before, and an ignored
+/// file the target does not track stays.
+fn assert_level_keeps_ignored_files(repo: &TestRepo, level: u8) {
+    let level_arg = level.to_string();
+    let report = repo.rollback_json(&["--level", &level_arg]);
+    assert_eq!(report["rollback"]["level"], level);
+    let target = Oid::from_str(report["rollback"]["target"]["commit"].as_str().unwrap()).unwrap();
+    for path in [LOCAL_CONFIG, ODD_LOCAL_CONFIG] {
+        assert_eq!(repo.blob(target, path), TRACKED_CONFIG.as_bytes());
+    }
+    let commands = json_commands(&report["rollback"]["commands"]);
+    let script = repo.script(&["--level", &level_arg]);
+    let git = GitWrapper::new();
+
+    for own in [
+        &[LOCAL_CONFIG, ODD_LOCAL_CONFIG][..],
+        &[LOCAL_CONFIG],
+        &[ODD_LOCAL_CONFIG],
+    ] {
+        for path in own {
+            repo.write(path, OWN_CONFIG);
+        }
+        repo.write(IGNORED_LOG, "request log\n");
+        assert_eq!(repo.status(), "", "the local configs are ignored");
+        let before = Work::of(repo);
+        // The guarded line itself fails, so that a `&&` after it would not run.
+        let run = git.paste(repo, &commands[..1]);
+        assert_ne!(run.status.code(), Some(0), "{own:?}: {}", stderr(&run));
+        let pasted = git.paste(repo, &commands);
+        let script_run = git.bash(repo, &script);
+        assert_eq!(script_run.status.code(), Some(3), "{own:?}");
+        for (pasted, run) in [(true, &pasted), (false, &script_run)] {
+            for path in own {
+                assert_refused(run, &before, repo, path, pasted);
+                assert_eq!(repo.read(path), OWN_CONFIG.as_bytes(), "{path} kept");
+            }
+            assert!(
+                stderr(run).contains("move them out of the work tree"),
+                "the refusal says how to proceed: {}",
+                stderr(run)
+            );
+        }
+        for path in own {
+            repo.remove(path);
+        }
+    }
+
+    assert_eq!(repo.status(), "");
+    assert_level_runs(repo, level, target, &commands, &script, &git, |how| {
+        for path in [LOCAL_CONFIG, ODD_LOCAL_CONFIG] {
+            assert_eq!(repo.read(path), TRACKED_CONFIG.as_bytes(), "{how}: {path}");
+        }
+        assert_eq!(repo.read(IGNORED_LOG), b"request log\n", "{how}: kept");
+    });
+    git.assert_safe();
+}
+
+#[test]
+fn level_two_commands_and_script_keep_ignored_files_the_target_tracks() {
+    for checkpoint in [true, false] {
+        let repo = level_two_repo_from(with_local_config(base_repo()), checkpoint);
+        stop_tracking_local_config(&repo);
+        assert_level_keeps_ignored_files(&repo, 2);
+    }
+}
+
+#[test]
+fn level_three_commands_and_script_keep_ignored_files_the_target_tracks() {
+    let repo = level_three_repo_from(with_local_config(base_repo()), true);
+    stop_tracking_local_config(&repo);
+    assert_level_keeps_ignored_files(&repo, 3);
 }
 
 /// The Level 2 commands were printed, then someone committed: pasting them must not reset the
@@ -601,7 +731,8 @@ fn level_three_without_a_target_falls_back_to_level_one_and_keeps_work() {
     git.assert_safe();
 }
 
-/// The revisions a command names: after `reset --hard`, `checkout [-b NAME]`, `branch NAME` and
+/// The revisions a command names: after `reset --hard`, `checkout [[--no-overwrite-ignore] -b
+/// NAME]`, `branch NAME` and
 /// before `^{commit}` or `:path`.
 fn revisions(line: &str) -> Vec<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
@@ -614,9 +745,11 @@ fn revisions(line: &str) -> Vec<String> {
         };
         match *word {
             "--hard" => found.extend(next(1)),
-            "checkout" if next(1).as_deref() == Some("-b") => {
-                // The branch name may be a quoted word with spaces inside.
-                let mut end = index + 2;
+            "checkout" if [next(1), next(2)].contains(&Some("-b".to_owned())) => {
+                // `checkout [--no-overwrite-ignore] -b NAME REV`; the branch name may be a
+                // quoted word with spaces inside.
+                let option = usize::from(next(1).as_deref() != Some("-b"));
+                let mut end = index + 2 + option;
                 if words.get(end).is_some_and(|w| w.starts_with('"')) {
                     while words
                         .get(end)
@@ -720,6 +853,12 @@ fn revisions_are_found_where_commands_name_them() {
     assert_eq!(revisions(&format!("git checkout {id} -- 'a.py'")), [id]);
     assert_eq!(
         revisions(&format!("git checkout -b \"x\" {id}; else")),
+        [id]
+    );
+    assert_eq!(
+        revisions(&format!(
+            "git checkout --no-overwrite-ignore -b \"x $(date)\" {id}; fi"
+        )),
         [id]
     );
     assert_eq!(revisions(&format!("git branch 'b' {id} && git")), [id]);

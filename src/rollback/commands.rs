@@ -4,12 +4,14 @@
 //!
 //! Pasted commands are safe one line at a time: the line that overwrites a file, commits it or
 //! resets the branch carries its own guard, so a refusal earlier does not let a later line do
-//! damage.
+//! damage. Levels 2 and 3 guard against what `git status --porcelain` does not show, too: an
+//! ignored file the target commit tracks, which the reset or checkout would overwrite.
 
 use super::quote::{git_for, python_str, sh};
 use super::surgical::SurgicalPatch;
 use super::target::RollbackTarget;
 use super::{Candidate, Level, LevelTargetKind, RollbackPlan};
+use crate::git::CommitRef;
 use crate::report::one_line;
 
 /// The shell condition "the file has no uncommitted change" (working tree and index).
@@ -249,6 +251,40 @@ pub fn surgical(
 pub const DIRTY_TREE_MESSAGE: &str = "the work tree has uncommitted changes (git status \
      --porcelain is not empty): commit or stash them (git stash push --include-untracked) first";
 
+/// The files the work tree holds untracked (ignored ones included) at a path the target commit
+/// tracks, one a line, quoted as git quotes odd names; run at the top level. `git status
+/// --porcelain` does not list ignored files, yet `reset --hard` and `checkout` overwrite them with
+/// the target's version: a `.env` or `config/local.py` ignored today but committed back then.
+/// The paths the target has and the index lacks go NUL-separated to `ls-files --others` as
+/// literal pathspecs (a path the target has as a file and the work tree as a folder lists what is
+/// inside); `xargs -r` runs nothing when there are none.
+pub fn overwritten_listing(target: git2::Oid) -> String {
+    format!(
+        "git diff-index --cached -z --name-only --diff-filter=D {target} | xargs -0 -r git \
+         --literal-pathspecs ls-files --others --"
+    )
+}
+
+/// Refused when the target tracks files the work tree holds ignored (or untracked): the reset or
+/// checkout would overwrite them, and no commit holds the engineer's version. `action` is
+/// "resetting to" or "checking out".
+pub fn overwritten_message(target: &CommitRef, action: &str) -> String {
+    format!(
+        "these files are ignored (or untracked) here, but {short} tracks them, and {action} \
+         {short} would overwrite them: move them out of the work tree first (mv FILE \
+         /somewhere/safe/), then run this again:",
+        short = target.short
+    )
+}
+
+/// Refused when [`overwritten_listing`] failed: nothing may be overwritten unchecked.
+pub fn overwritten_unknown(target: &CommitRef) -> String {
+    format!(
+        "could not list the ignored files {} tracks (see the error above)",
+        target.short
+    )
+}
+
 /// Refused when HEAD is not the commit the plan was made at.
 pub fn head_moved(plan: &RollbackPlan<'_>) -> String {
     format!(
@@ -262,24 +298,48 @@ pub fn backup_branch(plan: &RollbackPlan<'_>) -> String {
     format!("ssot-guard/before-rollback-{}", plan.head_commit.short)
 }
 
+/// The shell variable pasted Levels 2 and 3 keep [`overwritten_listing`]'s output in.
+const OVERWRITTEN_VARIABLE: &str = "ssot_guard_overwritten";
+
 /// Levels 2 and 3: the guarded reset or checkout, the validation, and the push as a comment.
+///
+/// The guarded line refuses, changing nothing, with uncommitted work (listing it), and when the
+/// target tracks a file the work tree holds ignored or untracked (listing those, or when they
+/// cannot be listed); Level 2 also when HEAD moved since the plan (the backup branch would keep
+/// the planned HEAD, and the reset would leave the new commits on no branch). Level 3's checkout
+/// also has `--no-overwrite-ignore`.
 pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
     let Some(target) = &plan.level.target else {
         return Vec::new();
     };
-    // Refused with uncommitted work, listing it; Level 2 also when HEAD moved since the plan (the
-    // backup branch would keep the planned HEAD, and the reset would leave the new commits on
-    // no branch).
-    let dirty = format!(
-        "[ -n \"$(git status --porcelain)\" ]; then echo {} >&2; git status --porcelain >&2; false",
-        sh(&format!("ssot-guard: refused: {DIRTY_TREE_MESSAGE}"))
+    let action = match target.kind {
+        LevelTargetKind::LastKnownGood => "checking out",
+        LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent => "resetting to",
+    };
+    // `elif` conditions, each with its refusal. The listing runs at the top level (pasted
+    // commands may run below it) with `pipefail`, so that a failing `git diff-index` refuses.
+    let refusals = format!(
+        "[ -n \"$(git status --porcelain)\" ]; then echo {} >&2; git status --porcelain >&2; \
+         false; elif ! {OVERWRITTEN_VARIABLE}=$(set -o pipefail && cd -- \"$(git rev-parse \
+         --show-toplevel)\" && {}); then echo {} >&2; false; elif [ -n \"${OVERWRITTEN_VARIABLE}\" \
+         ]; then echo {} >&2; printf '%s\\n' \"${OVERWRITTEN_VARIABLE}\" >&2; false",
+        sh(&format!("ssot-guard: refused: {DIRTY_TREE_MESSAGE}")),
+        overwritten_listing(target.commit.id),
+        sh(&format!(
+            "ssot-guard: refused: {}",
+            overwritten_unknown(&target.commit)
+        )),
+        sh(&format!(
+            "ssot-guard: refused: {}",
+            overwritten_message(&target.commit, action)
+        )),
     );
     let mut commands = Vec::new();
     match (plan.level.level, target.kind) {
         (Some(Level::Two), LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent) => {
             commands.push(format!(
                 "if [ \"$(git rev-parse HEAD)\" != {head} ]; then echo {moved} >&2; false; elif \
-                 {dirty}; else git branch {} {head} && git reset --hard {}; fi",
+                 {refusals}; else git branch {} {head} && git reset --hard {}; fi",
                 sh(&backup_branch(plan)),
                 target.commit.id,
                 head = plan.head_commit.id,
@@ -294,8 +354,8 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
         }
         (Some(Level::Three), LevelTargetKind::LastKnownGood) => {
             commands.push(format!(
-                "if {dirty}; else git checkout -b \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" \
-                 {}; fi",
+                "if {refusals}; else git checkout --no-overwrite-ignore -b \
+                 \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" {}; fi",
                 target.commit.id
             ));
             commands.extend(validation(plan));

@@ -1,7 +1,8 @@
 //! `rollback --script`: the plan as one bash script. Everything that can refuse is checked first
 //! (top level, HEAD unchanged since the plan, revisions present, every file committed as it is,
 //! every patch applying cleanly), so a refusal changes nothing; refusals exit 3. A reset or
-//! checkout never runs with uncommitted work, and pushes are comments.
+//! checkout never runs with uncommitted work, nor over an ignored (or untracked) file the target
+//! commit tracks, and pushes are comments.
 
 use std::fmt::Write;
 
@@ -240,6 +241,18 @@ fn level_two_three(script: &mut String, plan: &RollbackPlan<'_>) {
         "dirty=$(git status --porcelain)\n[ -z \"$dirty\" ] || refuse \"$(printf '%s:\\n%s' {} \"$dirty\")\"",
         sh(&format!("{DIRTY_TREE_MESSAGE}; uncommitted"))
     );
+    let action = if target.kind == LevelTargetKind::LastKnownGood {
+        "checking out"
+    } else {
+        "resetting to"
+    };
+    let _ = writeln!(
+        script,
+        "overwritten=$({}) || refuse {}\n[ -z \"$overwritten\" ] || refuse \"$(printf '%s\\n%s' {} \"$overwritten\")\"",
+        commands::overwritten_listing(target.commit.id),
+        sh(&commands::overwritten_unknown(&target.commit)),
+        sh(&commands::overwritten_message(&target.commit, action))
+    );
     match target.kind {
         LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent => {
             let backup = commands::backup_branch(plan);
@@ -275,7 +288,7 @@ fn level_two_three(script: &mut String, plan: &RollbackPlan<'_>) {
             let _ = writeln!(
                 script,
                 "\n# A new branch at the last known good commit {} \"{}\" ({} {} before HEAD).\n\
-                 git checkout -b \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" {}",
+                 git checkout --no-overwrite-ignore -b \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" {}",
                 target.commit.short,
                 one_line(&target.commit.summary),
                 target.discards_commits,
