@@ -11,18 +11,7 @@ use std::process::{Command, Output};
 use std::time::SystemTime;
 
 use common::repo::{git_cli, hermetic, TestRepo};
-use common::{generate_corpus, repo_root, stderr, BACKEND};
-
-const FORMATS: [&str; 8] = [
-    "human",
-    "json",
-    "json-lines",
-    "concise",
-    "sarif",
-    "junit",
-    "github",
-    "gitlab",
-];
+use common::{generate_corpus, repo_root, stderr, BACKEND, FORMATS};
 
 const DEPRECATED_MODULE: &str = "netra_backend.app.agents.state";
 const SSOT_MODULE: &str = "netra_backend.app.schemas.agent_models";

@@ -6,22 +6,12 @@ mod common;
 
 use common::{
     assert_xml_is_well_formed, repo_root, run, save_for_the_validator, stderr, stdout, TempProject,
+    FORMATS,
 };
 
 /// Findings SSOT001, SSOT005, SSOT003 and two SSOT002: warnings and errors.
 const HANDLERS: &str = "fixtures/backend/netra_backend/app/websocket_core/handlers.py";
 const CLEAN: &str = "fixtures/backend/netra_backend/app/services/thread_service.py";
-
-const FORMATS: [&str; 8] = [
-    "human",
-    "json",
-    "json-lines",
-    "concise",
-    "sarif",
-    "junit",
-    "github",
-    "gitlab",
-];
 
 fn check(cwd: &std::path::Path, path: &str, format: &str) -> String {
     let output = run(cwd, &["check", path, "--format", format]);

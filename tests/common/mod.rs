@@ -10,6 +10,18 @@ use std::process::{Command, Output};
 
 pub const BACKEND: &str = "fixtures/backend";
 
+/// Every `--format` of `check`.
+pub const FORMATS: [&str; 8] = [
+    "human",
+    "json",
+    "json-lines",
+    "concise",
+    "sarif",
+    "junit",
+    "github",
+    "gitlab",
+];
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
