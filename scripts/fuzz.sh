@@ -21,7 +21,7 @@ tools="$root/target/tools"
 cargo_fuzz_version="0.13.2"
 targets=(check_source rule_toml rollback_history)
 # Per target: extra libFuzzer flags. A rollback input is a short list of git operations.
-declare -A extra=([check_source]="" [rule_toml]="" [rollback_history]="-max_len=512")
+declare -A extra=([check_source]="-dict=fuzz/check_source.dict" [rule_toml]="" [rollback_history]="-max_len=512 -len_control=0")
 
 export PATH="$tools/bin:$PATH"
 export RUSTC_BOOTSTRAP=1
@@ -31,7 +31,8 @@ if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $cargo_fuzz_version
 fi
 
 build_dir="$root/target/fuzz"
-(cd fuzz && cargo fuzz build --sanitizer none --target-dir "$build_dir")
+# The committed fuzz/Cargo.lock is used as it is (cargo fuzz has no --locked of its own).
+(cd fuzz && cargo fetch --locked && cargo fuzz build --sanitizer none --target-dir "$build_dir")
 bin_dir="$build_dir/x86_64-unknown-linux-gnu/release"
 
 declare -A runs status
