@@ -2,7 +2,7 @@
 //! the built-in rule and the interface derived from its two class definitions), checked both
 //! ways the scanner can: the whole-file parse and the sparse parse. For a file that parses
 //! cleanly the two must agree; then the scan the CLI runs, and every report format, on the same
-//! bytes.
+//! bytes: the JSON formats must be JSON.
 
 #![no_main]
 
@@ -92,6 +92,19 @@ fuzz_target!(|source: &[u8]| {
     for format in FORMATS {
         out.clear();
         write_report(&mut out, format, &result, project, false).expect("writes to memory");
+        match format {
+            Format::Json | Format::Sarif | Format::Gitlab => {
+                serde_json::from_slice::<serde_json::Value>(&out)
+                    .unwrap_or_else(|e| panic!("{format:?} is not JSON: {e}"));
+            }
+            Format::JsonLines => {
+                for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    serde_json::from_slice::<serde_json::Value>(line)
+                        .unwrap_or_else(|e| panic!("a JSON line is not JSON: {e}"));
+                }
+            }
+            _ => {}
+        }
         if format == Format::Human {
             out.clear();
             write_report(&mut out, format, &result, project, true).expect("writes to memory");

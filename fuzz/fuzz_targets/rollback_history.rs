@@ -311,6 +311,30 @@ impl TestRepo {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Form {
+    Human,
+    Json,
+    Script,
+}
+
+/// What every plan must be, whatever the history: JSON that parses, and text for a terminal
+/// without control characters (a commit message or file content cannot move the cursor, recolour
+/// the screen or overwrite a line).
+fn check_output(form: Form, out: &[u8]) {
+    let text = std::str::from_utf8(out).expect("the plan is UTF-8");
+    match form {
+        Form::Json => {
+            serde_json::from_str::<serde_json::Value>(text).expect("the JSON plan is JSON");
+        }
+        Form::Human | Form::Script => {
+            if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\n') {
+                panic!("control character {c:?} in the plan:\n{text}");
+            }
+        }
+    }
+}
+
 fuzz_target!(|history: History| {
     // In memory where the system has it: on disk, git's files make an execution ten times slower.
     let shm = Path::new("/dev/shm");
@@ -338,10 +362,10 @@ fuzz_target!(|history: History| {
     if let Some(level) = history.level {
         common.push(format!("--level={}", 1 + level % 3));
     }
-    for extra in [
-        &["--format", "human"][..],
-        &["--format", "json"],
-        &["--script"],
+    for (extra, form) in [
+        (&["--format", "human"][..], Form::Human),
+        (&["--format", "json"], Form::Json),
+        (&["--script"], Form::Script),
     ] {
         let args = common
             .iter()
@@ -355,6 +379,9 @@ fuzz_target!(|history: History| {
         // `FUZZ_SHOW=1 target/fuzz/.../rollback_history INPUT` prints what the plan says.
         if std::env::var_os("FUZZ_SHOW").is_some() {
             eprintln!("{}\n{outcome:?}", String::from_utf8_lossy(&out));
+        }
+        if outcome.is_ok() {
+            check_output(form, &out);
         }
     }
 });
