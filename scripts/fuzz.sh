@@ -72,7 +72,7 @@ for target in "${targets[@]}"; do
 done
 if [ "$failed" -gt 0 ]; then
     echo
-    echo "Replay a failing input: $bin_dir/TARGET target/fuzz-artifacts/TARGET/crash-..."
+    echo "Replay a failing input: $bin_dir/TARGET target/fuzz-artifacts/TARGET/FILE (crash-, timeout- or oom-...)"
 fi
 echo "fuzz: $(( ${#targets[@]} - failed )) passed, $failed failed"
 [ "$failed" -eq 0 ]
