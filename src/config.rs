@@ -97,8 +97,14 @@ pub fn discover(start: &Path) -> Result<Option<Config>> {
 /// Loads a config file named on the command line (`--config`).
 pub fn load(path: &Path) -> Result<Config> {
     let text = read(path)?;
-    let spec = parse_spec(path, &text)?.unwrap_or_default();
-    compile(path, &text, spec)
+    parse(path, &text)
+}
+
+/// A config file's text, parsed and checked. `path` names the file in diagnostics, and a
+/// `pyproject.toml` is read for its `[tool.ssot-guard]` table (the defaults without one).
+pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    let spec = parse_spec(path, text)?.unwrap_or_default();
+    compile(path, text, spec)
 }
 
 fn read(path: &Path) -> Result<String> {

@@ -66,6 +66,13 @@ pub struct CheckpointsArgs {
 
 /// `ssot-guard rollback`: exit 0 with a plan (even "nothing to roll back"), 2 on errors.
 pub fn run(args: RollbackArgs) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    run_to(args, &mut out)
+}
+
+/// [`run`], writing the plan to `out` (the fuzz target renders every form of a plan this way).
+pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let (config, project) = load_project(
         &args.paths,
         args.config.as_deref(),
@@ -142,14 +149,12 @@ pub fn run(args: RollbackArgs) -> Result<ExitCode> {
         },
     )?;
 
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
     let written = if args.script {
         out.write_all(super::script::write(&plan).as_bytes())
     } else {
         match args.format {
-            PlanFormat::Human => super::human::write(&mut out, &plan),
-            PlanFormat::Json => super::json::write(&mut out, &result, &plan),
+            PlanFormat::Human => super::human::write(out, &plan),
+            PlanFormat::Json => super::json::write(out, &result, &plan),
         }
     }
     .and_then(|()| out.flush());

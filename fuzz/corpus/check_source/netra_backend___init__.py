@@ -1,0 +1,1 @@
+"""Netra back end package."""

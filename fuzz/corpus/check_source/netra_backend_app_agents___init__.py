@@ -1,0 +1,1 @@
+"""Agents package: supervisor and sub-agents."""

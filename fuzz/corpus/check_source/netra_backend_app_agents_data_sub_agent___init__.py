@@ -1,0 +1,1 @@
+"""Data sub-agent package."""

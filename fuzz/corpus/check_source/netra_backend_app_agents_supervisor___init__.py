@@ -1,0 +1,1 @@
+"""Supervisor package: orchestration of sub-agents (golden path)."""

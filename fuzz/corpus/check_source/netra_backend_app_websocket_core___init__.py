@@ -1,0 +1,1 @@
+"""WebSocket core package (golden path: event delivery)."""

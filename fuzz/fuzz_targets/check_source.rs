@@ -1,0 +1,115 @@
+//! Arbitrary bytes as one Python file of the bundled example back end (`fixtures/backend`, with
+//! the built-in rule and the interface derived from its two class definitions), checked both
+//! ways the scanner can: the whole-file parse and the sparse parse. For a file that parses
+//! cleanly the two must agree; then the scan the CLI runs, and every report format, on the same
+//! bytes: the JSON formats must be JSON.
+
+#![no_main]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use ssot_guard::check::{check_source, check_source_sparse};
+use ssot_guard::codes::Code;
+use ssot_guard::project::{MembersSource, Project};
+use ssot_guard::python::ModuleOfFile;
+use ssot_guard::report::{write_report, write_statistics, Format};
+use ssot_guard::rules::load_rules;
+use ssot_guard::scan::{scan_contents, ScanOptions};
+
+const FORMATS: [Format; 8] = [
+    Format::Human,
+    Format::Json,
+    Format::JsonLines,
+    Format::Concise,
+    Format::Sarif,
+    Format::Junit,
+    Format::Github,
+    Format::Gitlab,
+];
+
+struct Setup {
+    project: Project,
+    /// Where the fuzzed file pretends to live: a module of the back end's `services` package,
+    /// so that relative imports resolve against the real packages.
+    path: PathBuf,
+    module: ModuleOfFile,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let backend = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/backend");
+        let migration = load_rules(&[])
+            .expect("the built-in rule loads")
+            .swap_remove(0);
+        let project = Project::new(&backend, &[], migration);
+        assert_eq!(
+            project.interface.members_source,
+            MembersSource::Derived,
+            "the fixture's class definitions are found"
+        );
+        let path = project.root.join("netra_backend/app/services/fuzzed.py");
+        let module = project
+            .module_of_file(&path)
+            .expect("a module of the project");
+        Setup {
+            project,
+            path,
+            module,
+        }
+    })
+}
+
+fuzz_target!(|source: &[u8]| {
+    let setup = setup();
+    let project = &setup.project;
+    let whole = check_source(source, Some(&setup.module), project);
+    let sparse = check_source_sparse(source, Some(&setup.module), project);
+    if !whole.parse_error {
+        assert!(!sparse.parse_error, "sparse parsing broke a clean file");
+        assert_eq!(
+            sparse.findings, whole.findings,
+            "sparse and whole findings differ"
+        );
+        assert_eq!(sparse.resolves_to, whole.resolves_to);
+    }
+    // Without a module (a file outside the package roots) relative imports do not resolve.
+    let _ = check_source_sparse(source, None, project);
+
+    let files = [(setup.path.clone(), source.to_vec())];
+    let result = scan_contents(
+        &files,
+        project,
+        &ScanOptions {
+            selected: Code::ALL.to_vec(),
+            prefilter: true,
+        },
+    );
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let mut out = Vec::new();
+    for format in FORMATS {
+        out.clear();
+        write_report(&mut out, format, &result, project, false).expect("writes to memory");
+        match format {
+            Format::Json | Format::Sarif | Format::Gitlab => {
+                serde_json::from_slice::<serde_json::Value>(&out)
+                    .unwrap_or_else(|e| panic!("{format:?} is not JSON: {e}"));
+            }
+            Format::JsonLines => {
+                for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    serde_json::from_slice::<serde_json::Value>(line)
+                        .unwrap_or_else(|e| panic!("a JSON line is not JSON: {e}"));
+                }
+            }
+            _ => {}
+        }
+        if format == Format::Human {
+            out.clear();
+            write_report(&mut out, format, &result, project, true).expect("writes to memory");
+        }
+        out.clear();
+        write_statistics(&mut out, format, &result).expect("writes to memory");
+    }
+});
