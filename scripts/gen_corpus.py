@@ -121,7 +121,7 @@ def filler(rng: random.Random, target_bytes: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def usage(rng: random.Random, module: str, is_test: bool) -> str:
+def usage(rng: random.Random, module: str, is_test: bool, aliases: bool) -> str:
     """A block that uses DeepAgentState in one of the known forms (findings or clean)."""
     package = module.rsplit(".", 1)[0]
     depth = package.count(".")
@@ -138,10 +138,11 @@ def usage(rng: random.Random, module: str, is_test: bool) -> str:
         f"def use_{{n}}(payload: dict) -> Any:\n    from {DEPRECATED} import DeepAgentState\n\n    return DeepAgentState.model_validate(payload).thread_id\n",
         f"from {DEPRECATED} import *\n\n\ndef use_{{n}}(state: DeepAgentState) -> Any:\n    del state.thread_id\n",
         f"from netra_backend.app.schemas.registry import DeepAgentState\n\n\nclass Holder{{n}}:\n    def __init__(self, state: DeepAgentState) -> None:\n        self.state = state\n\n    def thread(self) -> str:\n        return self.state.thread_id\n",
-        "from netra_backend.app.schemas.compat import AgentState\n\n\ndef use_{n}(state: AgentState) -> str:\n    return state.thread_id\n",
-        "from netra_backend.app.schemas import compat\n\n\ndef use_{n}(payload: dict) -> Any:\n    return compat.LegacyAgentState(thread_id=payload.get('thread'))\n",
         f"from {DEPRECATED} import OptimizationsResult\n\n\ndef use_{{n}}(result: OptimizationsResult, context: Any) -> Any:\n    return context.thread_id\n",
     ]
+    if aliases:
+        forms.append("from netra_backend.app.schemas.compat import AgentState\n\n\ndef use_{n}(state: AgentState) -> str:\n    return state.thread_id\n")
+        forms.append("from netra_backend.app.schemas import compat\n\n\ndef use_{n}(payload: dict) -> Any:\n    return compat.LegacyAgentState(thread_id=payload.get('thread'))\n")
     if relative:
         forms.append(f"from {relative} import DeepAgentState\n\n\ndef use_{{n}}(state: DeepAgentState | None) -> Any:\n    return state.thread_id if state else None\n")
     if is_test:
@@ -156,7 +157,7 @@ def file_size(rng: random.Random, is_test: bool) -> int:
     return int(min(120_000, rng.lognormvariate(8.8, 0.8)))
 
 
-def generate(out: Path, files: int, seed: int, usage_share: float) -> tuple[int, int]:
+def generate(out: Path, files: int, seed: int, usage_share: float, aliases: bool = True) -> tuple[int, int]:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -184,11 +185,12 @@ def generate(out: Path, files: int, seed: int, usage_share: float) -> tuple[int,
     for definition in DEFINITIONS:
         write(definition, (FIXTURE / definition).read_text())
     write("netra_backend/app/schemas/registry.py", f"from {SSOT} import DeepAgentState\n\n__all__ = ['DeepAgentState']\n")
-    write(
-        "netra_backend/app/schemas/compat.py",
-        f"from {DEPRECATED} import DeepAgentState as AgentState\n\n"
-        "LegacyAgentState = AgentState\n\n__all__ = ['AgentState', 'LegacyAgentState']\n",
-    )
+    if aliases:
+        write(
+            "netra_backend/app/schemas/compat.py",
+            f"from {DEPRECATED} import DeepAgentState as AgentState\n\n"
+            "LegacyAgentState = AgentState\n\n__all__ = ['AgentState', 'LegacyAgentState']\n",
+        )
 
     areas = sorted(AREAS.items())
     index = 0
@@ -201,7 +203,7 @@ def generate(out: Path, files: int, seed: int, usage_share: float) -> tuple[int,
         module = relative[:-3].replace("/", ".")
         text = filler(rng, file_size(rng, is_test))
         if rng.random() < usage_share:
-            text = usage(rng, module, is_test) + "\n\n" + text
+            text = usage(rng, module, is_test, aliases) + "\n\n" + text
         write(relative, text)
         index += 1
     return written, total
@@ -218,8 +220,13 @@ def main() -> int:
         default=0.05,
         help="share of modules that use DeepAgentState (default 0.05)",
     )
+    parser.add_argument(
+        "--no-aliases",
+        action="store_true",
+        help="leave out schemas/compat.py and its users (a back end without aliased re-exports)",
+    )
     args = parser.parse_args()
-    written, total = generate(args.out, args.files, args.seed, args.usage_share)
+    written, total = generate(args.out, args.files, args.seed, args.usage_share, not args.no_aliases)
     print(f"{args.out}: {written} files, {total / 1e6:.1f} MB")
     return 0
 
