@@ -565,7 +565,7 @@ impl<'a> Checker<'a, '_> {
             }
         }
         if let Some(origin) = self.resolver.class_ref(function, scope) {
-            self.constructor(arguments, origin);
+            self.constructor(function, arguments, origin);
         }
     }
 
@@ -627,8 +627,10 @@ impl<'a> Checker<'a, '_> {
         self.missing_member(call, receiver, member, origin, access);
     }
 
-    /// `DeepAgentState(thread_id=...)`: keywords only the deprecated class understands.
-    fn constructor(&mut self, arguments: Node<'a>, origin: ResolvesTo) {
+    /// `DeepAgentState(thread_id=...)`: keywords only the deprecated class understands. The
+    /// message names the callee as written (`legacy.DeepAgentState`, an alias).
+    fn constructor(&mut self, callee: Node<'a>, arguments: Node<'a>, origin: ResolvesTo) {
+        let callee = receiver_text(callee, self.source);
         let mut cursor = arguments.walk();
         let keywords: Vec<Node<'a>> = arguments
             .named_children(&mut cursor)
@@ -644,8 +646,7 @@ impl<'a> Checker<'a, '_> {
             }
             let severity = origin.access_severity();
             let message = format!(
-                "`{}({member}=...)`: the SSOT class silently drops `{member}` (pydantic ignores unknown fields)",
-                self.symbol()
+                "`{callee}({member}=...)`: the SSOT class silently drops `{member}` (pydantic ignores unknown fields)"
             );
             let help = self.member_help(member);
             self.report(
