@@ -681,7 +681,7 @@ impl<'a> Checker<'a, '_> {
                 .iter()
                 .filter(|name| **name == self.symbol())
                 .chain(used.iter().filter(|name| **name != self.symbol()))
-                .find_map(|name| match self.project.resolve(module, name) {
+                .find_map(|name| match self.project.resolve_star(module, name) {
                     resolution @ SymbolResolution::Class(_) => Some((*name, resolution)),
                     _ => None,
                 });

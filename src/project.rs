@@ -104,6 +104,19 @@ enum ExportBinding {
 struct ModuleExports {
     names: HashMap<String, Vec<ExportBinding>>,
     star_imports: Vec<ModulePath>,
+    /// `__all__`, when the module defines it: what `from module import *` binds.
+    all: Option<HashSet<String>>,
+}
+
+impl ModuleExports {
+    /// Whether `from <this module> import *` binds `name`: listed in `__all__`, or without one,
+    /// any name not starting with an underscore.
+    fn star_provides(&self, name: &str) -> bool {
+        match &self.all {
+            Some(all) => all.contains(name),
+            None => !name.starts_with('_'),
+        }
+    }
 }
 
 pub struct Project {
@@ -177,6 +190,24 @@ impl Project {
         }
     }
 
+    /// Where the `name` that `from module import *` binds comes from: like [`Project::resolve`],
+    /// but `NotTheClass` when the import does not bind the name (`__all__`, a private name).
+    pub fn resolve_star(&self, module: &ModulePath, name: &str) -> SymbolResolution {
+        self.resolve_star_at_depth(module, name, 0)
+    }
+
+    fn resolve_star_at_depth(
+        &self,
+        module: &ModulePath,
+        name: &str,
+        depth: usize,
+    ) -> SymbolResolution {
+        match self.exports(module) {
+            Some(exports) if !exports.star_provides(name) => SymbolResolution::NotTheClass,
+            _ => self.resolve_at_depth(module, name, depth),
+        }
+    }
+
     fn resolve_at_depth(&self, module: &ModulePath, name: &str, depth: usize) -> SymbolResolution {
         if depth > MAX_REEXPORT_DEPTH {
             return SymbolResolution::NotTheClass;
@@ -216,7 +247,7 @@ impl Project {
                     })
                     .then_some(ResolvesTo::Deprecated);
                 let reexported = self
-                    .follow(module, &exports, name, depth)
+                    .follow(module, &exports, name, depth, false)
                     .map(|source| source.class);
                 let class = match (own, reexported) {
                     (Some(own), Some(other)) => own.merge(other),
@@ -229,19 +260,22 @@ impl Project {
             }
             Some(origin) => SymbolResolution::Class(ClassSource::direct(origin)),
             None => self
-                .follow(module, &exports, name, depth)
+                .follow(module, &exports, name, depth, false)
                 .map_or(SymbolResolution::NotTheClass, SymbolResolution::Class),
         }
     }
 
     /// Follows what a project module binds `name` to (its explicit bindings, else its star
     /// imports) and merges where those lead.
+    /// `internal` for a name the module uses itself (`Y = X`): then every import counts, not only
+    /// those it makes public.
     fn follow(
         &self,
         module: &ModulePath,
         exports: &ModuleExports,
         name: &str,
         depth: usize,
+        internal: bool,
     ) -> Option<ClassSource> {
         let class_of = |resolution| match resolution {
             SymbolResolution::Class(found) => Some(found),
@@ -252,7 +286,9 @@ impl Project {
             Some(bindings) => bindings
                 .iter()
                 .filter_map(|binding| match binding {
-                    ExportBinding::Import { target, public } if is_symbol || *public => {
+                    ExportBinding::Import { target, public }
+                        if is_symbol || internal || *public =>
+                    {
                         let (from, imported) = target.split_last()?;
                         class_of(self.resolve_at_depth(&from, imported, depth + 1))
                     }
@@ -265,13 +301,14 @@ impl Project {
             None => exports
                 .star_imports
                 .iter()
-                .filter_map(|star| class_of(self.resolve_at_depth(star, name, depth + 1)))
+                .filter_map(|star| class_of(self.resolve_star_at_depth(star, name, depth + 1)))
                 .reduce(ClassSource::merge),
         }
     }
 
-    /// The names under which `module` provides the class to `from module import *`, its star
-    /// imports included, in name order.
+    /// The names under which `module` provides the class to `from module import *`, its own
+    /// star imports included, in name order (a superset where an `__all__` up the chain would
+    /// leave one out: it only decides which statements sparse parsing keeps).
     pub fn class_names(&self, module: &ModulePath) -> BTreeSet<String> {
         let mut names = BTreeSet::new();
         let mut pending = vec![(module.clone(), 0)];
@@ -287,6 +324,7 @@ impl Project {
                 exports
                     .names
                     .keys()
+                    .filter(|name| exports.star_provides(name))
                     .filter(|name| {
                         matches!(self.resolve(&module, name), SymbolResolution::Class(_))
                     })
@@ -311,6 +349,9 @@ impl Project {
         depth: usize,
     ) -> Option<ClassSource> {
         let resolution = match dotted.split_once('.') {
+            None if dotted != self.migration.symbol => {
+                return self.follow(module, exports, dotted, depth, true);
+            }
             None => self.resolve_at_depth(module, dotted, depth),
             Some((first, rest)) => {
                 let target = exports.names.get(first)?.iter().find_map(|b| match b {
@@ -434,7 +475,8 @@ impl Project {
 /// The module-level bindings of a module, from its scopes.
 fn module_exports(scopes: &FileScopes<'_>, source: &[u8], is_package: bool) -> ModuleExports {
     let module_scope = &scopes.scopes[MODULE_SCOPE];
-    let all = dunder_all(module_scope.names.get("__all__").map(Vec::as_slice), source);
+    let facts_of_all = module_scope.names.get("__all__").map(Vec::as_slice);
+    let all = dunder_all(facts_of_all, source);
     let names = module_scope
         .names
         .iter()
@@ -457,6 +499,7 @@ fn module_exports(scopes: &FileScopes<'_>, source: &[u8], is_package: bool) -> M
         })
         .collect();
     ModuleExports {
+        all: facts_of_all.map(|_| all.iter().map(|name| (*name).to_owned()).collect()),
         names,
         star_imports: module_scope
             .star_imports

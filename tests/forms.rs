@@ -717,3 +717,59 @@ def starred(s: ExplicitState):
         assert_eq!(common::compact_findings(&alone), expected, "{path}");
     }
 }
+
+/// `from m import *` binds what `__all__` lists, or without one the names not starting with `_`;
+/// a module's own assignment may alias a name it imported privately.
+#[test]
+fn star_imports_bind_only_what_all_or_public_names_allow() {
+    let project = TempProject::new(&[
+        (
+            "netra_backend/app/listed.py",
+            "\
+from netra_backend.app.agents.state import DeepAgentState
+AgentState = DeepAgentState
+Other = 1
+__all__ = [\"Other\"]
+",
+        ),
+        (
+            "netra_backend/app/unlisted.py",
+            "\
+from netra_backend.app.agents.state import DeepAgentState as _Hidden
+PublicAlias = _Hidden
+",
+        ),
+        (
+            "app/star_listed.py",
+            "\
+from netra_backend.app.listed import *
+
+
+def f(s: AgentState, t: DeepAgentState):
+    return s.thread_id, t.thread_id
+",
+        ),
+        (
+            "app/star_unlisted.py",
+            "\
+from netra_backend.app.unlisted import *
+
+
+def f(s: PublicAlias, t: _Hidden):
+    return s.thread_id, t.thread_id
+",
+        ),
+    ]);
+    assert_eq!(
+        project.findings(),
+        [
+            "SSOT001 warning app/star_unlisted.py:1:1 -",
+            "SSOT002 warning app/star_unlisted.py:5:12 thread_id",
+            "SSOT001 warning netra_backend/app/listed.py:1:44 -",
+            "SSOT001 warning netra_backend/app/unlisted.py:1:44 -",
+        ]
+    );
+    let (report, _) = project.check_json(&[]);
+    let (whole, _) = project.check_json(&["--no-prefilter"]);
+    assert_eq!(report, whole);
+}

@@ -125,7 +125,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
     fn star_class(&self, name: &str) -> Option<ResolvesTo> {
         let module = &self.scopes.scopes[MODULE_SCOPE];
         module.star_imports.iter().fold(None, |origin, (star, _)| {
-            match self.project.resolve(star, name) {
+            match self.project.resolve_star(star, name) {
                 SymbolResolution::Class(found) => {
                     Some(ResolvesTo::merge_option(origin, found.class))
                 }
