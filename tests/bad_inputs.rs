@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::repo::commit_work_tree;
 use common::{compact_findings, parse_error_paths, run, stderr, stdout, TempProject};
 
 const USES_THREAD_ID: &str = "\
@@ -511,21 +512,7 @@ impl Repo {
     }
 
     fn commit(&self, message: &str) -> git2::Oid {
-        let tree = self.git.find_tree(self.stage_all()).unwrap();
-        let parent = self.git.head().ok().map(|h| h.peel_to_commit().unwrap());
-        let signature =
-            git2::Signature::new("Dev", "dev@example.com", &git2::Time::new(1, 0)).unwrap();
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        self.git
-            .commit(
-                Some("HEAD"),
-                &signature,
-                &signature,
-                message,
-                &tree,
-                &parents,
-            )
-            .unwrap()
+        commit_work_tree(&self.git, message)
     }
 
     fn blob(&self, revision: &str) -> git2::Oid {

@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use common::repo::commit_work_tree;
 use common::{compact_findings, repo_root, run, stderr, stdout, TempProject, BACKEND};
 
 const CLEAN: &str = "from netra_backend.app.schemas.agent_models import DeepAgentState\n\ndef f(s: DeepAgentState):\n    return s.chat_thread_id\n";
@@ -19,32 +20,10 @@ fn stage(repo: &git2::Repository, paths: &[&str]) {
     index.write().unwrap();
 }
 
-/// Stages everything and commits it.
-fn commit_all(repo: &git2::Repository, message: &str) {
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let signature = git2::Signature::now("Test", "test@example.com").unwrap();
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    repo.commit(
-        Some("HEAD"),
-        &signature,
-        &signature,
-        message,
-        &tree,
-        &parents,
-    )
-    .unwrap();
-}
-
 fn repository(files: &[(&str, &str)]) -> (TempProject, git2::Repository) {
     let project = TempProject::new(files);
     let repo = git2::Repository::init(project.path()).unwrap();
-    commit_all(&repo, "initial");
+    commit_work_tree(&repo, "initial");
     (project, repo)
 }
 

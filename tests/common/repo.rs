@@ -154,27 +154,7 @@ impl TestRepo {
     }
 
     pub fn commit_with_parents(&self, message: &str, parents: &[Oid]) -> Oid {
-        let mut index = self.repo.index().unwrap();
-        index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
-        index.update_all(["*"], None).unwrap();
-        index.write().unwrap();
-        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let parents: Vec<git2::Commit<'_>> = parents
-            .iter()
-            .map(|id| self.repo.find_commit(*id).unwrap())
-            .collect();
-        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-        let signature = self.signature();
-        self.repo
-            .commit(
-                Some("HEAD"),
-                &signature,
-                &signature,
-                message,
-                &tree,
-                &parents,
-            )
-            .unwrap()
+        commit_work_tree_on(&self.repo, message, &self.signature(), parents)
     }
 
     pub fn head(&self) -> Option<Oid> {
@@ -242,6 +222,40 @@ impl TestRepo {
         let output = git_cli(self.path(), &["status", "--porcelain"]);
         stdout(&output)
     }
+}
+
+/// Stages the whole working tree of `repo` and commits it on HEAD, at a fixed time.
+pub fn commit_work_tree(repo: &Repository, message: &str) -> Oid {
+    let signature = Signature::new("Dev", "dev@example.com", &Time::new(1, 0)).unwrap();
+    let parents: Vec<Oid> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.target())
+        .into_iter()
+        .collect();
+    commit_work_tree_on(repo, message, &signature, &parents)
+}
+
+/// Stages the whole working tree (additions, changes and deletions) and commits it with
+/// `parents`, moving HEAD.
+fn commit_work_tree_on(
+    repo: &Repository,
+    message: &str,
+    signature: &Signature<'_>,
+    parents: &[Oid],
+) -> Oid {
+    let mut index = repo.index().unwrap();
+    index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let parents: Vec<git2::Commit<'_>> = parents
+        .iter()
+        .map(|id| repo.find_commit(*id).unwrap())
+        .collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    repo.commit(Some("HEAD"), signature, signature, message, &tree, &parents)
+        .unwrap()
 }
 
 pub fn binary_dir() -> PathBuf {
