@@ -35,12 +35,13 @@ pub enum Error {
     )]
     MissingPath(String),
 
-    #[error("cannot read `{path}`: {source}")]
+    /// The system's reason is part of the message, and not a `source` as well, which miette
+    /// would print a second time.
+    #[error("cannot read `{path}`: {reason}")]
     #[diagnostic(code(ssot_guard::io))]
     Io {
         path: String,
-        #[source]
-        source: std::io::Error,
+        reason: std::io::Error,
     },
 
     /// A folder that could not be walked (permission denied, a loop); the rest of the walk goes on.
@@ -75,7 +76,7 @@ impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.display().to_string(),
-            source,
+            reason: source,
         }
     }
 

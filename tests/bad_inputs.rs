@@ -253,8 +253,9 @@ fn symlink_loop() {
     std::os::unix::fs::symlink(app.join("loop_a.py"), app.join("loop_b.py")).unwrap();
     std::os::unix::fs::symlink(app.join("missing.py"), app.join("dangling.py")).unwrap();
     std::os::unix::fs::symlink(&app, app.join("cycle")).unwrap();
+    let output = check(&project);
     row(
-        &check(&project),
+        &output,
         2,
         &[
             "cannot read `./app/loop_a.py`",
@@ -262,6 +263,13 @@ fn symlink_loop() {
             "cannot read `./app/dangling.py`",
         ],
         &[GOOD_FINDING],
+    );
+    // The system's reason is said once for each file, not again as a cause.
+    assert_eq!(
+        stderr(&output).matches("(os error").count(),
+        3,
+        "{}",
+        stderr(&output)
     );
 }
 
@@ -560,11 +568,13 @@ fn staged_blob_missing_from_the_object_store() {
         "the two staged files must not share a blob"
     );
     repo.lose(lost);
+    let output = repo.run(&["check", "--staged", "--format", "json"]);
+    assert_eq!(stderr(&output).matches(&lost.to_string()).count(), 1);
     row(
-        &repo.run(&["check", "--staged", "--format", "json"]),
+        &output,
         2,
         &[&format!(
-            "cannot read the staged version of `app/lost.py` (blob {lost})"
+            "cannot read the staged version of `app/lost.py` (blob {lost}): the object is missing"
         )],
         &[GOOD_FINDING],
     );

@@ -75,12 +75,20 @@ pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Staged> {
                 .files
                 .push((workdir.join(&relative), blob.content().to_vec())),
             Err(e) => staged.errors.push(Error::Git {
-                message: format!(
-                    "cannot read the staged version of `{}` (blob {}): {}",
-                    relative.display(),
-                    entry.id,
-                    e.message()
-                ),
+                message: match e.code() {
+                    // libgit2's own message would repeat the id.
+                    git2::ErrorCode::NotFound => format!(
+                        "cannot read the staged version of `{}` (blob {}): the object is missing",
+                        relative.display(),
+                        entry.id
+                    ),
+                    _ => format!(
+                        "cannot read the staged version of `{}` (blob {}): {}",
+                        relative.display(),
+                        entry.id,
+                        e.message()
+                    ),
+                },
                 help: Some(
                     "the repository is missing objects; `git fsck` lists what is broken, and \
                      `git add` on the file stores its content again"
