@@ -549,6 +549,27 @@ impl Repo {
     }
 }
 
+/// `check --staged` when HEAD's tree is missing: what is staged cannot be told, so nothing is
+/// judged; the message says why and how to look, with exit code 2.
+#[test]
+fn staged_head_tree_missing_from_the_object_store() {
+    let repo = Repo::new(TempProject::new(&[]));
+    let head = repo.commit("Project");
+    repo.project.write(GOOD, USES_THREAD_ID);
+    repo.stage_all();
+    let tree = repo.git.find_commit(head).unwrap().tree_id();
+    repo.lose(tree);
+    let output = repo.run(&["check", "--staged", "--format", "json"]);
+    let errors = unwrapped(&output);
+    assert_eq!(output.status.code(), Some(2), "{errors}");
+    assert_eq!(stdout(&output), "");
+    assert!(
+        errors.contains("cannot tell what is staged: comparing the index with HEAD failed")
+            && errors.contains("`git fsck` lists what is broken"),
+        "{errors}"
+    );
+}
+
 /// `check --staged` when the staged blob of one file is missing: that file is named, the other
 /// staged file is still checked.
 #[test]

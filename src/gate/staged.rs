@@ -104,15 +104,23 @@ pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Staged> {
 /// Python files that the index adds, changes or renames against `HEAD` (every staged file before
 /// the first commit).
 fn staged_changes(repo: &Repository, index: &git2::Index) -> Result<Vec<PathBuf>> {
+    // A missing commit or tree object: say what could not be compared, and how to look.
+    let unreadable = |e: git2::Error| Error::Git {
+        message: format!(
+            "cannot tell what is staged: comparing the index with HEAD failed: {}",
+            e.message()
+        ),
+        help: Some("the repository is missing objects; `git fsck` lists what is broken".to_owned()),
+    };
     let head_tree = match repo.head() {
-        Ok(head) => Some(head.peel_to_tree().map_err(git_error)?),
+        Ok(head) => Some(head.peel_to_tree().map_err(unreadable)?),
         Err(_) => None, // unborn branch: nothing committed yet
     };
     let mut options = DiffOptions::new();
     options.include_typechange(true);
     let diff = repo
         .diff_tree_to_index(head_tree.as_ref(), Some(index), Some(&mut options))
-        .map_err(git_error)?;
+        .map_err(unreadable)?;
     Ok(diff
         .deltas()
         .filter(|delta| delta.status() != git2::Delta::Deleted)
