@@ -44,8 +44,11 @@ pub fn check_source(
     module: Option<&ModuleOfFile>,
     project: &Project,
 ) -> FileOutcome {
-    let source = python_line_ends(source);
-    let source = &*source;
+    check_whole(&python_line_ends(source), module, project)
+}
+
+/// [`check_source`] on a source whose line ends are already Python's.
+fn check_whole(source: &[u8], module: Option<&ModuleOfFile>, project: &Project) -> FileOutcome {
     let Some(tree) = parse(source) else {
         return FileOutcome {
             parse_error: true,
@@ -70,7 +73,7 @@ pub fn check_source_sparse(
     let source = python_line_ends(source);
     let source = &*source;
     let Some(blocks) = sparse::top_level_blocks(source) else {
-        return check_source(source, module, project);
+        return check_whole(source, module, project);
     };
     // The symbol, and the builtins whose shadowing changes a check: a module-level
     // `def getattr(...)` is not the builtin, so the statement that defines it must be seen.
@@ -87,39 +90,33 @@ pub fn check_source_sparse(
         .collect();
     let positions = LineStarts::of(source);
     for round in 0..MAX_SPARSE_ROUNDS {
-        let reduced = sparse::blank_out(source, &blocks, &kept);
-        let Some(tree) = parse(&reduced) else { break };
-        let root = tree.root_node();
-        if root.has_error() {
+        let Some((tree, reduced)) = sparse::parse_kept(source, &blocks, &kept) else {
             break;
-        }
+        };
+        let root = tree.root_node();
         let scopes = FileScopes::collect(root, &reduced, module);
         // Module-level names the kept statements bind to a value or to the class: a statement
         // left out that mentions one could hold an instance or an alias. Keep those too.
-        let new_words: Vec<Vec<u8>> = relevant_module_names(&scopes, project)
-            .filter(|name| !words.iter().any(|w| w == name.as_bytes()))
+        let mut new_words: Vec<Vec<u8>> = relevant_module_names(&scopes, project)
             .map(|name| name.as_bytes().to_vec())
             .collect();
         // Every import statement is kept from the start, so the first round sees all the
         // modules the file imports: a statement that reaches a re-exported alias of the class
-        // through one of them (`registry.AgentState`) is kept too.
-        let imported_modules: Vec<(&str, &ModulePath)> = if round == 0 {
-            imported_modules(&scopes, project).collect()
-        } else {
-            Vec::new()
-        };
-        // And the names a star import provides the class under.
-        let new_words: Vec<Vec<u8>> = if round == 0 {
-            let starred = scopes.scopes[MODULE_SCOPE]
-                .star_imports
-                .iter()
-                .flat_map(|(star, _)| project.class_names(star))
-                .filter(|name| !words.iter().any(|w| w == name.as_bytes()))
-                .map(String::into_bytes);
-            new_words.into_iter().chain(starred).collect()
-        } else {
-            new_words
-        };
+        // through one of them (`registry.AgentState`) is kept too, and so is one that names the
+        // class under a name a star import provides it as.
+        let mut imported_modules: Vec<(&str, &ModulePath)> = Vec::new();
+        if round == 0 {
+            imported_modules.extend(imported_modules_of(&scopes, project));
+            for (star, _) in &scopes.scopes[MODULE_SCOPE].star_imports {
+                new_words.extend(
+                    project
+                        .class_names(star)
+                        .into_iter()
+                        .map(String::into_bytes),
+                );
+            }
+        }
+        new_words.retain(|name| !words.contains(name));
         let mut grew = false;
         for (block, keep) in blocks.iter().zip(kept.iter_mut()) {
             let text = &source[block.range.clone()];
@@ -138,7 +135,7 @@ pub fn check_source_sparse(
         }
         words.extend(new_words);
     }
-    check_source(source, module, project)
+    check_whole(source, module, project)
 }
 
 /// Names bound at module level to a value (which may be an instance) or imported as the class.
@@ -156,7 +153,7 @@ fn relevant_module_names<'s>(
                     target
                         .split_last()
                         .is_some_and(|(_, name)| name == project.migration.symbol)
-                        || matches!(project.resolve_path(target), SymbolResolution::Class(_))
+                        || project.resolve_path(target).is_class()
                 }
                 Binding::Other => false,
             })
@@ -166,7 +163,7 @@ fn relevant_module_names<'s>(
 
 /// Module-level names bound by an import to something other than the class (a module, as far as
 /// attribute chains go), with what they were imported as.
-fn imported_modules<'s>(
+fn imported_modules_of<'s>(
     scopes: &'s FileScopes<'_>,
     project: &'s Project,
 ) -> impl Iterator<Item = (&'s str, &'s ModulePath)> {
@@ -175,9 +172,7 @@ fn imported_modules<'s>(
         .iter()
         .flat_map(|(name, facts)| facts.iter().map(move |fact| (*name, fact)))
         .filter_map(move |(name, fact)| match &fact.binding {
-            Binding::Import { target, .. }
-                if !matches!(project.resolve_path(target), SymbolResolution::Class(_)) =>
-            {
+            Binding::Import { target, .. } if !project.resolve_path(target).is_class() => {
                 Some((name, target))
             }
             _ => None,
@@ -220,7 +215,7 @@ fn reaches_class_through(text: &[u8], local: &str, target: &ModulePath, project:
             if name.is_empty() {
                 return false;
             }
-            if matches!(project.resolve(&module, name), SymbolResolution::Class(_)) {
+            if project.resolve(&module, name).is_class() {
                 return true;
             }
             module = module.join(name);
@@ -408,6 +403,10 @@ impl<'a> Checker<'a, '_> {
         resolution: SymbolResolution,
         form: ReferenceForm,
     ) {
+        // Most imported names are something else: nothing to format or locate for them.
+        if resolution == SymbolResolution::NotTheClass {
+            return;
+        }
         let symbol = if name == self.symbol() {
             format!("`{name}`")
         } else {
@@ -460,7 +459,7 @@ impl<'a> Checker<'a, '_> {
                     None,
                 );
             }
-            SymbolResolution::NotTheClass => {}
+            SymbolResolution::NotTheClass => {} // returned above
         }
     }
 
@@ -490,9 +489,7 @@ impl<'a> Checker<'a, '_> {
                 let (module, _) = path.split_last()?;
                 Some((self.project.resolve(&module, member), module))
             })
-            .filter(|(resolution, _)| {
-                member == self.symbol() || matches!(resolution, SymbolResolution::Class(_))
-            });
+            .filter(|(resolution, _)| member == self.symbol() || resolution.is_class());
         if let Some((resolution, module)) = reference {
             self.symbol_reference(node, &module, member, resolution, ReferenceForm::Attribute);
         } else if member != self.symbol() && self.project.interface.risky_members.contains(member) {
@@ -681,10 +678,8 @@ impl<'a> Checker<'a, '_> {
                 .iter()
                 .filter(|name| **name == self.symbol())
                 .chain(used.iter().filter(|name| **name != self.symbol()))
-                .find_map(|name| match self.project.resolve_star(module, name) {
-                    resolution @ SymbolResolution::Class(_) => Some((*name, resolution)),
-                    _ => None,
-                });
+                .map(|name| (*name, self.project.resolve_star(module, name)))
+                .find(|(_, resolution)| resolution.is_class());
             if let Some((name, resolution)) = found {
                 let site = site.parent().unwrap_or(*site);
                 self.symbol_reference(site, module, name, resolution, ReferenceForm::Star);

@@ -17,7 +17,7 @@ use crate::gate::staged::staged_files;
 use crate::project::Project;
 use crate::report::{write_report, write_statistics, Format};
 use crate::rules::{load_rules, Migration};
-use crate::scan::{scan, scan_contents, scan_named, ScanOptions, ScanResult};
+use crate::scan::{scan, scan_contents, ScanOptions, ScanResult};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -211,11 +211,7 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         );
         let discovered = discover(&args.paths, &discovery)?;
         walk_errors.extend(discovered.errors);
-        if args.paths.iter().all(|path| path.is_file()) {
-            scan_named(&discovered.files, &project, &options)
-        } else {
-            scan(&discovered.files, &project, &options)
-        }
+        scan(&args.paths, &discovered.files, &project, &options)
     };
 
     if let Some(path) = &args.write_baseline {

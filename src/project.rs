@@ -4,6 +4,7 @@
 //! Modules of the project are read lazily, when a scanned file imports from them, so scanning a
 //! few files (as pre-commit does) reads only what those files import.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -30,6 +31,20 @@ pub enum SymbolResolution {
     Undefined,
     /// Something else: another class of the same name, or a module outside the project.
     NotTheClass,
+}
+
+impl SymbolResolution {
+    /// Where the class comes from, when the name is the class.
+    pub fn class_source(self) -> Option<ClassSource> {
+        match self {
+            SymbolResolution::Class(source) => Some(source),
+            _ => None,
+        }
+    }
+
+    pub fn is_class(self) -> bool {
+        matches!(self, SymbolResolution::Class(_))
+    }
 }
 
 /// Where an imported class comes from, seen two ways. They differ for a deprecated module that
@@ -277,10 +292,6 @@ impl Project {
         depth: usize,
         internal: bool,
     ) -> Option<ClassSource> {
-        let class_of = |resolution| match resolution {
-            SymbolResolution::Class(found) => Some(found),
-            _ => None,
-        };
         let is_symbol = name == self.migration.symbol;
         match exports.names.get(name) {
             Some(bindings) => bindings
@@ -290,7 +301,8 @@ impl Project {
                         if is_symbol || internal || *public =>
                     {
                         let (from, imported) = target.split_last()?;
-                        class_of(self.resolve_at_depth(&from, imported, depth + 1))
+                        self.resolve_at_depth(&from, imported, depth + 1)
+                            .class_source()
                     }
                     ExportBinding::Alias(dotted) => {
                         self.follow_alias(module, exports, dotted, depth + 1)
@@ -301,7 +313,10 @@ impl Project {
             None => exports
                 .star_imports
                 .iter()
-                .filter_map(|star| class_of(self.resolve_star_at_depth(star, name, depth + 1)))
+                .filter_map(|star| {
+                    self.resolve_star_at_depth(star, name, depth + 1)
+                        .class_source()
+                })
                 .reduce(ClassSource::merge),
         }
     }
@@ -325,9 +340,7 @@ impl Project {
                     .names
                     .keys()
                     .filter(|name| exports.star_provides(name))
-                    .filter(|name| {
-                        matches!(self.resolve(&module, name), SymbolResolution::Class(_))
-                    })
+                    .filter(|name| self.resolve(&module, name).is_class())
                     .cloned(),
             );
             pending.extend(
@@ -348,11 +361,11 @@ impl Project {
         dotted: &str,
         depth: usize,
     ) -> Option<ClassSource> {
-        let resolution = match dotted.split_once('.') {
+        match dotted.split_once('.') {
             None if dotted != self.migration.symbol => {
-                return self.follow(module, exports, dotted, depth, true);
+                self.follow(module, exports, dotted, depth, true)
             }
-            None => self.resolve_at_depth(module, dotted, depth),
+            None => self.resolve_at_depth(module, dotted, depth).class_source(),
             Some((first, rest)) => {
                 let target = exports.names.get(first)?.iter().find_map(|b| match b {
                     ExportBinding::Import { target, .. } => Some(target),
@@ -360,12 +373,8 @@ impl Project {
                 })?;
                 let path = target.join(rest);
                 let (from, name) = path.split_last()?;
-                self.resolve_at_depth(&from, name, depth)
+                self.resolve_at_depth(&from, name, depth).class_source()
             }
-        };
-        match resolution {
-            SymbolResolution::Class(found) => Some(found),
-            _ => None,
         }
     }
 
@@ -392,8 +401,8 @@ impl Project {
 
     fn read_exports(&self, module: &ModulePath) -> Option<ModuleExports> {
         let path = self.module_file(module)?;
-        let source = std::fs::read(&path).ok()?;
-        let source = python_line_ends(&source).into_owned();
+        let bytes = std::fs::read(&path).ok()?;
+        let source = python_line_ends(&bytes);
         let file = self.module_of_file(&path);
         // Only the statements that can bind a re-export are parsed; the whole file when the
         // statements cannot be told apart or what is kept does not parse cleanly.
@@ -409,13 +418,10 @@ impl Project {
                         || sparse::is_name_assignment(text)
                 })
                 .collect();
-            let reduced = sparse::blank_out(&source, &blocks, &kept);
-            parse(&reduced)
-                .filter(|tree| !tree.root_node().has_error())
-                .map(|tree| (tree, reduced))
+            sparse::parse_kept(&source, &blocks, &kept)
         });
         let (tree, source) = match reduced {
-            Some(found) => found,
+            Some((tree, reduced)) => (tree, Cow::Owned(reduced)),
             None => (parse(&source)?, source),
         };
         let scopes = FileScopes::collect(tree.root_node(), &source, file.as_ref());

@@ -12,7 +12,7 @@ use crate::check::{check_source, check_source_sparse, FileOutcome};
 use crate::codes::Code;
 use crate::error::Error;
 use crate::finding::{fingerprint, Finding, ResolvesTo};
-use crate::project::{Project, SymbolResolution};
+use crate::project::Project;
 use crate::python::syntax::python_line_ends;
 
 /// What the scan found in one file.
@@ -58,15 +58,23 @@ pub struct ScanOptions {
     pub prefilter: bool,
 }
 
-/// Checks the files on disk against the project's migration.
-pub fn scan(files: &[PathBuf], project: &Project, options: &ScanOptions) -> ScanResult {
-    scan_each(files, project, options, options.prefilter, read_file)
-}
-
-/// Checks files the user named one by one: each is checked, whatever names it mentions, since an
-/// alias it imports may be re-exported by a module that is not among them.
-pub fn scan_named(files: &[PathBuf], project: &Project, options: &ScanOptions) -> ScanResult {
-    scan_each(files, project, options, false, read_file)
+/// Checks the files on disk that discovery found from `paths` (the command line's) against the
+/// project's migration. When every path names a file, each is checked whatever names it
+/// mentions: an alias it imports may be re-exported by a module that is not among them.
+pub fn scan(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    project: &Project,
+    options: &ScanOptions,
+) -> ScanResult {
+    let named_one_by_one = paths.iter().all(|path| path.is_file());
+    scan_each(
+        files,
+        project,
+        options,
+        options.prefilter && !named_one_by_one,
+        read_file,
+    )
 }
 
 fn read_file<'p>(path: &'p PathBuf, buffer: &mut Vec<u8>) -> Result<&'p Path, Error> {
@@ -240,12 +248,7 @@ fn check_file(
     let aliases = match &module {
         Some(module) => class_aliases
             .into_iter()
-            .filter(|alias| {
-                matches!(
-                    project.resolve(&module.module, alias),
-                    SymbolResolution::Class(_)
-                )
-            })
+            .filter(|alias| project.resolve(&module.module, alias).is_class())
             .collect(),
         None => Vec::new(),
     };

@@ -325,10 +325,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
 }
 
 fn class_of(resolution: SymbolResolution) -> Option<ResolvesTo> {
-    match resolution {
-        SymbolResolution::Class(source) => Some(source.class),
-        _ => None,
-    }
+    resolution.class_source().map(|source| source.class)
 }
 
 /// The last name of a callee: `Mock` for `Mock`, `mock.Mock` and `unittest.mock.Mock`.

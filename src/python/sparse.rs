@@ -14,6 +14,10 @@
 
 use std::ops::Range;
 
+use tree_sitter::Tree;
+
+use super::syntax::parse;
+
 /// Byte offset of the start of every line, to map a (row, byte column) back to a byte offset.
 #[derive(Debug, Clone)]
 pub struct LineStarts(Vec<usize>);
@@ -232,6 +236,14 @@ pub fn is_name_assignment(text: &[u8]) -> bool {
         && !value.is_empty()
         && !value.starts_with(b"=")
         && value.iter().all(|c| is_ident(c) || *c == b'.')
+}
+
+/// Parses `source` with only the `kept` blocks (see [`blank_out`]): the tree and the text it was
+/// parsed from, or `None` when that text does not parse cleanly (then the whole file must be).
+pub fn parse_kept(source: &[u8], blocks: &[Block], kept: &[bool]) -> Option<(Tree, Vec<u8>)> {
+    let reduced = blank_out(source, blocks, kept);
+    let tree = parse(&reduced)?;
+    (!tree.root_node().has_error()).then_some((tree, reduced))
 }
 
 /// `source` with the blocks not `kept` reduced to their line breaks: same rows and columns for

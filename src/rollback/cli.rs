@@ -13,7 +13,7 @@ use crate::codes::Code;
 use crate::discover::{discover, Excludes};
 use crate::error::{Error, Result};
 use crate::git::{checkpoints, Repo};
-use crate::scan::{scan, scan_named, ScanOptions};
+use crate::scan::{scan, ScanOptions};
 
 /// How a plan (or the checkpoint list) is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -81,15 +81,15 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let options = discover_options(&config, &project, &[], &[], args.no_ignore);
     let discovered = discover(&args.paths, &options)?;
     // Judged with every code: `select` and `ignore` hide findings, they do not make code work.
-    let scan_options = ScanOptions {
-        selected: Code::ALL.to_vec(),
-        prefilter: true,
-    };
-    let result = if args.paths.iter().all(|path| path.is_file()) {
-        scan_named(&discovered.files, &project, &scan_options)
-    } else {
-        scan(&discovered.files, &project, &scan_options)
-    };
+    let result = scan(
+        &args.paths,
+        &discovered.files,
+        &project,
+        &ScanOptions {
+            selected: Code::ALL.to_vec(),
+            prefilter: true,
+        },
+    );
     let start = if args.paths[0].is_dir() {
         args.paths[0].clone()
     } else {
