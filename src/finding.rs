@@ -36,6 +36,12 @@ pub enum ResolvesTo {
     Both,
 }
 
+impl crate::fixpoint::Join for ResolvesTo {
+    fn join(self, other: ResolvesTo) -> ResolvesTo {
+        self.merge(other)
+    }
+}
+
 impl ResolvesTo {
     pub fn merge(self, other: ResolvesTo) -> ResolvesTo {
         if self == other {

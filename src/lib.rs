@@ -8,6 +8,7 @@ pub mod config;
 pub mod discover;
 pub mod error;
 pub mod finding;
+pub mod fixpoint;
 pub mod gate;
 pub mod git;
 pub mod project;

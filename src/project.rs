@@ -12,15 +12,13 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::finding::ResolvesTo;
+use crate::fixpoint::{self, Equation, Join};
 use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
 use crate::python::scopes::{Binding, Fact, FileScopes, MODULE_SCOPE};
 use crate::python::sparse;
 use crate::python::syntax::{parse, plain_string, python_line_ends, text, FIELDS, KINDS};
 use crate::python::{ModuleOfFile, ModulePath};
 use crate::rules::Migration;
-
-/// How deep a chain of re-exports is followed before we give up on it.
-const MAX_REEXPORT_DEPTH: usize = 32;
 
 /// What an imported name turns out to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +139,49 @@ pub struct Project {
     pub migration: Migration,
     pub interface: MigrationInterface,
     exports: Mutex<HashMap<ModulePath, Option<Arc<ModuleExports>>>>,
+    /// Every re-export query answered so far (answers do not depend on the order of queries).
+    resolutions: Mutex<HashMap<Query, Option<ClassSource>>>,
+}
+
+/// A question about a module-level name, one node of the re-export equations.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Query {
+    /// What `module.name` is.
+    Resolve(ModulePath, String),
+    /// What `from module import *` binds `name` to.
+    Star(ModulePath, String),
+    /// Where the bindings of `name` in `module` lead (see [`Project::follow`]).
+    Follow {
+        module: ModulePath,
+        name: String,
+        internal: bool,
+    },
+}
+
+impl Join for ClassSource {
+    fn join(self, other: ClassSource) -> ClassSource {
+        self.merge(other)
+    }
+}
+
+/// Importing the class's own name from a deprecated module that defines it: a deprecated import
+/// whose class is the deprecated one, or also whatever it re-exports.
+fn deprecated_with_own_class(reexported: Option<ClassSource>) -> Option<ClassSource> {
+    Some(ClassSource {
+        via: ResolvesTo::Deprecated,
+        class: reexported.map_or(ResolvesTo::Deprecated, |r| {
+            ResolvesTo::Deprecated.merge(r.class)
+        }),
+    })
+}
+
+/// Importing the class's own name from a deprecated module that only re-exports a class (a
+/// shim): still a deprecated import, but of the class it re-exports.
+fn deprecated_shim(reexported: Option<ClassSource>) -> Option<ClassSource> {
+    Some(ClassSource {
+        via: ResolvesTo::Deprecated,
+        class: reexported.map_or(ResolvesTo::Deprecated, |r| r.class),
+    })
 }
 
 impl Project {
@@ -162,6 +203,7 @@ impl Project {
             },
             migration,
             exports: Mutex::new(HashMap::new()),
+            resolutions: Mutex::new(HashMap::new()),
         };
         project.interface = project.derive_interface();
         project
@@ -194,7 +236,14 @@ impl Project {
     /// Where `module.<name>` comes from: the migrated class (under its own name or a re-exported
     /// alias), a module that does not define it, or something else.
     pub fn resolve(&self, module: &ModulePath, name: &str) -> SymbolResolution {
-        self.resolve_at_depth(module, name, 0)
+        if name == self.migration.symbol {
+            if let Some(exports) = self.exports(module) {
+                if !exports.names.contains_key(name) && exports.star_imports.is_empty() {
+                    return SymbolResolution::Undefined;
+                }
+            }
+        }
+        self.solve(Query::Resolve(module.clone(), name.to_owned()))
     }
 
     /// [`Project::resolve`] for a dotted path `<module>.<name>`.
@@ -208,25 +257,44 @@ impl Project {
     /// Where the `name` that `from module import *` binds comes from: like [`Project::resolve`],
     /// but `NotTheClass` when the import does not bind the name (`__all__`, a private name).
     pub fn resolve_star(&self, module: &ModulePath, name: &str) -> SymbolResolution {
-        self.resolve_star_at_depth(module, name, 0)
+        self.solve(Query::Star(module.clone(), name.to_owned()))
     }
 
-    fn resolve_star_at_depth(
-        &self,
-        module: &ModulePath,
-        name: &str,
-        depth: usize,
-    ) -> SymbolResolution {
-        match self.exports(module) {
-            Some(exports) if !exports.star_provides(name) => SymbolResolution::NotTheClass,
-            _ => self.resolve_at_depth(module, name, depth),
+    /// Solves a query and everything it leads to, without recursion (re-exports may form any
+    /// cycle: `json = json`, modules importing each other), and caches every answer.
+    fn solve(&self, query: Query) -> SymbolResolution {
+        if let Some(known) = self.lock_resolutions().get(&query) {
+            return known.map_or(SymbolResolution::NotTheClass, SymbolResolution::Class);
+        }
+        let solution = fixpoint::solve(query, |query| self.equation(query));
+        let value = solution[0].1;
+        self.lock_resolutions().extend(solution);
+        value.map_or(SymbolResolution::NotTheClass, SymbolResolution::Class)
+    }
+
+    /// What one query depends on. Answers cached by earlier solves are constants.
+    fn equation(&self, query: &Query) -> Equation<Query, ClassSource> {
+        if let Some(known) = self.lock_resolutions().get(query) {
+            return Equation::constant(*known);
+        }
+        match query {
+            Query::Resolve(module, name) => self.resolve_equation(module, name),
+            Query::Star(module, name) => match self.exports(module) {
+                Some(exports) if !exports.star_provides(name) => Equation::constant(None),
+                _ => Equation::join_of(vec![Query::Resolve(module.clone(), name.clone())]),
+            },
+            Query::Follow {
+                module,
+                name,
+                internal,
+            } => match self.exports(module) {
+                Some(exports) => Equation::join_of(self.follow(module, &exports, name, *internal)),
+                None => Equation::constant(None),
+            },
         }
     }
 
-    fn resolve_at_depth(&self, module: &ModulePath, name: &str, depth: usize) -> SymbolResolution {
-        if depth > MAX_REEXPORT_DEPTH {
-            return SymbolResolution::NotTheClass;
-        }
+    fn resolve_equation(&self, module: &ModulePath, name: &str) -> Equation<Query, ClassSource> {
         let is_symbol = name == self.migration.symbol;
         let named = if !is_symbol {
             None
@@ -239,49 +307,38 @@ impl Project {
         };
         let Some(exports) = self.exports(module) else {
             // Outside the project: trust the module's name.
-            return named.map_or(SymbolResolution::NotTheClass, |origin| {
-                SymbolResolution::Class(ClassSource::direct(origin))
-            });
+            return Equation::constant(named.map(ClassSource::direct));
         };
         if !exports.names.contains_key(name) && exports.star_imports.is_empty() {
-            // Only the class's own name is known to be imported for the class.
-            return if is_symbol {
-                SymbolResolution::Undefined
-            } else {
-                SymbolResolution::NotTheClass
-            };
+            return Equation::constant(None);
         }
+        let follow = vec![Query::Follow {
+            module: module.clone(),
+            name: name.to_owned(),
+            internal: false,
+        }];
         match named {
+            // Its own class, or (a shim) whatever class it re-exports.
             Some(ResolvesTo::Deprecated) => {
-                // Its own class, or (a shim) whatever class it re-exports.
-                let own = exports
-                    .names
-                    .get(name)
-                    .is_some_and(|bindings| {
-                        bindings.iter().any(|b| matches!(b, ExportBinding::Local))
-                    })
-                    .then_some(ResolvesTo::Deprecated);
-                let reexported = self
-                    .follow(module, &exports, name, depth, false)
-                    .map(|source| source.class);
-                let class = match (own, reexported) {
-                    (Some(own), Some(other)) => own.merge(other),
-                    (own, other) => own.or(other).unwrap_or(ResolvesTo::Deprecated),
-                };
-                SymbolResolution::Class(ClassSource {
-                    via: ResolvesTo::Deprecated,
-                    class,
-                })
+                let own = exports.names.get(name).is_some_and(|bindings| {
+                    bindings.iter().any(|b| matches!(b, ExportBinding::Local))
+                });
+                Equation {
+                    constant: None,
+                    depends_on: follow,
+                    finish: if own {
+                        deprecated_with_own_class
+                    } else {
+                        deprecated_shim
+                    },
+                }
             }
-            Some(origin) => SymbolResolution::Class(ClassSource::direct(origin)),
-            None => self
-                .follow(module, &exports, name, depth, false)
-                .map_or(SymbolResolution::NotTheClass, SymbolResolution::Class),
+            Some(origin) => Equation::constant(Some(ClassSource::direct(origin))),
+            None => Equation::join_of(follow),
         }
     }
 
-    /// Follows what a project module binds `name` to (its explicit bindings, else its star
-    /// imports) and merges where those lead.
+    /// What a project module binds `name` to (its explicit bindings, else its star imports).
     /// `internal` for a name the module uses itself (`Y = X`): then every import counts, not only
     /// those it makes public.
     fn follow(
@@ -289,10 +346,13 @@ impl Project {
         module: &ModulePath,
         exports: &ModuleExports,
         name: &str,
-        depth: usize,
         internal: bool,
-    ) -> Option<ClassSource> {
+    ) -> Vec<Query> {
         let is_symbol = name == self.migration.symbol;
+        let resolve = |path: &ModulePath| {
+            path.split_last()
+                .map(|(from, name)| Query::Resolve(from, name.to_owned()))
+        };
         match exports.names.get(name) {
             Some(bindings) => bindings
                 .iter()
@@ -300,24 +360,33 @@ impl Project {
                     ExportBinding::Import { target, public }
                         if is_symbol || internal || *public =>
                     {
-                        let (from, imported) = target.split_last()?;
-                        self.resolve_at_depth(&from, imported, depth + 1)
-                            .class_source()
+                        resolve(target)
                     }
-                    ExportBinding::Alias(dotted) => {
-                        self.follow_alias(module, exports, dotted, depth + 1)
-                    }
+                    // `Y = X`: another name of the module; `Y = m.X`: through an imported module.
+                    ExportBinding::Alias(dotted) => match dotted.split_once('.') {
+                        None if *dotted != self.migration.symbol => Some(Query::Follow {
+                            module: module.clone(),
+                            name: dotted.clone(),
+                            internal: true,
+                        }),
+                        None => Some(Query::Resolve(module.clone(), dotted.clone())),
+                        Some((first, rest)) => {
+                            let target =
+                                exports.names.get(first)?.iter().find_map(|b| match b {
+                                    ExportBinding::Import { target, .. } => Some(target),
+                                    _ => None,
+                                })?;
+                            resolve(&target.join(rest))
+                        }
+                    },
                     _ => None,
                 })
-                .reduce(ClassSource::merge),
+                .collect(),
             None => exports
                 .star_imports
                 .iter()
-                .filter_map(|star| {
-                    self.resolve_star_at_depth(star, name, depth + 1)
-                        .class_source()
-                })
-                .reduce(ClassSource::merge),
+                .map(|star| Query::Star(star.clone(), name.to_owned()))
+                .collect(),
         }
     }
 
@@ -326,10 +395,10 @@ impl Project {
     /// leave one out: it only decides which statements sparse parsing keeps).
     pub fn class_names(&self, module: &ModulePath) -> BTreeSet<String> {
         let mut names = BTreeSet::new();
-        let mut pending = vec![(module.clone(), 0)];
+        let mut pending = vec![module.clone()];
         let mut seen = HashSet::new();
-        while let Some((module, depth)) = pending.pop() {
-            if depth > MAX_REEXPORT_DEPTH || !seen.insert(module.clone()) {
+        while let Some(module) = pending.pop() {
+            if !seen.insert(module.clone()) {
                 continue;
             }
             let Some(exports) = self.exports(&module) else {
@@ -343,39 +412,9 @@ impl Project {
                     .filter(|name| self.resolve(&module, name).is_class())
                     .cloned(),
             );
-            pending.extend(
-                exports
-                    .star_imports
-                    .iter()
-                    .map(|star| (star.clone(), depth + 1)),
-            );
+            pending.extend(exports.star_imports.iter().cloned());
         }
         names
-    }
-
-    /// `Y = X` (another name of `module`) or `Y = m.X` (through a module `module` imports).
-    fn follow_alias(
-        &self,
-        module: &ModulePath,
-        exports: &ModuleExports,
-        dotted: &str,
-        depth: usize,
-    ) -> Option<ClassSource> {
-        match dotted.split_once('.') {
-            None if dotted != self.migration.symbol => {
-                self.follow(module, exports, dotted, depth, true)
-            }
-            None => self.resolve_at_depth(module, dotted, depth).class_source(),
-            Some((first, rest)) => {
-                let target = exports.names.get(first)?.iter().find_map(|b| match b {
-                    ExportBinding::Import { target, .. } => Some(target),
-                    _ => None,
-                })?;
-                let path = target.join(rest);
-                let (from, name) = path.split_last()?;
-                self.resolve_at_depth(&from, name, depth).class_source()
-            }
-        }
     }
 
     /// The module-level bindings of a project module; `None` when the module is not in the
@@ -389,6 +428,11 @@ impl Project {
             .entry(module.clone())
             .or_insert(computed)
             .clone()
+    }
+
+    fn lock_resolutions(&self) -> std::sync::MutexGuard<'_, HashMap<Query, Option<ClassSource>>> {
+        // As for `lock_exports`: inserts are atomic, so a poisoned lock is still usable.
+        self.resolutions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock_exports(
