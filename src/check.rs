@@ -8,6 +8,7 @@ use tree_sitter::Node;
 use crate::codes::Code;
 use crate::finding::{Finding, Location, ResolvesTo, Severity};
 use crate::project::{Project, SymbolResolution};
+use crate::python::columns::CharColumns;
 use crate::python::imports::{self, Import};
 use crate::python::resolve::Resolver;
 use crate::python::scopes::{Binding, FileScopes, ScopeId, MODULE_SCOPE};
@@ -240,6 +241,7 @@ fn run_checks(
         scopes,
         source,
         positions,
+        columns: CharColumns::new(source),
         project,
         module,
         stack: vec![MODULE_SCOPE],
@@ -255,7 +257,7 @@ fn run_checks(
         .names
         .keys()
         .filter(|name| **name != project.migration.symbol)
-        .filter(|name| checker.resolver.class_named(name, MODULE_SCOPE).is_some())
+        .filter(|name| checker.resolver.name_class(name, MODULE_SCOPE).is_some())
         .map(|name| (*name).to_owned())
         .collect();
     class_aliases.sort_unstable();
@@ -323,6 +325,7 @@ struct Checker<'a, 'p> {
     scopes: &'p FileScopes<'a>,
     source: &'a [u8],
     positions: Option<&'p LineStarts>,
+    columns: CharColumns<'a>,
     project: &'p Project,
     module: Option<&'p ModuleOfFile>,
     stack: Vec<ScopeId>,
@@ -334,7 +337,7 @@ struct Checker<'a, 'p> {
 }
 
 impl<'a> Visitor<'a> for Checker<'a, '_> {
-    fn enter(&mut self, node: Node<'a>) -> Descend {
+    fn enter(&mut self, node: Node<'a>, parent: Option<Node<'a>>) -> Descend {
         if let Some(&scope) = self.scopes.scope_of_node.get(&node.id()) {
             self.stack.push(scope);
         }
@@ -344,11 +347,11 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
             return Descend::No;
         }
         if kind == KINDS.attribute {
-            self.attribute(node);
+            self.attribute(node, parent);
         } else if kind == KINDS.call {
             self.call(node);
         } else if kind == KINDS.identifier {
-            self.identifier(node);
+            self.identifier(node, parent);
         } else if kind == KINDS.comment {
             if let Some(suppression) = Suppression::parse(text(node, self.source)) {
                 self.suppressions
@@ -471,7 +474,7 @@ impl<'a> Checker<'a, '_> {
         )
     }
 
-    fn attribute(&mut self, node: Node<'a>) {
+    fn attribute(&mut self, node: Node<'a>, parent: Option<Node<'a>>) {
         let (Some(object), Some(member_node)) = (
             node.child_by_field_id(FIELDS.object),
             node.child_by_field_id(FIELDS.attribute),
@@ -498,7 +501,7 @@ impl<'a> Checker<'a, '_> {
                 .instance(object, scope)
                 .or_else(|| self.resolver.class_ref(object, scope));
             if let Some(origin) = origin {
-                let access = Access::of_attribute(node);
+                let access = Access::of_attribute(node, parent);
                 self.missing_member(node, object, member, origin, access);
             }
         }
@@ -659,8 +662,8 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// A name used but bound by no scope comes from the module's star imports, if from anywhere.
-    fn identifier(&mut self, node: Node<'a>) {
-        if self.scopes.scopes[MODULE_SCOPE].star_imports.is_empty() || !is_name_use(node) {
+    fn identifier(&mut self, node: Node<'a>, parent: Option<Node<'a>>) {
+        if self.scopes.scopes[MODULE_SCOPE].star_imports.is_empty() || !is_name_use(node, parent) {
             return;
         }
         let name = text(node, self.source);
@@ -743,7 +746,7 @@ impl<'a> Checker<'a, '_> {
             symbol: self.project.migration.symbol.clone(),
             member: member.map(str::to_owned),
             receiver,
-            scope: self.scopes.scopes[self.scope()].qualified_name.clone(),
+            scope: self.scopes.qualified_name(self.scope()),
             fingerprint: String::new(),
         });
     }
@@ -760,9 +763,9 @@ impl<'a> Checker<'a, '_> {
         };
         Location {
             line: start.row + 1,
-            column: char_column(self.source, node.start_byte(), start.column),
+            column: self.columns.column(node.start_byte(), start.column),
             end_line: end.row + 1,
-            end_column: char_column(self.source, node.end_byte(), end.column),
+            end_column: self.columns.column(node.end_byte(), end.column),
             start_byte,
             end_byte,
         }
@@ -784,8 +787,8 @@ enum Access {
 }
 
 impl Access {
-    fn of_attribute(attribute: Node<'_>) -> Access {
-        let Some(parent) = attribute.parent() else {
+    fn of_attribute<'t>(attribute: Node<'t>, parent: Option<Node<'t>>) -> Access {
+        let Some(parent) = parent else {
             return Access::Read;
         };
         let kind = parent.kind_id();
@@ -809,15 +812,6 @@ impl Access {
     }
 }
 
-/// 1-based column in characters, from the byte offset of a position and its byte column.
-fn char_column(source: &[u8], byte: usize, byte_column: usize) -> usize {
-    let line_start = byte.saturating_sub(byte_column);
-    String::from_utf8_lossy(&source[line_start..byte])
-        .chars()
-        .count()
-        + 1
-}
-
 /// The receiver as written, on one line and at most 80 characters.
 fn receiver_text(node: Node<'_>, source: &[u8]) -> String {
     let raw = String::from_utf8_lossy(&source[node.byte_range()]);
@@ -830,8 +824,8 @@ fn receiver_text(node: Node<'_>, source: &[u8]) -> String {
 
 /// An identifier that reads a variable: not a definition's name, a keyword argument's name or an
 /// attribute's member name.
-fn is_name_use(identifier: Node<'_>) -> bool {
-    let Some(parent) = identifier.parent() else {
+fn is_name_use<'t>(identifier: Node<'t>, parent: Option<Node<'t>>) -> bool {
+    let Some(parent) = parent else {
         return true;
     };
     let kind = parent.kind_id();

@@ -1,6 +1,7 @@
 //! Python, as tree-sitter sees it: parsing, module paths, imports, scopes, class interfaces and
 //! what an expression refers to.
 
+pub mod columns;
 pub mod imports;
 pub mod interface;
 pub mod module_path;

@@ -14,10 +14,15 @@ use super::scopes::{Binding, Fact, FileScopes, ScopeId, MODULE_SCOPE};
 use super::syntax::{field, text, FIELDS, KINDS};
 use super::ModulePath;
 use crate::finding::ResolvesTo;
+use crate::fixpoint::{self, Equation};
 use crate::project::{Project, SymbolResolution};
 
 /// How many steps (`a = b`, `b = c(...)`, ...) an instance is followed through.
 const MAX_DEPTH: usize = 16;
+
+/// No module has more segments than this: its file's path would pass Linux's `PATH_MAX` (4,096
+/// bytes, one name and one `/` a segment at least). Longer attribute chains are not module paths.
+const MAX_PATH_SEGMENTS: usize = 2048;
 
 /// `unittest.mock` factories that make an instance-like mock from a `spec`.
 const MOCK_FACTORIES: &[&str] = &[
@@ -34,6 +39,12 @@ pub struct Resolver<'a, 'p> {
     pub project: &'p Project,
     /// Memo of `name_instance`, also the guard against cycles (`a = b; b = a`).
     instances: RefCell<HashMap<(ScopeId, &'a str), Option<ResolvesTo>>>,
+    /// The same for `self.x`, by class scope and attribute name.
+    attribute_instances: RefCell<HashMap<(ScopeId, &'a str), Option<ResolvesTo>>>,
+    /// Memo of `chain_root`, by attribute node id.
+    chain_roots: RefCell<HashMap<usize, Option<(Node<'a>, usize)>>>,
+    /// Memo of `name_class`: every name solved so far.
+    classes: RefCell<HashMap<(ScopeId, &'a str), Option<ResolvesTo>>>,
 }
 
 impl<'a, 'p> Resolver<'a, 'p> {
@@ -43,26 +54,54 @@ impl<'a, 'p> Resolver<'a, 'p> {
             source,
             project,
             instances: RefCell::new(HashMap::new()),
+            attribute_instances: RefCell::new(HashMap::new()),
+            chain_roots: RefCell::new(HashMap::new()),
+            classes: RefCell::new(HashMap::new()),
         }
     }
 
     /// The dotted path an expression names through imports: with `import a.b as m`, `m.c` is
     /// `a.b.c`. `None` when the chain does not start at an imported name.
     pub fn import_path(&self, expression: Node<'a>, scope: ScopeId) -> Option<ModulePath> {
-        let mut attributes = Vec::new();
+        let (root, links) = self.chain_root(expression)?;
+        if links > MAX_PATH_SEGMENTS {
+            return None;
+        }
+        let mut path = self.imported_path(scope, text(root, self.source))?;
+        let mut attributes = Vec::with_capacity(links);
         let mut node = expression;
         while node.kind_id() == KINDS.attribute {
             attributes.push(text(node.child_by_field_id(FIELDS.attribute)?, self.source));
             node = node.child_by_field_id(FIELDS.object)?;
         }
-        if node.kind_id() != KINDS.identifier {
-            return None;
-        }
-        let mut path = self.imported_path(scope, text(node, self.source))?;
         for attribute in attributes.iter().rev() {
             path = path.join(attribute);
         }
         Some(path)
+    }
+
+    /// The identifier an attribute chain (`a.b.c`) starts at, and how many links lead to it.
+    /// Remembered for every link of the chain, so that a checker asking at each link of a chain
+    /// of n links spends O(n) in all, not O(n^2).
+    fn chain_root(&self, expression: Node<'a>) -> Option<(Node<'a>, usize)> {
+        if expression.kind_id() != KINDS.attribute {
+            return (expression.kind_id() == KINDS.identifier).then_some((expression, 0));
+        }
+        if let Some(known) = self.chain_roots.borrow().get(&expression.id()) {
+            return *known;
+        }
+        let mut links = Vec::new();
+        let mut node = Some(expression);
+        while let Some(link) = node.filter(|n| n.kind_id() == KINDS.attribute) {
+            links.push(link);
+            node = link.child_by_field_id(FIELDS.object);
+        }
+        let root = node.filter(|n| n.kind_id() == KINDS.identifier);
+        let mut memo = self.chain_roots.borrow_mut();
+        for (distance, link) in links.iter().rev().enumerate() {
+            memo.insert(link.id(), root.map(|root| (root, distance + 1)));
+        }
+        root.map(|root| (root, links.len()))
     }
 
     /// The path a plain name was imported as, when its scope binds it by an import.
@@ -76,48 +115,73 @@ impl<'a, 'p> Resolver<'a, 'p> {
 
     /// Whether `expression` is the migrated class itself, and from where.
     pub fn class_ref(&self, expression: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
-        self.class_ref_at_depth(expression, scope, 0)
-    }
-
-    fn class_ref_at_depth(
-        &self,
-        expression: Node<'a>,
-        scope: ScopeId,
-        depth: usize,
-    ) -> Option<ResolvesTo> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
         let kind = expression.kind_id();
         if kind == KINDS.identifier {
-            self.name_class(text(expression, self.source), scope, depth)
+            self.name_class(text(expression, self.source), scope)
         } else if kind == KINDS.attribute {
-            class_of(
-                self.project
-                    .resolve_path(&self.import_path(expression, scope)?),
-            )
+            self.attribute_class(expression, scope)
         } else {
             None
         }
     }
 
-    /// Whether the name `name` is the migrated class in `scope`, and from where.
-    pub fn class_named(&self, name: &str, scope: ScopeId) -> Option<ResolvesTo> {
-        self.name_class(name, scope, 0)
+    /// `m.DeepAgentState` through an imported module.
+    fn attribute_class(&self, attribute: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
+        class_of(
+            self.project
+                .resolve_path(&self.import_path(attribute, scope)?),
+        )
     }
 
-    /// Whether a plain name is the migrated class in `scope`.
-    fn name_class(&self, name: &str, scope: ScopeId, depth: usize) -> Option<ResolvesTo> {
-        match self.scopes.lookup(scope, name) {
-            Some((_, facts)) => self.merge(facts, |fact| match &fact.binding {
+    /// Whether a plain name is the migrated class in `scope`, and from where. Names bound to
+    /// names (`Alias = DeepAgentState`, `json = json`, `a = b; b = a`) are solved together, once
+    /// per file, without recursion.
+    pub fn name_class(&self, name: &'a str, scope: ScopeId) -> Option<ResolvesTo> {
+        if let Some(known) = self.classes.borrow().get(&(scope, name)) {
+            return *known;
+        }
+        let solution = fixpoint::solve((scope, name), |&(scope, name)| {
+            self.name_class_equation(scope, name)
+        });
+        let value = solution[0].1;
+        self.classes.borrow_mut().extend(solution);
+        value
+    }
+
+    fn name_class_equation(
+        &self,
+        scope: ScopeId,
+        name: &'a str,
+    ) -> Equation<(ScopeId, &'a str), ResolvesTo> {
+        if let Some(known) = self.classes.borrow().get(&(scope, name)) {
+            return Equation::constant(*known);
+        }
+        let Some((_, facts)) = self.scopes.lookup(scope, name) else {
+            return Equation::constant(self.star_class(name));
+        };
+        let mut constant = None;
+        let mut depends_on = Vec::new();
+        for fact in facts {
+            let found = match &fact.binding {
                 Binding::Import { target, .. } => class_of(self.project.resolve_path(target)),
-                // `Alias = DeepAgentState`
-                Binding::Assigned { value } => {
-                    self.class_ref_at_depth(*value, fact.scope, depth + 1)
+                Binding::Assigned { value } if value.kind_id() == KINDS.identifier => {
+                    depends_on.push((fact.scope, text(*value, self.source)));
+                    None
+                }
+                // `Alias = m.DeepAgentState`
+                Binding::Assigned { value } if value.kind_id() == KINDS.attribute => {
+                    self.attribute_class(*value, fact.scope)
                 }
                 _ => None,
-            }),
-            None => self.star_class(name),
+            };
+            if let Some(found) = found {
+                constant = Some(ResolvesTo::merge_option(constant, found));
+            }
+        }
+        Equation {
+            constant,
+            depends_on,
+            finish: std::convert::identity,
         }
     }
 
@@ -214,7 +278,14 @@ impl<'a, 'p> Resolver<'a, 'p> {
             .class_of_self(scope, text(object, self.source))?;
         let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
         let facts = self.scopes.scopes[class].attributes.get(name)?;
-        self.facts_instance(facts, depth)
+        let key = (class, name);
+        if let Some(known) = self.attribute_instances.borrow().get(&key) {
+            return *known;
+        }
+        self.attribute_instances.borrow_mut().insert(key, None);
+        let origin = self.facts_instance(facts, depth);
+        self.attribute_instances.borrow_mut().insert(key, origin);
+        origin
     }
 
     fn facts_instance(&self, facts: &[Fact<'a>], depth: usize) -> Option<ResolvesTo> {
@@ -304,7 +375,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
         }
         let dotted = annotation_text_name(text(content?, self.source))?;
         match dotted.split_once('.') {
-            None => self.name_class(dotted, scope, 0),
+            None => self.name_class(dotted, scope),
             Some((first, rest)) => {
                 let path = self.imported_path(scope, first)?.join(rest);
                 class_of(self.project.resolve_path(&path))

@@ -5,7 +5,7 @@
 //! names against them afterwards. Several bindings of one name in one scope (an import in `try`
 //! and another in `except ImportError`) are all kept: the name may hold any of them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -48,8 +48,9 @@ pub struct Fact<'a> {
 pub struct Scope<'a> {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
-    /// Dotted name of the scope (`Agent.run`); empty for the module.
-    pub qualified_name: String,
+    /// The name of the function or class (`run`, `<lambda>`); empty for the module and
+    /// comprehensions. [`FileScopes::qualified_name`] joins them.
+    pub name: &'a str,
     pub names: HashMap<&'a str, Vec<Fact<'a>>>,
     /// For a method: the name of its first parameter (`self`).
     pub self_name: Option<&'a str>,
@@ -75,10 +76,10 @@ impl<'a> FileScopes<'a> {
         let mut collector = Collector {
             source,
             file,
-            scopes: vec![Scope::new(ScopeKind::Module, None, String::new())],
+            scopes: vec![Scope::new(ScopeKind::Module, None, "")],
             scope_of_node: HashMap::new(),
             stack: vec![MODULE_SCOPE],
-            static_functions: Vec::new(),
+            static_functions: HashSet::new(),
         };
         walk(root, &mut collector);
         FileScopes {
@@ -106,6 +107,22 @@ impl<'a> FileScopes<'a> {
         None
     }
 
+    /// The dotted name of a scope (`Agent.run`, `Agent.run.<lambda>`); empty for the module. Built
+    /// when asked (a finding's scope), since storing it per scope costs O(depth^2) on deep nests.
+    pub fn qualified_name(&self, scope: ScopeId) -> String {
+        let mut names = Vec::new();
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            let name = self.scopes[id].name;
+            if !name.is_empty() {
+                names.push(name);
+            }
+            current = self.scopes[id].parent;
+        }
+        names.reverse();
+        names.join(".")
+    }
+
     /// The class whose instance `name` is inside `scope`, when `name` is the `self` parameter of a
     /// method (or of the method enclosing a nested function).
     pub fn class_of_self(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
@@ -119,11 +136,11 @@ impl<'a> FileScopes<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn new(kind: ScopeKind, parent: Option<ScopeId>, qualified_name: String) -> Self {
+    fn new(kind: ScopeKind, parent: Option<ScopeId>, name: &'a str) -> Self {
         Scope {
             kind,
             parent,
-            qualified_name,
+            name,
             names: HashMap::new(),
             self_name: None,
             attributes: HashMap::new(),
@@ -133,7 +150,7 @@ impl<'a> Scope<'a> {
 }
 
 impl<'a> Visitor<'a> for Collector<'a, '_> {
-    fn enter(&mut self, node: Node<'a>) -> Descend {
+    fn enter(&mut self, node: Node<'a>, _parent: Option<Node<'a>>) -> Descend {
         self.record(node);
         Descend::Yes
     }
@@ -152,7 +169,7 @@ struct Collector<'a, 'f> {
     scope_of_node: HashMap<usize, ScopeId>,
     stack: Vec<ScopeId>,
     /// Functions decorated with `@staticmethod` / `@classmethod`, by node id.
-    static_functions: Vec<usize>,
+    static_functions: HashSet<usize>,
 }
 
 impl<'a> Collector<'a, '_> {
@@ -180,17 +197,10 @@ impl<'a> Collector<'a, '_> {
     }
 
     /// Opens a scope for `node`; returns its id.
-    fn open(&mut self, node: Node<'a>, kind: ScopeKind, name: &str) -> ScopeId {
+    fn open(&mut self, node: Node<'a>, kind: ScopeKind, name: &'a str) -> ScopeId {
         let parent = self.current();
-        let parent_name = &self.scopes[parent].qualified_name;
-        let qualified_name = match (parent_name.is_empty(), name.is_empty()) {
-            (_, true) => parent_name.clone(),
-            (true, false) => name.to_owned(),
-            (false, false) => format!("{parent_name}.{name}"),
-        };
         let id = self.scopes.len();
-        self.scopes
-            .push(Scope::new(kind, Some(parent), qualified_name));
+        self.scopes.push(Scope::new(kind, Some(parent), name));
         self.scope_of_node.insert(node.id(), id);
         self.stack.push(id);
         id
@@ -271,7 +281,7 @@ impl<'a> Collector<'a, '_> {
         });
         if is_static {
             if let Some(definition) = decorated.child_by_field_id(FIELDS.definition) {
-                self.static_functions.push(definition.id());
+                self.static_functions.insert(definition.id());
             }
         }
     }

@@ -169,8 +169,10 @@ pub enum Descend {
 
 /// A pass over a syntax tree, driven by [`walk`].
 pub trait Visitor<'t> {
-    /// Called on the way down; decides whether the node's children are visited.
-    fn enter(&mut self, node: Node<'t>) -> Descend;
+    /// Called on the way down with the node's parent (`None` at the root); decides whether the
+    /// node's children are visited. (`Node::parent` costs a walk from the root in tree-sitter, so
+    /// a pass that asked it at every node would be quadratic on deep trees.)
+    fn enter(&mut self, node: Node<'t>, parent: Option<Node<'t>>) -> Descend;
     /// Called on the way up, after the children.
     fn leave(&mut self, _node: Node<'t>) {}
 }
@@ -179,10 +181,16 @@ pub trait Visitor<'t> {
 /// blow the stack). Error nodes are never entered: what lies inside them is not trustworthy syntax.
 pub fn walk<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
     let mut cursor = root.walk();
+    // The ancestors of the cursor's node, innermost last.
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
     loop {
         let node = cursor.node();
         let is_error = node.kind_id() == KINDS.error;
-        if !is_error && visitor.enter(node) == Descend::Yes && cursor.goto_first_child() {
+        if !is_error
+            && visitor.enter(node, ancestors.last().copied()) == Descend::Yes
+            && cursor.goto_first_child()
+        {
+            ancestors.push(node);
             continue;
         }
         if !is_error {
@@ -195,6 +203,7 @@ pub fn walk<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
             if !cursor.goto_parent() {
                 return;
             }
+            ancestors.pop();
             visitor.leave(cursor.node());
         }
     }

@@ -207,7 +207,7 @@ struct Statements<'t> {
 }
 
 impl<'t> Visitor<'t> for Statements<'t> {
-    fn enter(&mut self, node: Node<'t>) -> Descend {
+    fn enter(&mut self, node: Node<'t>, _parent: Option<Node<'t>>) -> Descend {
         if node.kind_id() == KINDS.import_from_statement {
             self.statements.push(node);
             return Descend::No;
