@@ -274,7 +274,8 @@ fn symlink_loop() {
 }
 
 /// Root reads anything, so as root the scan runs as `nobody` (uid 65534) through `setpriv` or
-/// `runuser`; without either, the row is skipped and says why.
+/// `runuser`. Without either the row cannot test what it says, so it fails and says why: a row
+/// that returned early would pass without testing anything.
 #[cfg(unix)]
 #[test]
 fn unreadable_file_permission_denied() {
@@ -296,11 +297,12 @@ fn unreadable_file_permission_denied() {
     let args = ["check", ".", "--format", "json"];
     let mut command = if is_root() {
         let Some(command) = as_nobody(binary) else {
-            eprintln!(
-                "skipped: running as root, and neither setpriv nor runuser can drop to nobody"
+            mode("app/locked", 0o755); // so that the temporary folder can be removed
+            panic!(
+                "running as root, and neither `setpriv` nor `runuser` (util-linux) can run a \
+                 command as nobody, so this row cannot deny a read: install util-linux \
+                 (`apt-get install util-linux`), or run the tests as another user"
             );
-            mode("app/locked", 0o755);
-            return;
         };
         command
     } else {
