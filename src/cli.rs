@@ -17,7 +17,7 @@ use crate::gate::staged::staged_files;
 use crate::project::Project;
 use crate::report::{write_report, write_statistics, Format};
 use crate::rules::{load_rules, Migration};
-use crate::scan::{scan, scan_contents, ScanOptions, ScanResult};
+use crate::scan::{scan, scan_contents, FileError, ScanOptions, ScanResult};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -175,10 +175,7 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
             return Err(Error::MissingPath(missing[0].display().to_string()));
         }
         args.paths = existing;
-        missing_paths = missing
-            .iter()
-            .map(|path| Error::MissingPath(path.display().to_string()))
-            .collect();
+        missing_paths = missing;
     }
     let (config, project) = load_project(
         &args.paths,
@@ -191,7 +188,14 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         prefilter: !args.no_prefilter,
     };
 
-    let mut walk_errors = missing_paths;
+    // Every path that could not be checked goes into the report, not only onto stderr.
+    let mut walk_errors: Vec<FileError> = missing_paths
+        .iter()
+        .map(|path| {
+            let error = Error::MissingPath(path.display().to_string());
+            FileError::new(Some(path), error, &project.root)
+        })
+        .collect();
     let mut result = if args.staged {
         let only = if named_paths {
             args.paths.as_slice()
@@ -199,7 +203,12 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
             &[]
         };
         let staged = staged_files(first, only)?;
-        walk_errors.extend(staged.errors);
+        walk_errors.extend(
+            staged
+                .errors
+                .into_iter()
+                .map(|(path, error)| FileError::new(Some(&path), error, &project.root)),
+        );
         scan_contents(&staged.files, &project, &options)
     } else {
         let discovery = discover_options(
@@ -213,6 +222,8 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         walk_errors.extend(discovered.errors);
         scan(&args.paths, &discovered.files, &project, &options)
     };
+    // Baselines and `--changed-since` filter findings only: an error is never hidden.
+    result.add_errors(walk_errors);
 
     if let Some(path) = &args.write_baseline {
         Baseline::write_from(path, &project.migration.id, &result)?;
@@ -276,9 +287,9 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         .findings()
         .filter(|(_, finding)| finding.severity.fails())
         .count();
-    let had_errors = !walk_errors.is_empty() || !result.errors.is_empty();
-    for error in walk_errors.into_iter().chain(result.errors) {
-        print_error(error);
+    let had_errors = !result.errors.is_empty();
+    for error in result.errors {
+        print_error(error.error);
     }
     if had_errors {
         return Ok(ExitCode::from(2));

@@ -8,6 +8,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::error::{Error, Result};
+use crate::scan::FileError;
 
 /// Folders and files left out by default, as ruff leaves them out (plus `__pycache__`). Patterns
 /// without a `/` match a file or folder name anywhere; others match the path below the project root.
@@ -48,7 +49,7 @@ pub struct DiscoverOptions {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<PathBuf>,
-    pub errors: Vec<Error>,
+    pub errors: Vec<FileError>,
 }
 
 /// The exclude patterns, compiled: by name anywhere, or by path below the project root.
@@ -126,18 +127,22 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
         }
     }
     if !folders.is_empty() {
-        let walked = walk_folders(&folders, options.respect_ignore, &excludes);
+        let walked = walk_folders(&folders, options, &excludes);
         discovered.files.extend(walked.files);
         discovered.errors.extend(walked.errors);
     }
     discovered.files.sort();
     discovered.files.dedup();
     // The walk meets unreadable entries in thread-finish order; report them in one order.
-    discovered.errors.sort_by_cached_key(ToString::to_string);
+    discovered
+        .errors
+        .sort_by_cached_key(|error| (error.path.clone(), error.message()));
     Ok(discovered)
 }
 
-fn walk_folders(folders: &[PathBuf], respect_ignore: bool, excludes: &Excludes) -> Discovered {
+fn walk_folders(folders: &[PathBuf], options: &DiscoverOptions, excludes: &Excludes) -> Discovered {
+    let respect_ignore = options.respect_ignore;
+    let root = options.project_root.as_path();
     let mut builder = WalkBuilder::new(&folders[0]);
     for folder in &folders[1..] {
         builder.add(folder);
@@ -160,8 +165,11 @@ fn walk_folders(folders: &[PathBuf], respect_ignore: bool, excludes: &Excludes) 
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
+                    let path = walk_error_path(&error).map(Path::to_path_buf);
+                    let error =
+                        FileError::new(path.as_deref(), Error::Walk(error.to_string()), root);
                     let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-                    found.errors.push(Error::Walk(error.to_string()));
+                    found.errors.push(error);
                     return WalkState::Continue;
                 }
             };
@@ -193,12 +201,30 @@ fn walk_folders(folders: &[PathBuf], respect_ignore: bool, excludes: &Excludes) 
             match target {
                 Ok(true) => found.files.push(path.to_path_buf()),
                 Ok(false) => {}
-                Err(error) => found.errors.push(Error::io(path, error)),
+                Err(error) => {
+                    found
+                        .errors
+                        .push(FileError::new(Some(path), Error::io(path, error), root))
+                }
             }
             WalkState::Continue
         })
     });
     found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The path a walk error is about: the folder that cannot be read, the link that loops, the ignore
+/// file that does not parse.
+fn walk_error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(walk_error_path),
+        _ => None,
+    }
 }
 
 fn is_python_file(path: &Path) -> bool {

@@ -120,8 +120,7 @@ impl Finding {
 /// A stable fingerprint: FNV-1a over what identifies the finding apart from its position, plus
 /// its occurrence index among findings with the same identity in the file.
 pub fn fingerprint(path: &str, finding: &Finding, occurrence: usize) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let parts = [
+    fnv1a(&[
         finding.code.as_str(),
         path,
         &finding.symbol,
@@ -129,7 +128,12 @@ pub fn fingerprint(path: &str, finding: &Finding, occurrence: usize) -> String {
         finding.receiver.as_deref().unwrap_or(""),
         &finding.scope,
         &occurrence.to_string(),
-    ];
+    ])
+}
+
+/// FNV-1a (64 bits) over the parts, each ended by a byte UTF-8 never holds, in hex.
+pub fn fnv1a(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain(std::iter::once(0xff)) {
             hash ^= u64::from(byte);

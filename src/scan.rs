@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::check::{check_source, check_source_sparse, FileOutcome};
 use crate::codes::Code;
 use crate::error::Error;
-use crate::finding::{fingerprint, Finding, ResolvesTo};
+use crate::finding::{fingerprint, fnv1a, Finding, ResolvesTo};
 use crate::project::Project;
 use crate::python::syntax::python_line_ends;
 
@@ -31,11 +31,60 @@ pub struct FileReport {
     pub source: Option<Arc<str>>,
 }
 
-/// The result of a scan: per-file reports sorted by path, and the files that could not be read.
+/// A path the scan could not check, and why: a file that cannot be read (a dangling link, a link
+/// loop, permission denied, deleted during the scan), a folder that cannot be walked, a named path
+/// that does not exist, a staged version missing from git's objects, or a file whose checks hit a
+/// bug of ours. Every report format lists it, and the exit code is 2: a report that leaves it out
+/// would pass the file as checked.
+#[derive(Debug)]
+pub struct FileError {
+    /// As [`FileReport::path`]; `None` only for a walk error that names no path.
+    pub path: Option<String>,
+    /// As [`FileReport::project_path`]: what the GitLab fingerprint uses.
+    pub project_path: Option<String>,
+    /// The diagnostic printed on stderr; its message is the reason every report gives.
+    pub error: Error,
+}
+
+impl FileError {
+    /// An error about `path` (as met: named, walked or read), for a project rooted at `root`.
+    pub fn new(path: Option<&Path>, error: Error, root: &Path) -> FileError {
+        let cwd = std::env::current_dir().ok();
+        let located = path.map(|path| Located::new(path, cwd.as_deref(), root));
+        FileError {
+            path: located.as_ref().map(|l| l.display.clone()),
+            project_path: located.map(|l| l.project_path),
+            error,
+        }
+    }
+
+    /// What kind of error, as the reports name it (GitLab's `check_name`, JUnit's error `type`).
+    pub fn kind(&self) -> &'static str {
+        match self.error {
+            Error::MissingPath(_) => "missing-path",
+            Error::Internal(_) => "internal-error",
+            // Reading a file, walking a folder, reading a staged blob from git's objects.
+            _ => "io-error",
+        }
+    }
+
+    /// The reason, as the diagnostic on stderr says it.
+    pub fn message(&self) -> String {
+        self.error.to_string()
+    }
+
+    /// Stable across runs and messages: the kind and the path below the project root.
+    pub fn fingerprint(&self) -> String {
+        fnv1a(&[self.kind(), self.project_path.as_deref().unwrap_or("")])
+    }
+}
+
+/// The result of a scan: per-file reports sorted by path, and the paths that could not be checked.
 #[derive(Debug)]
 pub struct ScanResult {
     pub files: Vec<FileReport>,
-    pub errors: Vec<Error>,
+    /// Sorted by path, then message (see [`ScanResult::add_errors`]).
+    pub errors: Vec<FileError>,
 }
 
 impl ScanResult {
@@ -43,6 +92,14 @@ impl ScanResult {
         self.files
             .iter()
             .flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+
+    /// Adds errors met outside the scan (discovery, named paths, `--staged`), then sorts them all
+    /// by path, then message: the order of every report.
+    pub fn add_errors(&mut self, errors: impl IntoIterator<Item = FileError>) {
+        self.errors.extend(errors);
+        self.errors
+            .sort_by_cached_key(|error| (error.path.clone(), error.message()));
     }
 }
 
@@ -77,14 +134,15 @@ pub fn scan(
     )
 }
 
-fn read_file<'p>(path: &'p PathBuf, buffer: &mut Vec<u8>) -> Result<&'p Path, Error> {
+fn read_file<'p>(path: &'p PathBuf, buffer: &mut Vec<u8>) -> (&'p Path, Result<(), Error>) {
     buffer.clear();
     // Through `take`, `read_to_end` skips the size probe (two more system calls a file): the
     // reused buffer is usually large enough already.
-    std::fs::File::open(path)
+    let read = std::fs::File::open(path)
         .and_then(|file| file.take(u64::MAX).read_to_end(buffer))
-        .map_err(|e| Error::io(path, e))?;
-    Ok(path.as_path())
+        .map(|_| ())
+        .map_err(|e| Error::io(path, e));
+    (path.as_path(), read)
 }
 
 /// Checks files whose content is given (the staged versions from git's index) rather than read.
@@ -98,7 +156,7 @@ pub fn scan_contents(
     scan_each(files, project, options, false, |(path, bytes), buffer| {
         buffer.clear();
         buffer.extend_from_slice(bytes);
-        Ok(path.as_path())
+        (path.as_path(), Ok(()))
     })
 }
 
@@ -122,7 +180,7 @@ fn scan_each<T: Sync>(
     project: &Project,
     options: &ScanOptions,
     by_needles: bool,
-    read: impl for<'t> Fn(&'t T, &mut Vec<u8>) -> Result<&'t Path, Error> + Sync,
+    read: impl for<'t> Fn(&'t T, &mut Vec<u8>) -> (&'t Path, Result<(), Error>) + Sync,
 ) -> ScanResult {
     let cwd = std::env::current_dir().ok();
     let symbol = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
@@ -130,18 +188,21 @@ fn scan_each<T: Sync>(
         indices
             .par_iter()
             .map_init(Vec::new, |buffer, &index| {
-                let path = read(&items[index], buffer)?;
-                check_file(
-                    path,
-                    buffer,
-                    project,
-                    options,
-                    &symbol,
-                    needles,
-                    cwd.as_deref(),
-                )
+                let (path, read) = read(&items[index], buffer);
+                read.and_then(|()| {
+                    check_file(
+                        path,
+                        buffer,
+                        project,
+                        options,
+                        &symbol,
+                        needles,
+                        cwd.as_deref(),
+                    )
+                })
+                .map_err(|error| FileError::new(Some(path), error, &project.root))
             })
-            .collect::<Vec<Result<Checked, Error>>>()
+            .collect::<Vec<Result<Checked, FileError>>>()
     };
     let all: Vec<usize> = (0..items.len()).collect();
     let first_needles = [symbol.clone()];
@@ -170,18 +231,23 @@ fn scan_each<T: Sync>(
         files: Vec::with_capacity(outcomes.len()),
         errors: Vec::new(),
     };
+    let mut errors = Vec::new();
     for outcome in outcomes {
         match outcome {
             Ok(file) => result.files.push(file.report),
-            Err(error) => result.errors.push(error),
+            Err(error) => errors.push(error),
         }
     }
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    result.add_errors(errors);
     result
 }
 
 /// The aliases the checked files re-export that are not `known` yet, in name order.
-fn new_aliases(outcomes: &[Result<Checked, Error>], known: &BTreeSet<String>) -> BTreeSet<String> {
+fn new_aliases(
+    outcomes: &[Result<Checked, FileError>],
+    known: &BTreeSet<String>,
+) -> BTreeSet<String> {
     outcomes
         .iter()
         .flatten()
@@ -200,17 +266,11 @@ fn check_file(
     needles: Option<&[memchr::memmem::Finder<'_>]>,
     cwd: Option<&Path>,
 ) -> Result<Checked, Error> {
-    // Joined to the current folder known once: `std::path::absolute` would ask the system for it
-    // again for every relative path.
-    let absolute_path = match cwd {
-        Some(cwd) if path.is_relative() => crate::project::absolute(&cwd.join(path)),
-        _ => crate::project::absolute(path),
-    };
-    let display = match cwd {
-        Some(cwd) => below(&absolute_path, cwd).unwrap_or_else(|| slash_path(path)),
-        None => slash_path(path),
-    };
-    let project_path = below(&absolute_path, &project.root).unwrap_or_else(|| slash_path(path));
+    let Located {
+        absolute_path,
+        display,
+        project_path,
+    } = Located::new(path, cwd, &project.root);
     let mentions_symbol = symbol.find(source).is_some();
     let wanted = needles.is_none_or(|needles| needles.iter().any(|n| n.find(source).is_some()));
     if !wanted {
@@ -272,6 +332,36 @@ fn check_file(
         checked: true,
         aliases,
     })
+}
+
+/// Where a path is, in the three forms the reports and the gates use.
+struct Located {
+    absolute_path: PathBuf,
+    /// Relative to the current folder when below it, `/`-separated.
+    display: String,
+    /// Relative to the project root when below it, `/`-separated.
+    project_path: String,
+}
+
+impl Located {
+    fn new(path: &Path, cwd: Option<&Path>, root: &Path) -> Located {
+        // Joined to the current folder known once: `std::path::absolute` would ask the system for
+        // it again for every relative path.
+        let absolute_path = match cwd {
+            Some(cwd) if path.is_relative() => crate::project::absolute(&cwd.join(path)),
+            _ => crate::project::absolute(path),
+        };
+        let display = match cwd {
+            Some(cwd) => below(&absolute_path, cwd).unwrap_or_else(|| slash_path(path)),
+            None => slash_path(path),
+        };
+        let project_path = below(&absolute_path, root).unwrap_or_else(|| slash_path(path));
+        Located {
+            absolute_path,
+            display,
+            project_path,
+        }
+    }
 }
 
 /// Fingerprints use the path below the project root, so they do not depend on where the scan ran.

@@ -75,7 +75,13 @@ fn backend_json_summary_counts_files_and_codes() {
             "files_deprecated": 16,
             "files_ssot": 11,
             "files_mixed": 5,
+            "errors": 0,
         })
+    );
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([]),
+        "every file was read"
     );
     let broken = common::parse_error_paths(&report);
     assert_eq!(

@@ -70,7 +70,210 @@ fn row(output: &Output, exit_code: i32, messages: &[&str], findings: &[&str]) ->
     let report: serde_json::Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("JSON report ({e}); stderr: {errors}"));
     assert_eq!(compact_findings(&report), findings);
+    if exit_code != 2 {
+        assert_eq!(report["errors"], serde_json::json!([]), "{errors}");
+        assert_eq!(report["summary"]["errors"], 0);
+    }
     report
+}
+
+/// A path a report must name as not checked: `(path, kind, message)`.
+type Unchecked<'a> = (&'a str, &'a str, &'a str);
+
+/// `text` as a double-quoted XML attribute value, as the JUnit report escapes it.
+fn xml_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// Runs `command(format)` for every format. Each run exits 2 and its report names every path of
+/// `unchecked` (sorted by path) with its kind and reason, in the format's own way, after the
+/// findings, which are still all there: `findings` in JSON, and as many in the other formats.
+/// The SARIF is saved as `sarif_name` for the SARIF Multitool (`.ci/run`).
+fn unchecked_in_every_format(
+    command: impl Fn(&str) -> Output,
+    unchecked: &[Unchecked<'_>],
+    findings: &[&str],
+    sarif_name: &str,
+) {
+    let output = |format: &str| {
+        let output = command(format);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "--format {format}: {}",
+            stderr(&output)
+        );
+        for (_, _, message) in unchecked {
+            assert!(
+                unwrapped(&output).contains(message),
+                "stderr: {}",
+                stderr(&output)
+            );
+        }
+        stdout(&output)
+    };
+    let n = unchecked.len();
+
+    // JSON: an `errors` list, counted in the summary; the findings intact.
+    let report: serde_json::Value = serde_json::from_str(&output("json")).unwrap();
+    let errors: Vec<serde_json::Value> = unchecked
+        .iter()
+        .map(|(path, kind, message)| {
+            serde_json::json!({"path": path, "kind": kind, "message": message})
+        })
+        .collect();
+    assert_eq!(report["errors"], serde_json::Value::Array(errors.clone()));
+    assert_eq!(report["summary"]["errors"], n);
+    assert_eq!(compact_findings(&report), findings);
+
+    // JSON lines: the findings, then one `"type": "error"` record per path.
+    let lines: Vec<serde_json::Value> = output("json-lines")
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        lines[..findings.len()],
+        report["findings"].as_array().unwrap()[..]
+    );
+    let error_lines: Vec<serde_json::Value> = errors
+        .iter()
+        .map(|error| {
+            let mut line = serde_json::json!({"type": "error"});
+            let fields = error.as_object().unwrap().clone();
+            line.as_object_mut().unwrap().extend(fields);
+            line
+        })
+        .collect();
+    assert_eq!(lines[findings.len()..], error_lines[..]);
+
+    // SARIF: the run did not succeed; a notification per path, pointing at its artifact.
+    let sarif_text = output("sarif");
+    common::save_for_the_validator(sarif_name, &sarif_text);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif_text).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"].as_array().unwrap().len(), findings.len());
+    assert_eq!(run["invocations"].as_array().unwrap().len(), 1);
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let notifications: Vec<serde_json::Value> = unchecked
+        .iter()
+        .map(|(path, kind, message)| {
+            serde_json::json!({
+                "descriptor": {"id": kind},
+                "level": "error",
+                "message": {"text": message},
+                "locations": [{"physicalLocation": {"artifactLocation": {
+                    "uri": path, "uriBaseId": "%SRCROOT%",
+                }}}],
+            })
+        })
+        .collect();
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"],
+        serde_json::Value::Array(notifications)
+    );
+
+    // JUnit: a suite per path whose one test case errs, counted in `errors`.
+    let junit = output("junit");
+    common::assert_xml_is_well_formed(&junit);
+    assert!(
+        junit.contains(&format!(
+            "<testsuites name=\"ssot-guard\" tests=\"{}\" failures=\"{}\" errors=\"{n}\">",
+            findings.len() + n,
+            findings.len(),
+        )),
+        "{junit}"
+    );
+    let suites: String = unchecked
+        .iter()
+        .map(|(path, kind, message)| {
+            let (path, message) = (xml_attribute(path), xml_attribute(message));
+            let classname = path.strip_suffix(".py").unwrap_or(&path);
+            format!(
+                "    <testsuite name=\"{path}\" tests=\"1\" disabled=\"0\" errors=\"1\" failures=\"0\" package=\"ssot-guard\">\n\
+                 \x20       <testcase name=\"{kind}\" classname=\"{classname}\" file=\"{path}\">\n\
+                 \x20           <error message=\"{message}\" type=\"{kind}\">{message}</error>\n\
+                 \x20       </testcase>\n\
+                 \x20   </testsuite>\n"
+            )
+        })
+        .collect();
+    assert!(
+        junit.ends_with(&format!("{suites}</testsuites>\n")),
+        "{junit}"
+    );
+
+    // GitHub: after the findings' annotations, an `::error` on each path.
+    let github = output("github");
+    let commands: Vec<_> = github.lines().map(common::parse_workflow_command).collect();
+    assert_eq!(commands.len(), findings.len() + n, "{github}");
+    assert!(github
+        .lines()
+        .skip(findings.len())
+        .all(|line| line.starts_with("::error ")));
+    for ((properties, message), (path, kind, reason)) in
+        commands[findings.len()..].iter().zip(unchecked)
+    {
+        let expected: std::collections::BTreeMap<String, String> =
+            [("title", *kind), ("file", *path)]
+                .map(|(key, value)| (key.to_owned(), value.to_owned()))
+                .into();
+        assert_eq!(properties, &expected);
+        assert_eq!(message, reason);
+    }
+
+    // GitLab: a blocker per path, with a fingerprint of its own.
+    let gitlab: serde_json::Value = serde_json::from_str(&output("gitlab")).unwrap();
+    let issues = gitlab.as_array().unwrap();
+    assert_eq!(issues.len(), findings.len() + n);
+    for (issue, (path, kind, message)) in issues[findings.len()..].iter().zip(unchecked) {
+        let fingerprint = issue["fingerprint"].as_str().unwrap();
+        assert_eq!(fingerprint.len(), 16, "{fingerprint}");
+        assert_eq!(
+            issue,
+            &serde_json::json!({
+                "description": format!("{kind}: {message}"),
+                "check_name": kind,
+                "fingerprint": fingerprint,
+                "severity": "blocker",
+                "categories": ["Bug Risk"],
+                "location": {"path": path, "lines": {"begin": 1, "end": 1}},
+            })
+        );
+    }
+    let fingerprints: BTreeSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fingerprints.len(), issues.len());
+
+    // Concise and human: a line per path before the counts, and a last line that says the
+    // counts leave them out.
+    let lines: String = unchecked
+        .iter()
+        .map(|(path, _, message)| format!("{path}: error: {message}\n"))
+        .collect();
+    let last = format!(
+        "{n} {} could not be checked (see above): the counts leave {} out.\n",
+        if n == 1 { "path" } else { "paths" },
+        if n == 1 { "it" } else { "them" },
+    );
+    let concise = output("concise");
+    assert!(
+        concise.starts_with(&lines) || concise.contains(&format!("\n{lines}")),
+        "{concise}"
+    );
+    assert!(concise.ends_with(&last), "{concise}");
+    assert_eq!(concise.lines().count(), findings.len() + n + 2, "{concise}");
+    let human = output("human");
+    assert!(
+        human.contains(&format!("\n{lines}")) || human.starts_with(&lines),
+        "{human}"
+    );
+    assert!(human.ends_with(&last), "{human}");
 }
 
 /// `check . --format json` in the project.
@@ -271,10 +474,125 @@ fn symlink_loop() {
         "{}",
         stderr(&output)
     );
+    let looping = "Too many levels of symbolic links (os error 40)";
+    unchecked_in_every_format(
+        |format| run(project.path(), &["check", ".", "--format", format]),
+        &[
+            (
+                "app/dangling.py",
+                "io-error",
+                "cannot read `./app/dangling.py`: No such file or directory (os error 2)",
+            ),
+            (
+                "app/loop_a.py",
+                "io-error",
+                &format!("cannot read `./app/loop_a.py`: {looping}"),
+            ),
+            (
+                "app/loop_b.py",
+                "io-error",
+                &format!("cannot read `./app/loop_b.py`: {looping}"),
+            ),
+        ],
+        &[GOOD_FINDING],
+        "symlink loop.sarif",
+    );
+}
+
+/// Row: a dangling `x.py` link beside good files. Every report format names it and says why, so
+/// that a gate reading the report cannot take it for checked; the good files' findings are all
+/// there; `--output FILE` writes the same; a baseline or `--changed-since` hides no error.
+#[cfg(unix)]
+#[test]
+fn dangling_symlink_in_every_report_format() {
+    let project = project();
+    project.write("app/clean.py", "VALUE = 1\n");
+    std::os::unix::fs::symlink("missing.py", project.path().join("app/x.py")).unwrap();
+    const DANGLING: Unchecked<'_> = (
+        "app/x.py",
+        "io-error",
+        "cannot read `./app/x.py`: No such file or directory (os error 2)",
+    );
+    let cwd = project.path();
+    unchecked_in_every_format(
+        |format| run(cwd, &["check", ".", "--format", format]),
+        &[DANGLING],
+        &[GOOD_FINDING],
+        "unreadable file.sarif",
+    );
+
+    // The whole of the concise report and of the GitHub annotations.
+    let concise = run(cwd, &["check", ".", "--format", "concise"]);
+    assert_eq!(
+        stdout(&concise),
+        "app/good.py:4:12: SSOT002 reads `thread_id` on `s`: the SSOT `DeepAgentState` has no \
+         `thread_id`; this raises AttributeError\n\
+         app/x.py: error: cannot read `./app/x.py`: No such file or directory (os error 2)\n\
+         Found 1 finding (1 error, 0 warnings, 0 info) in 1 of 8 files; `DeepAgentState`: 0 \
+         deprecated, 1 SSOT, 0 mixed.\n\
+         1 path could not be checked (see above): the counts leave it out.\n"
+    );
+    assert_eq!(
+        stdout(&run(cwd, &["check", ".", "--format", "github"])),
+        "::error title=SSOT002 (missing-member),file=app/good.py,line=4,col=12,endLine=4,\
+         endColumn=23::app/good.py:4:12: reads `thread_id` on `s`: the SSOT `DeepAgentState` \
+         has no `thread_id`; this raises AttributeError\n\
+         ::error title=io-error,file=app/x.py::cannot read `./app/x.py`: No such file or \
+         directory (os error 2)\n"
+    );
+
+    // `--output FILE`: the file holds the same report, the error in it.
+    let out = tempfile::tempdir().unwrap();
+    for format in common::FORMATS {
+        let file = out.path().join(format!("report.{format}"));
+        let written = run(
+            cwd,
+            &[
+                "check",
+                ".",
+                "--format",
+                format,
+                "--output",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(written.status.code(), Some(2), "{}", stderr(&written));
+        assert_eq!(stdout(&written), "");
+        let report = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            report,
+            stdout(&run(cwd, &["check", ".", "--format", format]))
+        );
+        assert!(
+            report.contains("cannot read `./app/x.py`"),
+            "--format {format}: {report}"
+        );
+    }
+
+    // A baseline that knows every finding, and `--changed-since` with nothing changed, leave
+    // the findings out, never the error.
+    let baseline = out.path().join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let written = run(cwd, &["check", ".", "--write-baseline", baseline]);
+    assert_eq!(written.status.code(), Some(2), "{}", stderr(&written));
+    let repo = git2::Repository::init(cwd).unwrap();
+    commit_work_tree(&repo, "Everything, the dangling link too");
+    for gate in [&["--baseline", baseline][..], &["--changed-since", "HEAD"]] {
+        let mut args = vec!["check", ".", "--format", "json"];
+        args.extend_from_slice(gate);
+        let report = row(&run(cwd, &args), 2, &[DANGLING.2], &[]);
+        assert_eq!(
+            report["errors"],
+            serde_json::json!([{"path": DANGLING.0, "kind": DANGLING.1, "message": DANGLING.2}]),
+            "{gate:?}"
+        );
+        assert_eq!(report["summary"]["errors"], 1);
+    }
 }
 
 /// Root reads anything, so as root the scan runs as `nobody` (uid 65534) through `setpriv` or
-/// `runuser`; without either, the row is skipped and says why.
+/// `runuser`. Without either the row cannot test what it says, so it fails and says why: a row
+/// that returned early would pass without testing anything.
 #[cfg(unix)]
 #[test]
 fn unreadable_file_permission_denied() {
@@ -290,37 +608,57 @@ fn unreadable_file_permission_denied() {
         .unwrap();
     };
     mode("", 0o755); // the temporary folder itself is private to its owner
-    mode("app/secret.py", 0o000);
-    mode("app/locked", 0o000);
     let binary = env!("CARGO_BIN_EXE_ssot-guard");
-    let args = ["check", ".", "--format", "json"];
-    let mut command = if is_root() {
-        let Some(command) = as_nobody(binary) else {
-            eprintln!(
-                "skipped: running as root, and neither setpriv nor runuser can drop to nobody"
-            );
-            mode("app/locked", 0o755);
-            return;
-        };
-        command
-    } else {
-        Command::new(binary)
+    let command = || {
+        if is_root() {
+            as_nobody(binary).unwrap_or_else(|| {
+                panic!(
+                    "running as root, and neither `setpriv` nor `runuser` (util-linux) can run a \
+                     command as nobody, so this row cannot deny a read: install util-linux \
+                     (`apt-get install util-linux`), or run the tests as another user"
+                )
+            })
+        } else {
+            Command::new(binary)
+        }
     };
-    let output = command
-        .args(args)
-        .current_dir(project.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    mode("app/locked", 0o755); // so that the temporary folder can be removed
+    let run_as = |format: &str| {
+        mode("app/secret.py", 0o000);
+        mode("app/locked", 0o000);
+        let output = command()
+            .args(["check", ".", "--format", format])
+            .current_dir(project.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        mode("app/locked", 0o755); // so that the temporary folder can be removed
+        output
+    };
     row(
-        &output,
+        &run_as("json"),
         2,
         &[
             "cannot read `./app/secret.py`: Permission denied",
             "./app/locked: Permission denied",
         ],
         &[GOOD_FINDING],
+    );
+    unchecked_in_every_format(
+        run_as,
+        &[
+            (
+                "app/locked",
+                "io-error",
+                "./app/locked: Permission denied (os error 13)",
+            ),
+            (
+                "app/secret.py",
+                "io-error",
+                "cannot read `./app/secret.py`: Permission denied (os error 13)",
+            ),
+        ],
+        &[GOOD_FINDING],
+        "permission denied.sarif",
     );
 }
 
@@ -393,11 +731,17 @@ fn file_deleted_while_the_scan_runs() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     gate.join().unwrap();
-    row(
+    let message = "cannot read `app/b_deleted.py`: No such file or directory (os error 2)";
+    let report = row(
         &scan.wait_with_output().unwrap(),
         2,
-        &["cannot read `app/b_deleted.py`: No such file or directory"],
+        &[message],
         &["SSOT002 error app/a_gate.py:4:12 thread_id", GOOD_FINDING],
+    );
+    // The report says it too (every format prints errors alike: see the dangling link's row).
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([{"path": "app/b_deleted.py", "kind": "io-error", "message": message}])
     );
 }
 
@@ -417,6 +761,20 @@ fn path_argument_that_does_not_exist() {
             "path `gone/` does not exist",
         ],
         &[GOOD_FINDING],
+    );
+    unchecked_in_every_format(
+        |format| {
+            run(
+                project.path(),
+                &["check", "app", "nope.py", "gone/", "--format", format],
+            )
+        },
+        &[
+            ("gone", "missing-path", "path `gone/` does not exist"),
+            ("nope.py", "missing-path", "path `nope.py` does not exist"),
+        ],
+        &[GOOD_FINDING],
+        "missing path.sarif",
     );
     // With no path left there is nothing to scan: the diagnostic alone.
     let output = run(project.path(), &["check", "nope.py"]);
@@ -591,13 +949,15 @@ fn staged_blob_missing_from_the_object_store() {
     repo.lose(lost);
     let output = repo.run(&["check", "--staged", "--format", "json"]);
     assert_eq!(stderr(&output).matches(&lost.to_string()).count(), 1);
-    row(
-        &output,
-        2,
-        &[&format!(
-            "cannot read the staged version of `app/lost.py` (blob {lost}): the object is missing"
-        )],
+    let message = format!(
+        "cannot read the staged version of `app/lost.py` (blob {lost}): the object is missing"
+    );
+    row(&output, 2, &[&message], &[GOOD_FINDING]);
+    unchecked_in_every_format(
+        |format| repo.run(&["check", "--staged", "--format", format]),
+        &[("app/lost.py", "io-error", &message)],
         &[GOOD_FINDING],
+        "staged blob missing.sarif",
     );
 }
 

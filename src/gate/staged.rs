@@ -13,9 +13,9 @@ use crate::project::absolute;
 pub struct Staged {
     /// `(path in the work tree, content)`, sorted.
     pub files: Vec<(PathBuf, Vec<u8>)>,
-    /// One per file whose staged blob cannot be read (a corrupt repository); the others are
-    /// still checked.
-    pub errors: Vec<Error>,
+    /// One per file whose staged blob cannot be read (a corrupt repository), with its path in the
+    /// work tree; the others are still checked.
+    pub errors: Vec<(PathBuf, Error)>,
 }
 
 /// The staged versions of Python files.
@@ -74,27 +74,31 @@ pub fn staged_files(start: &Path, only: &[PathBuf]) -> Result<Staged> {
             Ok(blob) => staged
                 .files
                 .push((workdir.join(&relative), blob.content().to_vec())),
-            Err(e) => staged.errors.push(Error::Git {
-                message: match e.code() {
-                    // libgit2's own message would repeat the id.
-                    git2::ErrorCode::NotFound => format!(
-                        "cannot read the staged version of `{}` (blob {}): the object is missing",
-                        relative.display(),
-                        entry.id
+            Err(e) => {
+                let error = Error::Git {
+                    message: match e.code() {
+                        // libgit2's own message would repeat the id.
+                        git2::ErrorCode::NotFound => format!(
+                            "cannot read the staged version of `{}` (blob {}): the object is \
+                             missing",
+                            relative.display(),
+                            entry.id
+                        ),
+                        _ => format!(
+                            "cannot read the staged version of `{}` (blob {}): {}",
+                            relative.display(),
+                            entry.id,
+                            e.message()
+                        ),
+                    },
+                    help: Some(
+                        "the repository is missing objects; `git fsck` lists what is broken, \
+                         and `git add` on the file stores its content again"
+                            .to_owned(),
                     ),
-                    _ => format!(
-                        "cannot read the staged version of `{}` (blob {}): {}",
-                        relative.display(),
-                        entry.id,
-                        e.message()
-                    ),
-                },
-                help: Some(
-                    "the repository is missing objects; `git fsck` lists what is broken, and \
-                     `git add` on the file stores its content again"
-                        .to_owned(),
-                ),
-            }),
+                };
+                staged.errors.push((workdir.join(&relative), error));
+            }
         }
     }
     staged.files.sort();

@@ -1,6 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, which the runner turns into annotations on
 //! the pull request: `::error title=...,file=...,line=...,col=...,endLine=...,endColumn=...::text`.
-//! Warnings are `::warning`, information `::notice`.
+//! Warnings are `::warning`, information `::notice`. A path that could not be checked is
+//! `::error title=KIND,file=PATH::MESSAGE`.
 //!
 //! The message repeats `path:line:column:`, as ruff's does, because the log shows only the message.
 
@@ -32,6 +33,20 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             location.end_line,
             location.end_column,
             escape_data(&message),
+        )?;
+    }
+    // A path that could not be checked: an error on the file, titled with the kind. The message
+    // names the path already.
+    for error in &result.errors {
+        let file = match &error.path {
+            Some(path) => format!(",file={}", escape_property(path)),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "::error title={}{file}::{}",
+            escape_property(error.kind()),
+            escape_data(&error.message()),
         )?;
     }
     Ok(())

@@ -2,7 +2,9 @@
 //! a JSON array of `{description, check_name, fingerprint, severity, categories, location}`.
 //!
 //! Severities: an error raises at run time today (`AttributeError`, `ImportError`), so it is
-//! `critical`; a warning blocks the migration but works, `minor`; information is `info`.
+//! `critical`; a warning blocks the migration but works, `minor`; information is `info`. A path
+//! that could not be checked (`check_name` `io-error`, `missing-path` or `internal-error`, line 1)
+//! is a `blocker`: nothing about it is known.
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -37,7 +39,7 @@ struct Lines {
 
 pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
     let mut seen = HashSet::new();
-    let issues: Vec<Issue<'_>> = result
+    let mut issues: Vec<Issue<'_>> = result
         .findings()
         .map(|(file, finding)| Issue {
             // GitLab shows the description but not `check_name`, so the code leads it.
@@ -59,6 +61,19 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             },
         })
         .collect();
+    issues.extend(result.errors.iter().map(|error| Issue {
+        description: format!("{}: {}", error.kind(), error.message()),
+        check_name: error.kind(),
+        fingerprint: unique_fingerprint(&mut seen, &error.fingerprint()),
+        // The file was not checked at all: worse than any finding in it could be.
+        severity: "blocker",
+        categories: ["Bug Risk"],
+        location: Location {
+            // GitLab needs a path; a walk error without one is about the scan as a whole.
+            path: error.path.as_deref().unwrap_or("."),
+            lines: Lines { begin: 1, end: 1 },
+        },
+    }));
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)
 }

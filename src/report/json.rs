@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Summary;
 use crate::finding::{Finding, ResolvesTo, Severity};
 use crate::project::{MembersSource, Project};
-use crate::scan::{FileReport, ScanResult};
+use crate::scan::{FileError, FileReport, ScanResult};
 
 #[derive(Serialize)]
 pub(crate) struct Report<'a> {
@@ -18,6 +18,7 @@ pub(crate) struct Report<'a> {
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
     files: Vec<JsonFile<'a>>,
+    errors: Vec<JsonError<'a>>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +46,8 @@ struct JsonSummary {
     files_deprecated: usize,
     files_ssot: usize,
     files_mixed: usize,
+    /// Paths that could not be checked: the length of `errors`.
+    errors: usize,
 }
 
 /// A finding as the JSON report lists it; `json-lines` prints the same objects.
@@ -64,6 +67,25 @@ pub(crate) struct JsonFinding<'a> {
     receiver: Option<&'a str>,
     resolves_to: Option<ResolvesTo>,
     fingerprint: &'a str,
+}
+
+/// A path that could not be checked, as the JSON report lists it; `json-lines` prints the same
+/// object with `"type": "error"` in front.
+#[derive(Serialize)]
+pub(crate) struct JsonError<'a> {
+    path: Option<&'a str>,
+    kind: &'static str,
+    message: String,
+}
+
+impl<'a> JsonError<'a> {
+    pub(crate) fn new(error: &'a FileError) -> JsonError<'a> {
+        JsonError {
+            path: error.path.as_deref(),
+            kind: error.kind(),
+            message: error.message(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -139,6 +161,7 @@ pub(crate) fn report<'a>(result: &'a ScanResult, project: &'a Project) -> Report
             files_deprecated: summary.files_deprecated,
             files_ssot: summary.files_ssot,
             files_mixed: summary.files_mixed,
+            errors: result.errors.len(),
         },
         findings: result
             .findings()
@@ -154,5 +177,6 @@ pub(crate) fn report<'a>(result: &'a ScanResult, project: &'a Project) -> Report
                 findings: file.findings.len(),
             })
             .collect(),
+        errors: result.errors.iter().map(JsonError::new).collect(),
     }
 }

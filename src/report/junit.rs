@@ -1,12 +1,14 @@
 //! `--format junit`: JUnit XML, shaped as ruff's: one `<testsuite>` per file with findings, one
 //! `<testcase>` per finding. A finding that fails the run (error or warning) carries a
 //! `<failure>`; information (SSOT006) never fails a run, so its test case passes and keeps the
-//! text in `<system-out>`. Without findings there is one passing test case, `No findings`.
+//! text in `<system-out>`. A path that could not be checked is a suite of its own after those, one
+//! test case named after the kind (`io-error`) with an `<error>`, counted in `errors`. Without
+//! findings or errors there is one passing test case, `No findings`.
 
 use std::io::{self, Write};
 
 use crate::finding::Finding;
-use crate::scan::{FileReport, ScanResult};
+use crate::scan::{FileError, FileReport, ScanResult};
 
 const INDENT: &str = "    ";
 
@@ -17,7 +19,7 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         .filter(|file| !file.findings.is_empty())
         .collect();
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
-    if files.is_empty() {
+    if files.is_empty() && result.errors.is_empty() {
         writeln!(
             out,
             "<testsuites name=\"ssot-guard\" tests=\"1\" failures=\"0\" errors=\"0\">"
@@ -33,19 +35,59 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         writeln!(out, "{INDENT}</testsuite>")?;
         return writeln!(out, "</testsuites>");
     }
-    let tests: usize = files.iter().map(|file| file.findings.len()).sum();
+    let errors = result.errors.len();
+    let tests = files.iter().map(|file| file.findings.len()).sum::<usize>() + errors;
     let failures = result
         .findings()
         .filter(|(_, finding)| finding.severity.fails())
         .count();
     writeln!(
         out,
-        "<testsuites name=\"ssot-guard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+        "<testsuites name=\"ssot-guard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
     )?;
     for file in files {
         write_suite(out, file)?;
     }
+    for error in &result.errors {
+        write_error_suite(out, error)?;
+    }
     writeln!(out, "</testsuites>")
+}
+
+/// A path that could not be checked: a suite of one test case that errs (JUnit's `<error>`: the
+/// test could not run, as against a `<failure>`, a test that ran and failed).
+fn write_error_suite(out: &mut dyn Write, error: &FileError) -> io::Result<()> {
+    let (name, classname, file) = match &error.path {
+        Some(path) => (
+            escape_attribute(path),
+            escape_attribute(path.strip_suffix(".py").unwrap_or(path)),
+            format!(" file=\"{}\"", escape_attribute(path)),
+        ),
+        None => (
+            "ssot-guard".to_owned(),
+            "ssot-guard".to_owned(),
+            String::new(),
+        ),
+    };
+    let message = error.message();
+    writeln!(
+        out,
+        "{INDENT}<testsuite name=\"{name}\" tests=\"1\" disabled=\"0\" errors=\"1\" failures=\"0\" package=\"ssot-guard\">"
+    )?;
+    writeln!(
+        out,
+        "{INDENT}{INDENT}<testcase name=\"{}\" classname=\"{classname}\"{file}>",
+        error.kind()
+    )?;
+    writeln!(
+        out,
+        "{INDENT}{INDENT}{INDENT}<error message=\"{}\" type=\"{}\">{}</error>",
+        escape_attribute(&message),
+        error.kind(),
+        escape_text(&message),
+    )?;
+    writeln!(out, "{INDENT}{INDENT}</testcase>")?;
+    writeln!(out, "{INDENT}</testsuite>")
 }
 
 fn write_suite(out: &mut dyn Write, file: &FileReport) -> io::Result<()> {

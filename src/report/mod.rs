@@ -151,14 +151,22 @@ pub fn write_statistics(
     }
 }
 
-/// The closing lines of the text formats: files with syntax errors, then the counts. `show_path`
-/// is how the format prints a path.
+/// The closing lines of the text formats: paths that could not be checked, files with syntax
+/// errors, the counts, and when a path was not checked, that the counts leave it out.
+/// `show_path` is how the format prints a path (and a message, which names paths).
 fn write_closing(
     out: &mut dyn Write,
     result: &ScanResult,
     project: &Project,
     show_path: fn(&str) -> Cow<'_, str>,
 ) -> io::Result<()> {
+    for error in &result.errors {
+        let message = error.message();
+        match &error.path {
+            Some(path) => writeln!(out, "{}: error: {}", show_path(path), show_path(&message))?,
+            None => writeln!(out, "error: {}", show_path(&message))?,
+        }
+    }
     for file in result.files.iter().filter(|f| f.parse_error) {
         writeln!(
             out,
@@ -194,7 +202,17 @@ fn write_closing(
             summary.files_ssot,
             summary.files_mixed,
         )
+    }?;
+    let unchecked = result.errors.len();
+    if unchecked > 0 {
+        writeln!(
+            out,
+            "{unchecked} {} could not be checked (see above): the counts leave {} out.",
+            plural(unchecked, "path", "paths"),
+            plural(unchecked, "it", "them"),
+        )?;
     }
+    Ok(())
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -225,7 +243,187 @@ pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use std::path::Path;
+
+    use serde_json::{json, Value};
+
+    use super::{one_line, write_report, Format};
+    use crate::error::Error;
+    use crate::project::Project;
+    use crate::scan::{FileError, ScanResult};
+
+    /// One error of each kind `ScanResult::errors` holds, and one without a path.
+    fn every_kind_of_error(root: &Path) -> ScanResult {
+        let io = |kind: std::io::ErrorKind| std::io::Error::from(kind);
+        let error =
+            |path: Option<&str>, error: Error| FileError::new(path.map(Path::new), error, root);
+        let mut result = ScanResult {
+            files: Vec::new(),
+            errors: Vec::new(),
+        };
+        result.add_errors([
+            error(
+                Some("app/gone.py"),
+                Error::io(Path::new("./app/gone.py"), io(std::io::ErrorKind::NotFound)),
+            ),
+            error(
+                Some("app/locked"),
+                Error::Walk("./app/locked: Permission denied (os error 13)".to_owned()),
+            ),
+            error(Some("nope.py"), Error::MissingPath("nope.py".to_owned())),
+            error(
+                Some("app/lost.py"),
+                Error::Git {
+                    message: "cannot read the staged version of `app/lost.py` (blob 1234567): the object is missing".to_owned(),
+                    help: None,
+                },
+            ),
+            error(Some("app/bug.py"), Error::Internal("app/bug.py".to_owned())),
+            error(None, Error::Walk("a walk error that names no path".to_owned())),
+        ]);
+        result
+    }
+
+    fn render(format: Format, result: &ScanResult, project: &Project) -> String {
+        let mut out = Vec::new();
+        write_report(&mut out, format, result, project, false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The `(path, kind, message)` of each error, in report order.
+    fn expected(result: &ScanResult) -> Vec<(Option<String>, &'static str, String)> {
+        result
+            .errors
+            .iter()
+            .map(|e| (e.path.clone(), e.kind(), e.message()))
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_of_error_reaches_every_format() {
+        let root = std::env::current_dir().unwrap();
+        let migration = crate::rules::load_rules(&[]).unwrap().remove(0);
+        let project = Project::new(&root, &[], migration);
+        let result = every_kind_of_error(&root);
+        let expected = expected(&result);
+        assert_eq!(
+            expected
+                .iter()
+                .map(|(path, kind, _)| (path.as_deref(), *kind))
+                .collect::<Vec<_>>(),
+            [
+                (None, "io-error"),
+                (Some("app/bug.py"), "internal-error"),
+                (Some("app/gone.py"), "io-error"),
+                (Some("app/locked"), "io-error"),
+                (Some("app/lost.py"), "io-error"),
+                (Some("nope.py"), "missing-path"),
+            ],
+            "sorted by path, each of its kind"
+        );
+        let as_json = |(path, kind, message): &(Option<String>, &str, String)| json!({"path": path, "kind": kind, "message": message});
+
+        let report: Value = serde_json::from_str(&render(Format::Json, &result, &project)).unwrap();
+        assert_eq!(
+            report["errors"],
+            Value::Array(expected.iter().map(as_json).collect())
+        );
+        assert_eq!(report["summary"]["errors"], 6);
+
+        let lines: Vec<Value> = render(Format::JsonLines, &result, &project)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let with_type = |e: &(Option<String>, &str, String)| {
+            let mut line = json!({"type": "error"});
+            line.as_object_mut()
+                .unwrap()
+                .extend(as_json(e).as_object().unwrap().clone());
+            line
+        };
+        assert_eq!(lines, expected.iter().map(with_type).collect::<Vec<_>>());
+
+        let sarif: Value = serde_json::from_str(&render(Format::Sarif, &result, &project)).unwrap();
+        let invocation = &sarif["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+        assert_eq!(notifications.len(), 6);
+        for (notification, (path, kind, message)) in notifications.iter().zip(&expected) {
+            assert_eq!(notification["level"], "error");
+            assert_eq!(notification["descriptor"]["id"], *kind);
+            assert_eq!(notification["message"]["text"], *message);
+            let uri = &notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+            assert_eq!(uri.as_str(), path.as_deref(), "{notification:#}");
+        }
+
+        let junit = render(Format::Junit, &result, &project);
+        assert!(
+            junit.contains(
+                "<testsuites name=\"ssot-guard\" tests=\"6\" failures=\"0\" errors=\"6\">"
+            ),
+            "{junit}"
+        );
+        assert!(!junit.contains("No findings"), "{junit}");
+        for (path, kind, message) in &expected {
+            let file = path
+                .as_ref()
+                .map(|p| format!(" file=\"{p}\""))
+                .unwrap_or_default();
+            let case = format!(
+                "<testcase name=\"{kind}\" classname=\"{}\"{file}>",
+                path.as_deref()
+                    .map_or("ssot-guard", |p| p.strip_suffix(".py").unwrap_or(p))
+            );
+            assert!(junit.contains(&case), "{case} in {junit}");
+            let error = format!(
+                "<error message=\"{}\" type=\"{kind}\">",
+                super::junit::escape_attribute(message)
+            );
+            assert!(junit.contains(&error), "{error} in {junit}");
+        }
+
+        let github = render(Format::Github, &result, &project);
+        let commands: Vec<String> = expected
+            .iter()
+            .map(|(path, kind, message)| match path {
+                Some(path) => format!("::error title={kind},file={path}::{message}\n"),
+                None => format!("::error title={kind}::{message}\n"),
+            })
+            .collect();
+        assert_eq!(github, commands.concat());
+
+        let gitlab: Value =
+            serde_json::from_str(&render(Format::Gitlab, &result, &project)).unwrap();
+        let issues = gitlab.as_array().unwrap();
+        assert_eq!(issues.len(), 6);
+        for (issue, (path, kind, message)) in issues.iter().zip(&expected) {
+            assert_eq!(issue["check_name"], *kind);
+            assert_eq!(issue["severity"], "blocker");
+            assert_eq!(issue["description"], format!("{kind}: {message}"));
+            assert_eq!(issue["location"]["path"], path.as_deref().unwrap_or("."));
+            assert_eq!(issue["location"]["lines"], json!({"begin": 1, "end": 1}));
+        }
+        let fingerprints: std::collections::BTreeSet<&str> = issues
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap())
+            .collect();
+        assert_eq!(fingerprints.len(), 6, "unique");
+
+        let mut text: Vec<String> = expected
+            .iter()
+            .map(|(path, _, message)| match path {
+                Some(path) => format!("{path}: error: {message}"),
+                None => format!("error: {message}"),
+            })
+            .collect();
+        text.push("No findings for `DeepAgentState` in 0 files.".to_owned());
+        text.push(
+            "6 paths could not be checked (see above): the counts leave them out.".to_owned(),
+        );
+        let text = text.join("\n") + "\n";
+        assert_eq!(render(Format::Concise, &result, &project), text);
+        assert_eq!(render(Format::Human, &result, &project), text);
+    }
 
     #[test]
     fn control_characters_are_escaped_and_the_rest_kept() {

@@ -6,6 +6,9 @@
 //! Paths are relative to the folder the scan ran in (in CI, the checkout), so they become relative
 //! URI references against `%SRCROOT%`, percent-encoded (RFC 3986) so that any file name survives.
 //! Columns count characters: `columnKind` is `unicodeCodePoints`.
+//!
+//! A path that could not be checked is not a result (nothing was found in it) but a
+//! `toolExecutionNotification` of the run's invocation, which is then not `executionSuccessful`.
 
 use std::io::{self, Write};
 
@@ -64,12 +67,42 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
                     "rules": Code::ALL.map(rule),
                 },
             },
+            "invocations": [invocation(result)],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// The run's one invocation: successful unless a path could not be checked, each such path a
+/// tool execution notification (level error, the reason, the artifact) and so left unjudged.
+fn invocation(result: &ScanResult) -> Value {
+    if result.errors.is_empty() {
+        return json!({"executionSuccessful": true});
+    }
+    let notifications: Vec<Value> = result
+        .errors
+        .iter()
+        .map(|error| {
+            let mut notification = json!({
+                "descriptor": {"id": error.kind()},
+                "level": "error",
+                "message": {"text": error.message()},
+            });
+            if let Some(path) = &error.path {
+                notification["locations"] = json!([{
+                    "physicalLocation": {"artifactLocation": artifact_location(path)},
+                }]);
+            }
+            notification
+        })
+        .collect();
+    json!({
+        "executionSuccessful": false,
+        "toolExecutionNotifications": notifications,
+    })
 }
 
 fn rule_index(code: Code) -> usize {

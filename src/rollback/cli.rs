@@ -81,7 +81,7 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let options = discover_options(&config, &project, &[], &[], args.no_ignore);
     let discovered = discover(&args.paths, &options)?;
     // Judged with every code: `select` and `ignore` hide findings, they do not make code work.
-    let result = scan(
+    let mut result = scan(
         &args.paths,
         &discovered.files,
         &project,
@@ -90,6 +90,8 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
             prefilter: true,
         },
     );
+    // What could not be walked is in the JSON report too, beside what could not be read.
+    result.add_errors(discovered.errors);
     let start = if args.paths[0].is_dir() {
         args.paths[0].clone()
     } else {
@@ -179,12 +181,11 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
             _ => None,
         })
         .collect();
-    let had_errors =
-        !discovered.errors.is_empty() || !result.errors.is_empty() || !unreadable.is_empty();
-    for error in discovered
+    let had_errors = !result.errors.is_empty() || !unreadable.is_empty();
+    for error in result
         .errors
         .into_iter()
-        .chain(result.errors)
+        .map(|error| error.error)
         .chain(unreadable)
     {
         eprintln!("{:?}", miette::Report::new(error));
