@@ -9,6 +9,7 @@ use crate::codes::Code;
 use crate::finding::{Finding, Location, ResolvesTo, Severity};
 use crate::project::{Project, SymbolResolution};
 use crate::python::columns::CharColumns;
+use crate::python::comments;
 use crate::python::imports::{self, Import};
 use crate::python::resolve::Resolver;
 use crate::python::scopes::{Binding, FileScopes, ScopeId, MODULE_SCOPE};
@@ -248,7 +249,7 @@ fn run_checks(
         findings: Vec::new(),
         bindings: Vec::new(),
         star_names: BTreeSet::new(),
-        suppressions: HashMap::new(),
+        suppressions: suppression_comments(source),
     };
     walk(root, &mut checker);
     checker.star_imports();
@@ -318,6 +319,27 @@ impl Suppression {
             Suppression::Codes(codes) => codes.contains(&code),
         }
     }
+}
+
+/// The suppression comments of a file by line, read with the comment lexer: the tree has no
+/// comment nodes (see [`crate::python::comments`]). When the lexer is unsure, the file was parsed
+/// with its comments, and the checker reads them from the tree instead.
+fn suppression_comments(source: &[u8]) -> HashMap<usize, Suppression> {
+    let mut suppressions = HashMap::new();
+    if memchr::memmem::find(source, b"ssot-guard:").is_none() {
+        return suppressions;
+    }
+    let mut line = 1;
+    let mut counted_to = 0;
+    for range in comments::comment_ranges(source).unwrap_or_default() {
+        let comment = std::str::from_utf8(&source[range.clone()]).unwrap_or("");
+        if let Some(suppression) = Suppression::parse(comment) {
+            line += memchr::memchr_iter(b'\n', &source[counted_to..range.start]).count();
+            counted_to = range.start;
+            suppressions.insert(line, suppression);
+        }
+    }
+    suppressions
 }
 
 struct Checker<'a, 'p> {

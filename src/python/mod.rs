@@ -2,6 +2,7 @@
 //! what an expression refers to.
 
 pub mod columns;
+pub mod comments;
 pub mod imports;
 pub mod interface;
 pub mod module_path;

@@ -148,7 +148,7 @@ fn leading_word(text: &[u8]) -> &[u8] {
 /// a string that is not closed (a single-quoted one at the end of its line, any at the end of the
 /// file), and for an f-string whose closing quote would fall inside a replacement field: Python
 /// 3.12 lets `f"{x["k"]}"` reuse the quote there, which only a parser can follow.
-fn skip_string(source: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn skip_string(source: &[u8], i: usize) -> Option<usize> {
     let quote = source[i];
     let is_f_string = source[..i]
         .iter()

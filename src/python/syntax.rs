@@ -129,11 +129,15 @@ thread_local! {
 
 /// Parses Python source bytes. tree-sitter recovers from syntax errors, so a tree always comes
 /// back unless parsing was cancelled (which we never ask for).
+///
+/// Comments are made spaces first ([`super::comments`]): the tree has no comment nodes, and every
+/// other node lies where it lies in `source`, whose text it is read from.
 pub fn parse(source: &[u8]) -> Option<Tree> {
+    let blanked = super::comments::blank_comments(source);
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
         parser.reset();
-        parser.parse(source, None)
+        parser.parse(&*blanked, None)
     })
 }
 
