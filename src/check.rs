@@ -51,6 +51,7 @@ pub fn check_source(
 
 /// [`check_source`] on a source whose line ends are already Python's.
 fn check_whole(source: &[u8], module: Option<&ModuleOfFile>, project: &Project) -> FileOutcome {
+    crate::stats::count_whole_parse();
     let Some(tree) = parse(source) else {
         return FileOutcome {
             parse_error: true,

@@ -118,6 +118,10 @@ struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// After the report, print to standard error where the scan's time went: files and bytes
+    /// read, files checked and parsed whole, bytes handed to tree-sitter, the slowest file.
+    #[arg(long)]
+    stats: bool,
 }
 
 fn parse_code(text: &str) -> std::result::Result<Code, String> {
@@ -152,6 +156,7 @@ fn print_error(error: Error) {
 }
 
 fn check(mut args: CheckArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     if let Some(threads) = args.threads {
         // Only fails when a pool already exists, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -283,6 +288,11 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         }
     }
 
+    if args.stats {
+        for line in result.stats.lines(started.elapsed()) {
+            eprintln!("{line}");
+        }
+    }
     let failing = result
         .findings()
         .filter(|(_, finding)| finding.severity.fails())

@@ -17,3 +17,4 @@ pub mod report;
 pub mod rollback;
 pub mod rules;
 pub mod scan;
+pub mod stats;

@@ -6,6 +6,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
 use rayon::prelude::*;
 
 use crate::check::{check_source, check_source_sparse, FileOutcome};
@@ -14,6 +17,7 @@ use crate::error::Error;
 use crate::finding::{fingerprint, fnv1a, Finding, ResolvesTo};
 use crate::project::Project;
 use crate::python::syntax::python_line_ends;
+use crate::stats::{Counters, ScanStats};
 
 /// What the scan found in one file.
 #[derive(Debug)]
@@ -85,6 +89,8 @@ pub struct ScanResult {
     pub files: Vec<FileReport>,
     /// Sorted by path, then message (see [`ScanResult::add_errors`]).
     pub errors: Vec<FileError>,
+    /// Where the time went (`--stats`); not part of any report.
+    pub stats: ScanStats,
 }
 
 impl ScanResult {
@@ -184,32 +190,54 @@ fn scan_each<T: Sync>(
 ) -> ScanResult {
     let cwd = std::env::current_dir().ok();
     let symbol = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
+    let counters = Counters::now();
+    let reads = AtomicU64::new(0);
+    let bytes_read = AtomicU64::new(0);
     let check_round = |indices: &[usize], needles: Option<&[memchr::memmem::Finder<'_>]>| {
         indices
             .par_iter()
             .map_init(Vec::new, |buffer, &index| {
+                let started = Instant::now();
                 let (path, read) = read(&items[index], buffer);
-                read.and_then(|()| {
-                    check_file(
-                        path,
-                        buffer,
-                        project,
-                        options,
-                        &symbol,
-                        needles,
-                        cwd.as_deref(),
-                    )
-                })
-                .map_err(|error| FileError::new(Some(path), error, &project.root))
+                reads.fetch_add(1, Ordering::Relaxed);
+                bytes_read.fetch_add(buffer.len() as u64, Ordering::Relaxed);
+                let checked = read
+                    .and_then(|()| {
+                        check_file(
+                            path,
+                            buffer,
+                            project,
+                            options,
+                            &symbol,
+                            needles,
+                            cwd.as_deref(),
+                        )
+                    })
+                    .map_err(|error| FileError::new(Some(path), error, &project.root));
+                (checked, started.elapsed(), path)
             })
-            .collect::<Vec<Result<Checked, FileError>>>()
+            .collect::<Vec<(Result<Checked, FileError>, Duration, &Path)>>()
+    };
+    let mut slowest: Option<(String, Duration)> = None;
+    let mut note_times = |round: Vec<(Result<Checked, FileError>, Duration, &'_ Path)>| {
+        let mut outcomes = Vec::with_capacity(round.len());
+        for (outcome, time, path) in round {
+            if slowest.as_ref().is_none_or(|(_, longest)| time > *longest) {
+                slowest = Some((path.display().to_string(), time));
+            }
+            outcomes.push(outcome);
+        }
+        outcomes
     };
     let all: Vec<usize> = (0..items.len()).collect();
     let first_needles = [symbol.clone()];
-    let mut outcomes = check_round(&all, by_needles.then_some(&first_needles[..]));
+    let first_round = check_round(&all, by_needles.then_some(&first_needles[..]));
+    let mut outcomes = note_times(first_round);
     let mut known_aliases: BTreeSet<String> = BTreeSet::new();
     let mut fresh = new_aliases(&outcomes, &known_aliases);
+    let mut alias_rounds = 0;
     while by_needles && !fresh.is_empty() {
+        alias_rounds += 1;
         known_aliases.extend(fresh.iter().cloned());
         let needles: Vec<memchr::memmem::Finder<'_>> = fresh
             .iter()
@@ -221,15 +249,29 @@ fn scan_each<T: Sync>(
             .filter(|(_, outcome)| matches!(outcome, Ok(file) if !file.checked))
             .map(|(index, _)| index)
             .collect();
-        let rechecked = check_round(&skipped, Some(&needles));
+        let round = check_round(&skipped, Some(&needles));
+        let rechecked = note_times(round);
         for (index, outcome) in skipped.into_iter().zip(rechecked) {
             outcomes[index] = outcome;
         }
         fresh = new_aliases(&outcomes, &known_aliases);
     }
+    let stats = ScanStats {
+        files: items.len(),
+        reads: reads.into_inner(),
+        bytes_read: bytes_read.into_inner(),
+        files_checked: outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, Ok(file) if file.checked))
+            .count(),
+        counters: Counters::now().since(counters),
+        alias_rounds,
+        slowest,
+    };
     let mut result = ScanResult {
         files: Vec::with_capacity(outcomes.len()),
         errors: Vec::new(),
+        stats,
     };
     let mut errors = Vec::new();
     for outcome in outcomes {

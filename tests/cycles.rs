@@ -41,7 +41,12 @@ fn a_self_binding_module_is_answered_in_check_and_without_prefilter() {
         let mut args = vec!["check", "--format", "json"];
         args.extend_from_slice(extra);
         let output = run(project.path(), &args);
-        assert_eq!(output.status.code(), Some(1), "{extra:?}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{extra:?}: {}",
+            stderr(&output)
+        );
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(compact_findings(&report), WIDGET_FINDINGS, "{extra:?}");
     }
@@ -72,7 +77,8 @@ fn a_self_binding_module_is_answered_under_staged_and_rollback() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
-        plan["rollback"]["reason"], "no file fails: nothing to roll back",
+        plan["rollback"]["reason"],
+        "no file fails: nothing to roll back",
         "{}",
         stdout(&output)
     );

@@ -134,6 +134,7 @@ thread_local! {
 /// other node lies where it lies in `source`, whose text it is read from.
 pub fn parse(source: &[u8]) -> Option<Tree> {
     let blanked = super::comments::blank_comments(source);
+    crate::stats::count_parse(source.len());
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
         parser.reset();

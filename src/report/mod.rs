@@ -260,6 +260,7 @@ mod tests {
         let mut result = ScanResult {
             files: Vec::new(),
             errors: Vec::new(),
+            stats: Default::default(),
         };
         result.add_errors([
             error(
