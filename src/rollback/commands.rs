@@ -5,7 +5,8 @@
 //! Pasted commands are safe one line at a time: the line that overwrites a file, commits it or
 //! resets the branch carries its own guard, so a refusal earlier does not let a later line do
 //! damage. Levels 2 and 3 guard against what `git status --porcelain` does not show, too: an
-//! ignored file the target commit tracks, which the reset or checkout would overwrite.
+//! ignored file the target commit tracks, or one where it has a folder, which the reset or
+//! checkout would overwrite.
 
 use super::quote::{git_for, python_str, sh};
 use super::surgical::SurgicalPatch;
@@ -252,27 +253,36 @@ pub const DIRTY_TREE_MESSAGE: &str = "the work tree has uncommitted changes (git
      --porcelain is not empty): commit or stash them (git stash push --include-untracked) first";
 
 /// The files the work tree holds untracked (ignored ones included) at a path the target commit
-/// tracks, one a line, quoted as git quotes odd names; run at the top level. `git status
-/// --porcelain` does not list ignored files, yet `reset --hard` and `checkout` overwrite them with
-/// the target's version: a `.env` or `config/local.py` ignored today but committed back then.
+/// tracks, or at a path where the target has a folder, one a line, quoted as git quotes odd
+/// names; run at the top level. `git status --porcelain` does not list ignored files, yet `reset
+/// --hard` overwrites them with the target's version (a `.env` or `config/local.py` ignored today
+/// but committed back then), and replaces an ignored file `cfg` with the folder `cfg/` the target
+/// has (`checkout --no-overwrite-ignore` stops there instead, half-way).
+///
 /// The paths the target has and the index lacks go NUL-separated to `ls-files --others` as
 /// literal pathspecs (a path the target has as a file and the work tree as a folder lists what is
-/// inside); `xargs -r` runs nothing when there are none.
+/// inside); `xargs -r` runs nothing when there are none. Then each folder of the target that the
+/// work tree holds as something else (a file, a symlink) is asked about by name: a folder as a
+/// pathspec would list every untracked file inside it, `__pycache__` included, which the target
+/// does not overwrite. A failing `ls-files` in the loop fails the listing (with `pipefail`).
 pub fn overwritten_listing(target: git2::Oid) -> String {
     format!(
-        "git diff-index --cached -z --name-only --diff-filter=D {target} | xargs -0 -r git \
-         --literal-pathspecs ls-files --others --"
+        "{{ git diff-index --cached -z --name-only --diff-filter=D {target} | xargs -0 -r git \
+         --literal-pathspecs ls-files --others -- && git ls-tree -r -d -z --name-only {target} | \
+         while IFS= read -r -d '' folder; do if [ -L \"$folder\" ] || {{ [ -e \"$folder\" ] && [ ! \
+         -d \"$folder\" ]; }}; then git --literal-pathspecs ls-files --others -- \"$folder\" || \
+         exit 1; fi; done; }}"
     )
 }
 
-/// Refused when the target tracks files the work tree holds ignored (or untracked): the reset or
-/// checkout would overwrite them, and no commit holds the engineer's version. `action` is
-/// "resetting to" or "checking out".
+/// Refused when the target tracks files the work tree holds ignored (or untracked), or has folders
+/// where it holds such files: the reset or checkout would overwrite them, and no commit holds the
+/// engineer's version. `action` is "resetting to" or "checking out".
 pub fn overwritten_message(target: &CommitRef, action: &str) -> String {
     format!(
-        "these files are ignored (or untracked) here, but {short} tracks them, and {action} \
-         {short} would overwrite them: move them out of the work tree first (mv FILE \
-         /somewhere/safe/), then run this again:",
+        "these files are ignored (or untracked) here, but {short} tracks them (or has a folder \
+         at their path), and {action} {short} would overwrite them: move them out of the work \
+         tree first (mv FILE /somewhere/safe/), then run this again:",
         short = target.short
     )
 }

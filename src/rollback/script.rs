@@ -2,7 +2,7 @@
 //! (top level, HEAD unchanged since the plan, revisions present, every file committed as it is,
 //! every patch applying cleanly), so a refusal changes nothing; refusals exit 3. A reset or
 //! checkout never runs with uncommitted work, nor over an ignored (or untracked) file the target
-//! commit tracks, and pushes are comments.
+//! commit tracks or has a folder at, and pushes are comments.
 
 use std::fmt::Write;
 
