@@ -265,8 +265,11 @@ pub fn binary_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// A hermetic environment: no user or system git config, a committer, `ssot-guard` on PATH, and
-/// no `SSOT_GUARD_BIN` from the caller's environment.
+/// A hermetic environment: no user or system git config, a committer, `ssot-guard` on PATH, no
+/// `SSOT_GUARD_BIN` from the caller's environment, and no `__pycache__` folders written by the
+/// rollback's import checks: the test repositories ignore nothing, so those would show in `git
+/// status` as untracked (unless the caller's environment happens to set
+/// `PYTHONDONTWRITEBYTECODE`, as this project's development container does).
 pub fn hermetic(command: &mut Command) -> &mut Command {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![binary_dir()];
@@ -275,6 +278,7 @@ pub fn hermetic(command: &mut Command) -> &mut Command {
         .env("PATH", std::env::join_paths(paths).unwrap())
         .env("NO_COLOR", "1")
         .env_remove("SSOT_GUARD_BIN")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "On Call")
