@@ -596,28 +596,55 @@ fn stop_tracking_local_config(repo: &TestRepo) {
     assert_eq!(repo.status(), "");
 }
 
-/// The level's target tracks files that are ignored today: pasted or run as a script, the level
-/// refuses while the work tree holds them, naming them and saying to move them aside, and changes
-/// nothing; `git status --porcelain` does not list ignored files, so its guard alone would let
-/// the reset or checkout overwrite them. Without them, the level runs as before, and an ignored
-/// file the target does not track stays.
-fn assert_level_keeps_ignored_files(repo: &TestRepo, level: u8) {
+/// Folders the levels' targets track a file in, and that a later commit stops tracking and
+/// ignores by name: today each engineer keeps a file of their own at that path. The second has
+/// pathspec magic, a space, glob characters and a quote in its name.
+const CONFIG_FOLDERS: [&str; 2] = ["cfg", ":(glob)site [eu] it's.env"];
+
+/// What the targets track inside [`CONFIG_FOLDERS`].
+fn config_folder_files() -> [String; 2] {
+    CONFIG_FOLDERS.map(|folder| format!("{folder}/settings.py"))
+}
+
+/// `repo`'s uncommitted files plus a file in each of [`CONFIG_FOLDERS`], tracked from the first
+/// commit on.
+fn with_config_folders(repo: TestRepo) -> TestRepo {
+    for path in config_folder_files() {
+        repo.write(&path, TRACKED_CONFIG);
+    }
+    repo
+}
+
+/// A last commit that removes [`CONFIG_FOLDERS`] and ignores their names (and logs).
+fn stop_tracking_config_folders(repo: &TestRepo) {
+    for folder in CONFIG_FOLDERS {
+        std::fs::remove_dir_all(repo.path().join(folder)).unwrap();
+    }
+    repo.write(".gitignore", "/cfg\n*.env\n*.log\n");
+    repo.commit("Stop tracking the config folders: each engineer keeps a local file instead");
+    assert_eq!(repo.status(), "");
+}
+
+/// The level's target tracks `tracked[i]` where the work tree holds `own[i]` ignored today: the
+/// same path, or (for a file the target has in a folder) the folder's path. Pasted or run as a
+/// script, the level refuses while the work tree holds them, naming them and saying to move them
+/// aside, and changes nothing; `git status --porcelain` does not list ignored files, so its guard
+/// alone would let the reset or checkout overwrite them (a file where the target has a folder is
+/// replaced by the folder). Without them, the level runs as before, and an ignored file the
+/// target does not track stays.
+fn assert_level_keeps_ignored_files(repo: &TestRepo, level: u8, tracked: &[&str], own: &[&str]) {
     let level_arg = level.to_string();
     let report = repo.rollback_json(&["--level", &level_arg]);
     assert_eq!(report["rollback"]["level"], level);
     let target = Oid::from_str(report["rollback"]["target"]["commit"].as_str().unwrap()).unwrap();
-    for path in [LOCAL_CONFIG, ODD_LOCAL_CONFIG] {
+    for path in tracked {
         assert_eq!(repo.blob(target, path), TRACKED_CONFIG.as_bytes());
     }
     let commands = json_commands(&report["rollback"]["commands"]);
     let script = repo.script(&["--level", &level_arg]);
     let git = GitWrapper::new();
 
-    for own in [
-        &[LOCAL_CONFIG, ODD_LOCAL_CONFIG][..],
-        &[LOCAL_CONFIG],
-        &[ODD_LOCAL_CONFIG],
-    ] {
+    for own in [own, &own[..1], &own[1..]] {
         for path in own {
             repo.write(path, OWN_CONFIG);
         }
@@ -629,7 +656,12 @@ fn assert_level_keeps_ignored_files(repo: &TestRepo, level: u8) {
         assert_ne!(run.status.code(), Some(0), "{own:?}: {}", stderr(&run));
         let pasted = git.paste(repo, &commands);
         let script_run = git.bash(repo, &script);
-        assert_eq!(script_run.status.code(), Some(3), "{own:?}");
+        assert_eq!(
+            script_run.status.code(),
+            Some(3),
+            "{own:?}: {}",
+            stderr(&script_run)
+        );
         for (pasted, run) in [(true, &pasted), (false, &script_run)] {
             for path in own {
                 assert_refused(run, &before, repo, path, pasted);
@@ -648,7 +680,7 @@ fn assert_level_keeps_ignored_files(repo: &TestRepo, level: u8) {
 
     assert_eq!(repo.status(), "");
     assert_level_runs(repo, level, target, &commands, &script, &git, |how| {
-        for path in [LOCAL_CONFIG, ODD_LOCAL_CONFIG] {
+        for path in tracked {
             assert_eq!(repo.read(path), TRACKED_CONFIG.as_bytes(), "{how}: {path}");
         }
         assert_eq!(repo.read(IGNORED_LOG), b"request log\n", "{how}: kept");
@@ -656,12 +688,14 @@ fn assert_level_keeps_ignored_files(repo: &TestRepo, level: u8) {
     git.assert_safe();
 }
 
+const LOCAL_CONFIGS: [&str; 2] = [LOCAL_CONFIG, ODD_LOCAL_CONFIG];
+
 #[test]
 fn level_two_commands_and_script_keep_ignored_files_the_target_tracks() {
     for checkpoint in [true, false] {
         let repo = level_two_repo_from(with_local_config(base_repo()), checkpoint);
         stop_tracking_local_config(&repo);
-        assert_level_keeps_ignored_files(&repo, 2);
+        assert_level_keeps_ignored_files(&repo, 2, &LOCAL_CONFIGS, &LOCAL_CONFIGS);
     }
 }
 
@@ -669,7 +703,29 @@ fn level_two_commands_and_script_keep_ignored_files_the_target_tracks() {
 fn level_three_commands_and_script_keep_ignored_files_the_target_tracks() {
     let repo = level_three_repo_from(with_local_config(base_repo()), true);
     stop_tracking_local_config(&repo);
-    assert_level_keeps_ignored_files(&repo, 3);
+    assert_level_keeps_ignored_files(&repo, 3, &LOCAL_CONFIGS, &LOCAL_CONFIGS);
+}
+
+/// `git reset --hard` replaces an ignored file with the folder the target has at its path (Level
+/// 3's `checkout --no-overwrite-ignore` stops instead, half-way through the pasted commands).
+#[test]
+fn level_two_commands_and_script_keep_an_ignored_file_where_the_target_has_a_folder() {
+    for checkpoint in [true, false] {
+        let repo = level_two_repo_from(with_config_folders(base_repo()), checkpoint);
+        stop_tracking_config_folders(&repo);
+        let tracked = config_folder_files();
+        let tracked: Vec<&str> = tracked.iter().map(String::as_str).collect();
+        assert_level_keeps_ignored_files(&repo, 2, &tracked, &CONFIG_FOLDERS);
+    }
+}
+
+#[test]
+fn level_three_commands_and_script_keep_an_ignored_file_where_the_target_has_a_folder() {
+    let repo = level_three_repo_from(with_config_folders(base_repo()), true);
+    stop_tracking_config_folders(&repo);
+    let tracked = config_folder_files();
+    let tracked: Vec<&str> = tracked.iter().map(String::as_str).collect();
+    assert_level_keeps_ignored_files(&repo, 3, &tracked, &CONFIG_FOLDERS);
 }
 
 /// The Level 2 commands were printed, then someone committed: pasting them must not reset the

@@ -7,8 +7,9 @@ mod common;
 use git2::Repository;
 
 use common::repo::{
-    assert_no_empty_revision, candidate, git_cli, head_of, parent_of, run_script_in, service,
-    short, ssot_guard, TestRepo, DEPRECATED, SERVICE, SSOT,
+    assert_no_empty_revision, binary_path, candidate, git_cli, head_of, hermetic, parent_of,
+    real_program, run_script_in, service, shell_word, short, ssot_guard, OnlyPrograms, TestRepo,
+    DEPRECATED, SERVICE, SSOT,
 };
 use common::{stderr, stdout};
 
@@ -87,7 +88,8 @@ fn head_minus_one_is_wrong_and_the_script_restores_the_pre_migration_blob() {
     );
     assert_eq!(again.stdout, repo.rollback(&["--format", "json"]).stdout);
 
-    let human = stdout(&repo.rollback(&[]));
+    // The commands name the binary by its path, which is this machine's.
+    let human = stdout(&repo.rollback(&[])).replace(&binary_path(), "[ssot-guard]");
     insta::assert_snapshot!("rollback_human", human);
 
     // Uncommitted work in another file must survive the rollback, uncommitted.
@@ -140,10 +142,20 @@ fn a_renamed_file_is_restored_from_its_old_path() {
     assert_eq!(plan["rollback_to"], before.to_string());
     assert_eq!(plan["later_commits"], 0, "a pure rename changes no line");
     assert_eq!(plan["head_minus_one_correct"], false);
+    // The line first looks up the programs the commands run, then restores.
+    let (programs, restore) = plan["commands"][0]
+        .as_str()
+        .unwrap()
+        .split_once("; elif ")
+        .unwrap();
+    assert!(
+        programs.starts_with("if ssot_guard_missing=; "),
+        "{programs}"
+    );
     assert_eq!(
-        plan["commands"][0],
+        restore,
         format!(
-            "if git diff --quiet -- '{SERVICE}' && git diff --cached --quiet -- '{SERVICE}'; then \
+            "git diff --quiet -- '{SERVICE}' && git diff --cached --quiet -- '{SERVICE}'; then \
              git cat-file blob '{before}:{old}' > '{SERVICE}'; else echo 'ssot-guard: refused: \
              {SERVICE} has uncommitted changes; stash them first: git stash push -- \
              '\\''{SERVICE}'\\''' >&2; false; fi"
@@ -739,11 +751,281 @@ fn a_project_below_the_top_level_is_rolled_back_from_the_top_level() {
              importlib.import_module(\"netra_backend.app.services.report\"); print(\"import ok: \
              netra_backend.app.services.report\")'",
             "(cd 'backend' && python3 tests/mission_critical/test_websocket_agent_events_suite.py)",
-            "ssot-guard check --expect-violations -- 'backend/netra_backend/app/services/report.py'",
+            &format!(
+                "{} check --expect-violations -- 'backend/netra_backend/app/services/report.py'",
+                shell_word(&binary_path())
+            ),
         ]
     );
     let run = repo.run_script(&repo.script(&["backend"]));
     assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
     assert_eq!(repo.read(&path), repo.blob(before, &path));
     assert_eq!(repo.status(), "");
+}
+
+/// A repository on the built-in rule (no rule file of its own: the validation command is the one
+/// the binary ships with), where the report service's migration broke it. Returns the commit
+/// before the migration and HEAD (the migration).
+fn builtin_rule_repo() -> (TestRepo, git2::Oid, git2::Oid) {
+    builtin_rule_repo_migrating(&[SERVICE])
+}
+
+/// [`builtin_rule_repo`], with `paths` migrated in one commit.
+fn builtin_rule_repo_migrating(paths: &[&str]) -> (TestRepo, git2::Oid, git2::Oid) {
+    let repo = TestRepo::new();
+    std::fs::remove_dir_all(repo.path().join("rules")).unwrap();
+    repo.write("pyproject.toml", "[tool.ssot-guard]\n");
+    for path in paths {
+        repo.write(path, &service(DEPRECATED, ""));
+    }
+    let before = repo.commit("Add the services");
+    for path in paths {
+        repo.write(path, &service(SSOT, ""));
+    }
+    let head = repo.commit("Migrate the services");
+    (repo, before, head)
+}
+
+/// Nothing changed since HEAD `head`: the file, HEAD and the status.
+fn assert_unchanged(repo: &TestRepo, head: git2::Oid) {
+    assert_eq!(
+        repo.read(SERVICE),
+        repo.blob(head, SERVICE),
+        "the file is untouched"
+    );
+    assert_eq!(head_of(repo), head, "nothing was committed");
+    assert_eq!(repo.status(), "");
+}
+
+/// Rolled back: the file holds its version of `before`, committed on top of `head`.
+fn assert_rolled_back(repo: &TestRepo, before: git2::Oid, head: git2::Oid) {
+    assert_eq!(repo.read(SERVICE), repo.blob(before, SERVICE));
+    let commit = head_of(repo);
+    assert_eq!(parent_of(repo, commit), head);
+    assert_eq!(repo.blob(commit, SERVICE), repo.blob(before, SERVICE));
+    assert_eq!(repo.status(), "");
+}
+
+/// A fresh machine: `cargo build --release` made the binary, so `ssot-guard` is not on PATH, and
+/// there is `python3` but no `python`. The script reaches the binary that wrote it by its
+/// absolute path, the built-in rule's validation runs with `python3`, and the script completes.
+#[test]
+fn fresh_machine_the_script_completes_without_ssot_guard_or_python_on_path() {
+    let (repo, before, head) = builtin_rule_repo();
+    let script = repo.script(&[]);
+    assert!(
+        script.contains(&format!("ssot_guard={}\n", shell_word(&binary_path()))),
+        "{script}"
+    );
+    let machine = OnlyPrograms::new(&["bash", "git", "python3"]);
+    let run = machine.bash(repo.path(), &script, &[]);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert!(stdout(&run).contains("golden path: websocket agent events ok"));
+    assert_rolled_back(&repo, before, head);
+}
+
+/// A program the script runs is missing (`python3`; or `SSOT_GUARD_BIN` names no binary): the
+/// script refuses before it changes anything, naming the program, and exits 3.
+#[test]
+fn fresh_machine_the_script_refuses_before_changing_anything_when_a_program_is_missing() {
+    let (repo, _, head) = builtin_rule_repo();
+    let script = repo.script(&[]);
+    let nowhere = tempfile::tempdir().unwrap();
+    let no_binary = nowhere.path().join("it's gone").join("ssot-guard");
+    let no_binary = no_binary.to_str().unwrap();
+    let cases = [
+        (OnlyPrograms::new(&["bash", "git"]), vec![], "python3"),
+        (
+            OnlyPrograms::new(&["bash", "git", "python3"]),
+            vec![("SSOT_GUARD_BIN", no_binary)],
+            no_binary,
+        ),
+    ];
+    for (machine, env, missing) in &cases {
+        let run = machine.bash(repo.path(), &script, env);
+        assert_eq!(run.status.code(), Some(3), "stderr: {}", stderr(&run));
+        assert!(
+            stderr(&run).starts_with("ssot-guard rollback: refused: ")
+                && stderr(&run).contains("not found")
+                && stderr(&run).contains(missing),
+            "the refusal names {missing}: {}",
+            stderr(&run)
+        );
+        assert_unchanged(&repo, head);
+    }
+}
+
+/// The pasted commands on the same fresh machine: without `python3` the first line refuses,
+/// naming it, and nothing changes (the commit line refuses too: the file does not hold the
+/// rolled-back version); with it, they roll back and commit, `ssot-guard` reached by its path.
+#[test]
+fn fresh_machine_pasted_commands_check_their_programs_first() {
+    let (repo, before, head) = builtin_rule_repo();
+    let report = repo.rollback_json(&[]);
+    let commands: Vec<&str> = candidate(&report, SERVICE)["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let pasted = format!("{}\n", commands.join("\n"));
+    assert!(
+        pasted.contains(&format!(
+            "{} check --expect-violations -- '{SERVICE}'",
+            shell_word(&binary_path())
+        )),
+        "{pasted}"
+    );
+
+    let run = OnlyPrograms::new(&["bash", "git"]).bash(repo.path(), &pasted, &[]);
+    assert!(
+        stderr(&run).contains("ssot-guard: refused: ") && stderr(&run).contains("python3"),
+        "{}",
+        stderr(&run)
+    );
+    assert_unchanged(&repo, head);
+
+    let run = OnlyPrograms::new(&["bash", "git", "python3"]).bash(repo.path(), &pasted, &[]);
+    assert!(stderr(&run).is_empty(), "{}", stderr(&run));
+    assert!(stdout(&run).contains("golden path: websocket agent events ok"));
+    assert_rolled_back(&repo, before, head);
+}
+
+/// `SSOT_GUARD_BIN` names the binary the commands run. Set while the plan is written, it is what
+/// the script and the pasted commands say, single-quoted (a path with quotes, `$(...)` and
+/// backticks is only a path); set while the script runs, it overrides what the script says.
+#[test]
+fn ssot_guard_bin_names_the_binary_the_commands_run() {
+    let (repo, before, head) = builtin_rule_repo();
+    let bins = tempfile::tempdir().unwrap();
+    let log = bins.path().join("calls.log");
+    let odd = bins
+        .path()
+        .join("it's a \"$(touch PWNED)\" `touch PWNED2` dir")
+        .join("ssot-guard");
+    std::fs::create_dir_all(odd.parent().unwrap()).unwrap();
+    // A wrapper that logs its arguments, then runs the binary under test.
+    std::fs::write(
+        &odd,
+        format!(
+            "#!{}\nprintf '%s\\n' \"$*\" >> {}\nexec {} \"$@\"\n",
+            real_program("bash").display(),
+            shell_word(log.to_str().unwrap()),
+            shell_word(&binary_path())
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&odd, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let odd = odd.to_str().unwrap();
+    let calls = || std::fs::read_to_string(&log).unwrap_or_default();
+    let expected_call = format!("check --expect-violations -- {SERVICE}\n");
+    let machine = OnlyPrograms::new(&["bash", "git", "python3"]);
+    let plan_with = |args: &[&str]| {
+        let output = hermetic(&mut std::process::Command::new(env!(
+            "CARGO_BIN_EXE_ssot-guard"
+        )))
+        .env("SSOT_GUARD_BIN", odd)
+        .arg("rollback")
+        .args(args)
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let undo = || {
+        let reset = git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+        assert!(reset.status.success());
+        std::fs::remove_file(&log).unwrap();
+    };
+
+    // Written with it: the script says it, and runs it.
+    let script = plan_with(&["--script"]);
+    assert!(
+        script.contains(&format!("ssot_guard={}\n", shell_word(odd))),
+        "{script}"
+    );
+    assert!(!script.contains(&binary_path()), "{script}");
+    let run = machine.bash(repo.path(), &script, &[]);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(calls(), expected_call);
+    assert_rolled_back(&repo, before, head);
+    undo();
+
+    // The pasted commands too.
+    let report: serde_json::Value =
+        serde_json::from_str(&plan_with(&["--format", "json"])).unwrap();
+    let commands: Vec<&str> = candidate(&report, SERVICE)["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let run = machine.bash(repo.path(), &format!("{}\n", commands.join("\n")), &[]);
+    assert!(stderr(&run).is_empty(), "{}", stderr(&run));
+    assert_eq!(calls(), expected_call);
+    assert_rolled_back(&repo, before, head);
+    undo();
+
+    // Written without it, run with it: the variable wins.
+    let script = repo.script(&[]);
+    let run = machine.bash(repo.path(), &script, &[("SSOT_GUARD_BIN", odd)]);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(calls(), expected_call);
+    assert_rolled_back(&repo, before, head);
+
+    for trap in ["PWNED", "PWNED2"] {
+        assert!(!repo.path().join(trap).exists(), "{trap} was created");
+        assert!(!bins.path().join(trap).exists(), "{trap} was created");
+    }
+}
+
+/// Levels 2 and 3 on the fresh machine: without `python3` (the validation's program) the script
+/// and the pasted line refuse before the reset or checkout, naming it, and change nothing; with
+/// it, they complete.
+#[test]
+fn fresh_machine_levels_two_and_three_check_their_programs_first() {
+    let export = "netra_backend/app/services/export.py";
+    let manager = "netra_backend/app/websocket_core/manager.py";
+    for (level, paths) in [(2, [SERVICE, export]), (3, [SERVICE, manager])] {
+        let (repo, before, head) = builtin_rule_repo_migrating(&paths);
+        let level_arg = level.to_string();
+        let report = repo.rollback_json(&[]);
+        assert_eq!(report["rollback"]["level"], level);
+        assert_eq!(report["rollback"]["target"]["commit"], before.to_string());
+        let commands: Vec<&str> = report["rollback"]["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let pasted = format!("{}\n", commands.join("\n"));
+        let script = repo.script(&["--level", &level_arg]);
+        let without = OnlyPrograms::new(&["bash", "git", "xargs", "date"]);
+        let with = OnlyPrograms::new(&["bash", "git", "xargs", "date", "python3"]);
+
+        for (how, text) in [("script", &script), ("pasted", &pasted)] {
+            let run = without.bash(repo.path(), text, &[]);
+            if how == "script" {
+                assert_eq!(run.status.code(), Some(3), "{}", stderr(&run));
+            }
+            assert!(
+                stderr(&run).contains("refused: these programs are not found")
+                    && stderr(&run).contains("python3"),
+                "level {level} {how}: {}",
+                stderr(&run)
+            );
+            assert_unchanged(&repo, head);
+        }
+        let run = with.bash(repo.path(), &script, &[]);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "level {level}: {}",
+            stderr(&run)
+        );
+        assert!(stdout(&run).contains("golden path: websocket agent events ok"));
+        assert_eq!(head_of(&repo), before, "level {level}");
+    }
 }

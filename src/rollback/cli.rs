@@ -113,7 +113,9 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     if let Some(id) = args.migration.as_ref().or(config.migration.as_ref()) {
         check_flags.push_str(&format!(" --migration {}", super::quote::sh(id)));
     }
-    let mut rerun = "ssot-guard rollback".to_owned();
+    // The commands run this binary by its path: it need not be on PATH.
+    let ssot_guard = super::programs::own_binary();
+    let mut rerun = format!("{} rollback", super::quote::sh(&ssot_guard));
     if args.paths != [PathBuf::from(".")] {
         for path in &args.paths {
             rerun.push(' ');
@@ -148,6 +150,7 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
             surgical: args.surgical,
             check_flags,
             rerun,
+            ssot_guard,
         },
     )?;
 

@@ -4,9 +4,13 @@
 //!
 //! Pasted commands are safe one line at a time: the line that overwrites a file, commits it or
 //! resets the branch carries its own guard, so a refusal earlier does not let a later line do
-//! damage. Levels 2 and 3 guard against what `git status --porcelain` does not show, too: an
-//! ignored file the target commit tracks, which the reset or checkout would overwrite.
+//! damage. The first line that changes anything also checks that every program the commands
+//! run is there ([`super::programs`]); ssot-guard is named by its path, so it need not be on
+//! PATH. Levels 2 and 3 guard against what `git status --porcelain` does not show, too: an
+//! ignored file the target commit tracks, or one where it has a folder, which the reset or
+//! checkout would overwrite.
 
+use super::programs::{self, Program, PASTED_VARIABLE};
 use super::quote::{git_for, python_str, sh};
 use super::surgical::SurgicalPatch;
 use super::target::RollbackTarget;
@@ -89,12 +93,29 @@ pub fn validation(plan: &RollbackPlan<'_>) -> Vec<String> {
         .collect()
 }
 
-/// After a rollback the deprecated import is back: the check must find it.
-pub fn expect_violations(plan: &RollbackPlan<'_>, candidate: &Candidate) -> String {
+/// After a rollback the deprecated import is back: the check must find it. `ssot_guard` is the
+/// binary as a shell word.
+pub fn expect_violations(
+    plan: &RollbackPlan<'_>,
+    candidate: &Candidate,
+    ssot_guard: &str,
+) -> String {
     format!(
-        "ssot-guard check{} --expect-violations -- {}",
+        "{ssot_guard} check{} --expect-violations -- {}",
         plan.check_flags,
         sh(&candidate.path)
+    )
+}
+
+/// The `if` (or `elif`) branch of a pasted line that refuses when a program the commands run is
+/// missing, naming it: `CONDITIONS; then echo ... >&2; false`.
+fn programs_refusal(programs: &[Program], binary: Option<&str>) -> String {
+    let (before, after) = programs::missing_message(binary, "paste these commands again");
+    format!(
+        "{}; [ -n \"${PASTED_VARIABLE}\" ]; then echo {}\"${PASTED_VARIABLE}\"{} >&2; false",
+        programs::collect_missing(PASTED_VARIABLE, programs, "; "),
+        sh(&format!("ssot-guard: refused: {before}")),
+        sh(&after)
     )
 }
 
@@ -187,7 +208,7 @@ fn add_and_commit(
 fn checks(plan: &RollbackPlan<'_>, candidate: &Candidate) -> Vec<String> {
     let mut commands = vec![import_check(candidate)];
     commands.extend(validation(plan));
-    commands.push(expect_violations(plan, candidate));
+    commands.push(expect_violations(plan, candidate, &sh(&plan.ssot_guard)));
     commands
 }
 
@@ -197,7 +218,11 @@ pub fn restore(
     candidate: &Candidate,
     target: &RollbackTarget,
 ) -> Vec<String> {
-    let mut commands = vec![when_clean(candidate, &restore_line(candidate, target))];
+    let mut commands = vec![when_clean(
+        plan,
+        candidate,
+        &restore_line(candidate, target),
+    )];
     commands.extend(checks(plan, candidate));
     commands.push(add_and_commit(
         plan,
@@ -209,11 +234,17 @@ pub fn restore(
     commands
 }
 
-/// `action`, run only when the candidate's file has no uncommitted change; else a refusal that
-/// says how to stash.
-fn when_clean(candidate: &Candidate, action: &str) -> String {
+/// `action`, run only when every program the commands run is there and the candidate's file has
+/// no uncommitted change; else a refusal that names the missing programs, or says how to stash.
+fn when_clean(plan: &RollbackPlan<'_>, candidate: &Candidate, action: &str) -> String {
+    let programs = programs::level_one(plan, Program::binary_at(&plan.ssot_guard));
+    let binary = format!(
+        "plan again with {} set to the binary's path",
+        programs::BIN_VARIABLE
+    );
     format!(
-        "if {}; then {action}; else echo {} >&2; false; fi",
+        "if {}; elif {}; then {action}; else echo {} >&2; false; fi",
+        programs_refusal(&programs, Some(&binary)),
         clean_condition(&candidate.path),
         sh(&format!(
             "ssot-guard: refused: {}",
@@ -235,6 +266,7 @@ pub fn surgical(
     let mut commands = vec![
         format!("{PATCH_VARIABLE}={}", sh(&patch.patch)),
         when_clean(
+            plan,
             candidate,
             &format!(
                 "printf '%s' \"${PATCH_VARIABLE}\" | git apply --check && printf '%s' \
@@ -252,27 +284,36 @@ pub const DIRTY_TREE_MESSAGE: &str = "the work tree has uncommitted changes (git
      --porcelain is not empty): commit or stash them (git stash push --include-untracked) first";
 
 /// The files the work tree holds untracked (ignored ones included) at a path the target commit
-/// tracks, one a line, quoted as git quotes odd names; run at the top level. `git status
-/// --porcelain` does not list ignored files, yet `reset --hard` and `checkout` overwrite them with
-/// the target's version: a `.env` or `config/local.py` ignored today but committed back then.
+/// tracks, or at a path where the target has a folder, one a line, quoted as git quotes odd
+/// names; run at the top level. `git status --porcelain` does not list ignored files, yet `reset
+/// --hard` overwrites them with the target's version (a `.env` or `config/local.py` ignored today
+/// but committed back then), and replaces an ignored file `cfg` with the folder `cfg/` the target
+/// has (`checkout --no-overwrite-ignore` stops there instead, half-way).
+///
 /// The paths the target has and the index lacks go NUL-separated to `ls-files --others` as
 /// literal pathspecs (a path the target has as a file and the work tree as a folder lists what is
-/// inside); `xargs -r` runs nothing when there are none.
+/// inside); `xargs -r` runs nothing when there are none. Then each folder of the target that the
+/// work tree holds as something else (a file, a symlink) is asked about by name: a folder as a
+/// pathspec would list every untracked file inside it, `__pycache__` included, which the target
+/// does not overwrite. A failing `ls-files` in the loop fails the listing (with `pipefail`).
 pub fn overwritten_listing(target: git2::Oid) -> String {
     format!(
-        "git diff-index --cached -z --name-only --diff-filter=D {target} | xargs -0 -r git \
-         --literal-pathspecs ls-files --others --"
+        "{{ git diff-index --cached -z --name-only --diff-filter=D {target} | xargs -0 -r git \
+         --literal-pathspecs ls-files --others -- && git ls-tree -r -d -z --name-only {target} | \
+         while IFS= read -r -d '' folder; do if [ -L \"$folder\" ] || {{ [ -e \"$folder\" ] && [ ! \
+         -d \"$folder\" ]; }}; then git --literal-pathspecs ls-files --others -- \"$folder\" || \
+         exit 1; fi; done; }}"
     )
 }
 
-/// Refused when the target tracks files the work tree holds ignored (or untracked): the reset or
-/// checkout would overwrite them, and no commit holds the engineer's version. `action` is
-/// "resetting to" or "checking out".
+/// Refused when the target tracks files the work tree holds ignored (or untracked), or has folders
+/// where it holds such files: the reset or checkout would overwrite them, and no commit holds the
+/// engineer's version. `action` is "resetting to" or "checking out".
 pub fn overwritten_message(target: &CommitRef, action: &str) -> String {
     format!(
-        "these files are ignored (or untracked) here, but {short} tracks them, and {action} \
-         {short} would overwrite them: move them out of the work tree first (mv FILE \
-         /somewhere/safe/), then run this again:",
+        "these files are ignored (or untracked) here, but {short} tracks them (or has a folder \
+         at their path), and {action} {short} would overwrite them: move them out of the work \
+         tree first (mv FILE /somewhere/safe/), then run this again:",
         short = target.short
     )
 }
@@ -303,11 +344,12 @@ const OVERWRITTEN_VARIABLE: &str = "ssot_guard_overwritten";
 
 /// Levels 2 and 3: the guarded reset or checkout, the validation, and the push as a comment.
 ///
-/// The guarded line refuses, changing nothing, with uncommitted work (listing it), and when the
-/// target tracks a file the work tree holds ignored or untracked (listing those, or when they
-/// cannot be listed); Level 2 also when HEAD moved since the plan (the backup branch would keep
-/// the planned HEAD, and the reset would leave the new commits on no branch). Level 3's checkout
-/// also has `--no-overwrite-ignore`.
+/// The guarded line refuses, changing nothing, when a program the commands run is missing (naming
+/// it), with uncommitted work (listing it), and when the target tracks a file the work tree holds
+/// ignored or untracked, or has a folder where it holds one (listing those, or when they cannot be
+/// listed); Level 2 also when HEAD moved since the plan (the backup branch would keep the planned
+/// HEAD, and the reset would leave the new commits on no branch). Level 3's checkout also has
+/// `--no-overwrite-ignore`.
 pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
     let Some(target) = &plan.level.target else {
         return Vec::new();
@@ -334,12 +376,14 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
             overwritten_message(&target.commit, action)
         )),
     );
+    let level_three = target.kind == LevelTargetKind::LastKnownGood;
+    let missing = programs_refusal(&programs::levels_two_three(plan, level_three), None);
     let mut commands = Vec::new();
     match (plan.level.level, target.kind) {
         (Some(Level::Two), LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent) => {
             commands.push(format!(
-                "if [ \"$(git rev-parse HEAD)\" != {head} ]; then echo {moved} >&2; false; elif \
-                 {refusals}; else git branch {} {head} && git reset --hard {}; fi",
+                "if {missing}; elif [ \"$(git rev-parse HEAD)\" != {head} ]; then echo {moved} >&2; \
+                 false; elif {refusals}; else git branch {} {head} && git reset --hard {}; fi",
                 sh(&backup_branch(plan)),
                 target.commit.id,
                 head = plan.head_commit.id,
@@ -354,7 +398,7 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
         }
         (Some(Level::Three), LevelTargetKind::LastKnownGood) => {
             commands.push(format!(
-                "if {refusals}; else git checkout --no-overwrite-ignore -b \
+                "if {missing}; elif {refusals}; else git checkout --no-overwrite-ignore -b \
                  \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" {}; fi",
                 target.commit.id
             ));

@@ -6,7 +6,8 @@
 //! finds a file's migration commit; [`level`] chooses the runbook level and where Levels 2 and 3
 //! go, with [`last_good`] finding Level 3's last known good commit;
 //! [`surgical`] builds the import-only patch; [`commands`] and [`script`] write what the engineer
-//! runs, quoted by [`quote`]; [`human`] and [`json`] print the plan.
+//! runs, quoted by [`quote`], checking first that the [`programs`] they run are there; [`human`]
+//! and [`json`] print the plan.
 
 pub mod cli;
 pub mod commands;
@@ -14,6 +15,7 @@ pub mod human;
 pub mod json;
 pub mod last_good;
 pub mod level;
+pub mod programs;
 pub mod quote;
 pub mod script;
 pub mod surgical;
@@ -178,6 +180,8 @@ pub struct PlanOptions {
     /// The `ssot-guard rollback ...` command line that makes this plan again (quoted), for the
     /// hint to write it as a script.
     pub rerun: String,
+    /// The ssot-guard binary the commands run ([`programs::own_binary`]), not quoted.
+    pub ssot_guard: String,
 }
 
 /// A complete rollback plan.
@@ -195,6 +199,8 @@ pub struct RollbackPlan<'p> {
     pub surgical: bool,
     pub check_flags: String,
     pub rerun: String,
+    /// The ssot-guard binary the commands run, not quoted.
+    pub ssot_guard: String,
 }
 
 /// What a plan is made from.
@@ -297,6 +303,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         surgical: options.surgical,
         check_flags: options.check_flags,
         rerun: options.rerun,
+        ssot_guard: options.ssot_guard,
     })
 }
 

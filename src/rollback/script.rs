@@ -1,18 +1,24 @@
 //! `rollback --script`: the plan as one bash script. Everything that can refuse is checked first
-//! (top level, HEAD unchanged since the plan, revisions present, every file committed as it is,
-//! every patch applying cleanly), so a refusal changes nothing; refusals exit 3. A reset or
-//! checkout never runs with uncommitted work, nor over an ignored (or untracked) file the target
-//! commit tracks, and pushes are comments.
+//! (every program it runs is there, top level, HEAD unchanged since the plan, revisions present,
+//! every file committed as it is, every patch applying cleanly), so a refusal changes nothing;
+//! refusals exit 3. ssot-guard is the binary that wrote the script, by its path (or
+//! `SSOT_GUARD_BIN`, when set as the script runs). A reset or checkout never runs with uncommitted
+//! work, nor over an ignored (or untracked) file the target commit tracks or has a folder at, and
+//! pushes are comments.
 
 use std::fmt::Write;
 
 use super::commands::{self, DIRTY_TREE_MESSAGE};
+use super::programs::{self, Program, BIN_VARIABLE, SCRIPT_VARIABLE};
 use super::quote::{git_for, sh};
 use super::{explain_no_target, Candidate, Level, LevelTargetKind, RollbackPlan};
 use crate::report::one_line;
 
 /// Exit status of a refusal.
 pub const REFUSED: u8 = 3;
+
+/// The shell variable the script keeps the ssot-guard binary in.
+const BINARY_VARIABLE: &str = "ssot_guard";
 
 pub fn write(plan: &RollbackPlan<'_>) -> String {
     let mut level = plan.level.level;
@@ -47,6 +53,7 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
         || "detached HEAD".to_owned(),
         |b| format!("branch {}", one_line(b)),
     );
+    let programs = preflight_programs(plan, level);
     format!(
         "#!/usr/bin/env bash\n\
          # ssot-guard rollback: {title} for `{}` (migration {}, issue {}).\n\
@@ -57,6 +64,8 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
          \n\
          refuse() {{\n    printf 'ssot-guard rollback: refused: %s\\n' \"$1\" >&2\n    exit {REFUSED}\n}}\n\
          trap 'printf \"ssot-guard rollback: a step failed (line %s); git status shows what changed\\n\" \"$LINENO\" >&2' ERR\n\
+         \n\
+         {programs}\
          \n\
          # Preflight: the repository and HEAD are the ones this plan was made for.\n\
          [ \"$(git rev-parse --is-inside-work-tree 2>/dev/null)\" = true ] || refuse 'not inside a git work tree'\n\
@@ -69,6 +78,44 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
         plan.head_commit.id,
         sh(&commands::head_moved(plan)),
     )
+}
+
+/// Refuses unless every program the script runs is there: git always; Level 1 (when a file has
+/// a target) also `python3`, the validation commands' programs and ssot-guard, kept in
+/// [`BINARY_VARIABLE`]; Levels 2 and 3 `xargs`, `date` and the validation commands' programs.
+fn preflight_programs(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
+    let mut text = String::from("# Preflight: every program this script runs is here.\n");
+    let has_target = plan.candidates.iter().any(|c| c.target.is_ok());
+    let (programs, binary) = match level {
+        Some(Level::One) if has_target => {
+            let _ = writeln!(
+                text,
+                "# ssot-guard is the binary that wrote this script (it need not be on PATH), or \
+                 ${BIN_VARIABLE}.\n\
+                 {BINARY_VARIABLE}={}\n\
+                 [ -z \"${{{BIN_VARIABLE}:-}}\" ] || {BINARY_VARIABLE}=${BIN_VARIABLE}",
+                sh(&plan.ssot_guard)
+            );
+            (
+                programs::level_one(plan, Program::binary_in(BINARY_VARIABLE)),
+                Some(format!("set {BIN_VARIABLE} to the binary's path")),
+            )
+        }
+        Some(level @ (Level::Two | Level::Three)) if plan.level.target.is_some() => (
+            programs::levels_two_three(plan, level == Level::Three),
+            None,
+        ),
+        _ => (programs::git_only(), None),
+    };
+    let (before, after) = programs::missing_message(binary.as_deref(), "run this again");
+    let _ = writeln!(
+        text,
+        "{}\n[ -z \"${SCRIPT_VARIABLE}\" ] || refuse {}\"${SCRIPT_VARIABLE}\"{}",
+        programs::collect_missing(SCRIPT_VARIABLE, &programs, "\n"),
+        sh(&before),
+        sh(&after)
+    );
+    text
 }
 
 fn require_commit(script: &mut String, id: git2::Oid) {
@@ -213,7 +260,11 @@ fn level_one(script: &mut String, plan: &RollbackPlan<'_>) {
         for command in commands::validation(plan) {
             let _ = writeln!(script, "{command}");
         }
-        let _ = writeln!(script, "{}", commands::expect_violations(plan, candidate));
+        let _ = writeln!(
+            script,
+            "{}",
+            commands::expect_violations(plan, candidate, &format!("\"${BINARY_VARIABLE}\""))
+        );
         let _ = writeln!(script, "{} add -- {}", git_for(path), sh(path));
         let _ = writeln!(
             script,

@@ -40,9 +40,9 @@ class DeepAgentState:
         self.chat_thread_id = chat_thread_id
 ";
 
-/// The built-in rule runs `python tests/mission_critical/test_websocket_agent_events_suite.py`;
-/// Debian has no `python`, so the test repository replaces the rule (same id) with one that runs
-/// the same suite with `python3`.
+/// The test repository's own rule, replacing the built-in one (same id): a project rule file in
+/// use, with the golden path narrowed to `websocket_core`. Its validation runs the same suite
+/// with `python3`, as the built-in rule does (`tests/rollback.rs` also runs that one).
 pub const RULE: &str = r##"id = "deepagentstate"
 symbol = "DeepAgentState"
 deprecated = ["netra_backend.app.agents.state"]
@@ -265,7 +265,11 @@ pub fn binary_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// A hermetic environment: no user or system git config, a committer, and `ssot-guard` on PATH.
+/// A hermetic environment: no user or system git config, a committer, `ssot-guard` on PATH, no
+/// `SSOT_GUARD_BIN` from the caller's environment, and no `__pycache__` folders written by the
+/// rollback's import checks: the test repositories ignore nothing, so those would show in `git
+/// status` as untracked (unless the caller's environment happens to set
+/// `PYTHONDONTWRITEBYTECODE`, as this project's development container does).
 pub fn hermetic(command: &mut Command) -> &mut Command {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![binary_dir()];
@@ -273,12 +277,77 @@ pub fn hermetic(command: &mut Command) -> &mut Command {
     command
         .env("PATH", std::env::join_paths(paths).unwrap())
         .env("NO_COLOR", "1")
+        .env_remove("SSOT_GUARD_BIN")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "On Call")
         .env("GIT_AUTHOR_EMAIL", "oncall@example.com")
         .env("GIT_COMMITTER_NAME", "On Call")
         .env("GIT_COMMITTER_EMAIL", "oncall@example.com")
+}
+
+/// The path of the binary under test as it knows itself (`std::env::current_exe`: symlinks
+/// resolved), which is what a plan's commands name when `SSOT_GUARD_BIN` is not set.
+pub fn binary_path() -> String {
+    std::fs::canonicalize(env!("CARGO_BIN_EXE_ssot-guard"))
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `text` as one single-quoted shell word.
+pub fn shell_word(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// A fresh machine's PATH: a folder of symlinks to only the programs named, as today's PATH has
+/// them (`python3` to the interpreter itself, since a pyenv shim needs pyenv on PATH). No
+/// `ssot-guard`, no `python`, nothing else.
+pub struct OnlyPrograms {
+    pub dir: tempfile::TempDir,
+}
+
+impl OnlyPrograms {
+    pub fn new(programs: &[&str]) -> OnlyPrograms {
+        let dir = tempfile::tempdir().unwrap();
+        for program in programs {
+            std::os::unix::fs::symlink(real_program(program), dir.path().join(program)).unwrap();
+        }
+        OnlyPrograms { dir }
+    }
+
+    /// Runs `text` with this folder's bash, at `cwd`, hermetic but with PATH only this folder,
+    /// and `env` set.
+    pub fn bash(&self, cwd: &Path, text: &str, env: &[(&str, &str)]) -> Output {
+        let scripts = tempfile::tempdir().unwrap();
+        let file = scripts.path().join("rollback.sh");
+        std::fs::write(&file, text).unwrap();
+        let mut command = Command::new(self.dir.path().join("bash"));
+        hermetic(&mut command)
+            .env("PATH", self.dir.path())
+            .envs(env.iter().copied())
+            .arg(&file)
+            .current_dir(cwd)
+            .output()
+            .expect("bash runs")
+    }
+}
+
+/// Where `program` really is: found on PATH, and for `python3` the interpreter it runs.
+pub fn real_program(program: &str) -> PathBuf {
+    if program == "python3" {
+        let output = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .expect("python3 runs");
+        return PathBuf::from(String::from_utf8(output.stdout).unwrap().trim_end());
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| panic!("{program} is not on PATH"))
 }
 
 pub fn ssot_guard(cwd: &Path, command: &str, args: &[&str]) -> Output {
