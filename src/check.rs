@@ -60,7 +60,8 @@ fn check_whole(source: &[u8], module: Option<&ModuleOfFile>, project: &Project) 
     };
     let root = tree.root_node();
     let scopes = FileScopes::collect(root, source, module);
-    run_checks(root, &scopes, source, None, module, project)
+    let suppressions = suppression_comments(source);
+    run_checks(root, &scopes, source, None, module, project, suppressions)
 }
 
 /// Checks one file's source, parsing only the top-level statements that can matter (see
@@ -74,9 +75,13 @@ pub fn check_source_sparse(
     project: &Project,
 ) -> FileOutcome {
     let source = python_line_ends(source);
-    let source = &*source;
+    let original = &*source;
+    // Comments hold no finding: a commented-out `self.state.thread_id` must not keep a method.
+    // (Suppression comments are read from the original.)
+    let blanked = comments::blank_comments(original);
+    let source = &*blanked;
     let Some(blocks) = sparse::top_level_blocks(source) else {
-        return check_whole(source, module, project);
+        return check_whole(original, module, project);
     };
     // The symbol, and the builtins whose shadowing changes a check: a module-level
     // `def getattr(...)` is not the builtin, so the statement that defines it must be seen.
@@ -92,8 +97,29 @@ pub fn check_source_sparse(
         })
         .collect();
     let positions = LineStarts::of(source);
+    // Inside each kept top-level class, the member functions that mention nothing relevant are
+    // left out too: a 3,000-line test class that uses the class in two methods parses as two.
+    let mut classes: Vec<Option<Vec<Member>>> = Vec::new();
+    classes.resize_with(blocks.len(), || None);
+    // Attribute names that kept code assigns or annotates on `self`: a member that reads one
+    // may read an instance.
+    let mut member_words: Vec<Vec<u8>> = Vec::new();
+    let mut imported_modules: Vec<(String, ModulePath)> = Vec::new();
     for round in 0..MAX_SPARSE_ROUNDS {
-        let Some((tree, reduced)) = sparse::parse_kept(source, &blocks, &kept) else {
+        for (index, block) in blocks.iter().enumerate() {
+            if kept[index] && classes[index].is_none() {
+                classes[index] = Some(class_members(source, block, &words));
+            }
+        }
+        keep_members_of_relevant_classes(source, &blocks, &mut classes, &words);
+        let dropped: Vec<std::ops::Range<usize>> = classes
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|member| !member.kept)
+            .map(|member| member.range.clone())
+            .collect();
+        let Some((tree, reduced)) = sparse::parse_kept(source, &blocks, &kept, &dropped) else {
             break;
         };
         let root = tree.root_node();
@@ -107,9 +133,11 @@ pub fn check_source_sparse(
         // modules the file imports: a statement that reaches a re-exported alias of the class
         // through one of them (`registry.AgentState`) is kept too, and so is one that names the
         // class under a name a star import provides it as.
-        let mut imported_modules: Vec<(&str, &ModulePath)> = Vec::new();
         if round == 0 {
-            imported_modules.extend(imported_modules_of(&scopes, project));
+            imported_modules.extend(
+                imported_modules_of(&scopes, project)
+                    .map(|(local, target)| (local.to_owned(), target.clone())),
+            );
             for (star, _) in &scopes.scopes[MODULE_SCOPE].star_imports {
                 new_words.extend(
                     project
@@ -120,25 +148,135 @@ pub fn check_source_sparse(
             }
         }
         new_words.retain(|name| !words.contains(name));
+        let mut new_member_words: Vec<Vec<u8>> = scopes
+            .scopes
+            .iter()
+            .flat_map(|scope| scope.attributes.keys())
+            .map(|name| name.as_bytes().to_vec())
+            .collect();
+        new_member_words.sort_unstable();
+        new_member_words.dedup();
+        new_member_words.retain(|name| !member_words.contains(name) && !words.contains(name));
+        let matters = |text: &[u8], words: &[memchr::memmem::Finder<'_>]| {
+            words.iter().any(|w| sparse::contains_word_with(text, w))
+                || imported_modules
+                    .iter()
+                    .any(|(local, target)| reaches_class_through(text, local, target, project))
+        };
+        let finders = |words: &[Vec<u8>]| -> Vec<memchr::memmem::Finder<'static>> {
+            words
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w).into_owned())
+                .collect()
+        };
+        let new_finders = finders(&new_words);
         let mut grew = false;
         for (block, keep) in blocks.iter().zip(kept.iter_mut()) {
             let text = &source[block.range.clone()];
-            if !*keep
-                && (new_words.iter().any(|w| sparse::contains_word(text, w))
-                    || imported_modules
-                        .iter()
-                        .any(|(local, target)| reaches_class_through(text, local, target, project)))
-            {
+            if !*keep && matters(text, &new_finders) {
                 *keep = true;
                 grew = true;
             }
         }
-        if !grew {
-            return run_checks(root, &scopes, &reduced, Some(&positions), module, project);
-        }
         words.extend(new_words);
+        member_words.extend(new_member_words);
+        grew |= keep_members_of_relevant_classes(source, &blocks, &mut classes, &words);
+        let mut member_finders = finders(&words);
+        member_finders.extend(finders(&member_words));
+        for member in classes.iter_mut().flatten().flatten() {
+            let text = &source[member.range.clone()];
+            if !member.kept && matters(text, &member_finders) {
+                member.kept = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            let suppressions = suppression_comments(original);
+            return run_checks(
+                root,
+                &scopes,
+                &reduced,
+                Some(&positions),
+                module,
+                project,
+                suppressions,
+            );
+        }
     }
-    check_whole(source, module, project)
+    check_whole(original, module, project)
+}
+
+/// One statement of a kept top-level class's body; only a function that mentions nothing
+/// relevant is left out (`kept: false`).
+struct Member {
+    range: std::ops::Range<usize>,
+    kept: bool,
+}
+
+/// The members of `block` when it is a top-level class, each kept when it is not a function,
+/// mentions one of `words`, or defines a name that the class mentions elsewhere (a class-level
+/// `x = property(getter)` must still find `getter`). Empty when nothing may be left out: not a
+/// class, or lexing unsure. The class's header (decorators, bases) is kept with the first
+/// member; when it mentions a word (a subclass of the class, now or once a later round finds
+/// the word), [`keep_members_of_relevant_classes`] keeps every member.
+fn class_members(source: &[u8], block: &sparse::Block, words: &[Vec<u8>]) -> Vec<Member> {
+    let Some(statements) = sparse::class_members(source, block) else {
+        return Vec::new();
+    };
+    let class_text = &source[block.range.clone()];
+    // How often each identifier occurs in the class: a function whose name occurs only in its
+    // own `def` is used by nothing else of the class.
+    let occurrences = identifier_counts(class_text);
+    statements
+        .into_iter()
+        .map(|statement| {
+            let text = &source[statement.range.clone()];
+            let droppable = sparse::function_name(source, &statement).is_some_and(|name| {
+                occurrences.get(name.as_bytes()) == Some(&1)
+                    && !words.iter().any(|w| sparse::contains_word(text, w))
+            });
+            Member {
+                range: statement.range,
+                kept: !droppable,
+            }
+        })
+        .collect()
+}
+
+/// Keeps every member of a class whose header (what precedes its first member: decorators,
+/// name, bases) mentions one of `words`. Returns whether a member was left out before.
+fn keep_members_of_relevant_classes(
+    source: &[u8],
+    blocks: &[sparse::Block],
+    classes: &mut [Option<Vec<Member>>],
+    words: &[Vec<u8>],
+) -> bool {
+    let mut grew = false;
+    for (block, members) in blocks.iter().zip(classes.iter_mut()) {
+        let Some(members) = members else { continue };
+        let Some(first) = members.first() else {
+            continue;
+        };
+        let header = &source[block.range.start..first.range.start];
+        if members.iter().any(|member| !member.kept)
+            && words.iter().any(|w| sparse::contains_word(header, w))
+        {
+            members.iter_mut().for_each(|member| member.kept = true);
+            grew = true;
+        }
+    }
+    grew
+}
+
+/// Each ASCII identifier of `text` (strings and comments included: more occurrences only keep
+/// more) and how often it occurs.
+fn identifier_counts(text: &[u8]) -> HashMap<&[u8], usize> {
+    let is_ident = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80;
+    let mut counts = HashMap::new();
+    for word in text.split(|c| !is_ident(c)).filter(|w| !w.is_empty()) {
+        *counts.entry(word).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Names bound at module level to a value (which may be an instance) or imported as the class.
@@ -237,6 +375,7 @@ fn run_checks(
     positions: Option<&LineStarts>,
     module: Option<&ModuleOfFile>,
     project: &Project,
+    suppressions: HashMap<usize, Suppression>,
 ) -> FileOutcome {
     let mut checker = Checker {
         resolver: Resolver::new(scopes, source, project),
@@ -250,7 +389,7 @@ fn run_checks(
         findings: Vec::new(),
         bindings: Vec::new(),
         star_names: BTreeSet::new(),
-        suppressions: suppression_comments(source),
+        suppressions,
     };
     walk(root, &mut checker);
     checker.star_imports();

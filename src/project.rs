@@ -15,8 +15,8 @@ use crate::finding::ResolvesTo;
 use crate::fixpoint::{self, Equation, Join};
 use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
 use crate::python::scopes::{Binding, Fact, FileScopes, MODULE_SCOPE};
-use crate::python::sparse;
 use crate::python::syntax::{parse, plain_string, python_line_ends, text, FIELDS, KINDS};
+use crate::python::{comments, sparse};
 use crate::python::{ModuleOfFile, ModulePath};
 use crate::rules::Migration;
 
@@ -450,19 +450,30 @@ impl Project {
         let file = self.module_of_file(&path);
         // Only the statements that can bind a re-export are parsed; the whole file when the
         // statements cannot be told apart or what is kept does not parse cleanly.
+        // The functions of a kept class bind no module-level name: they are left out too, and
+        // so are comments.
         let symbol = self.migration.symbol.as_bytes();
-        let reduced = sparse::top_level_blocks(&source).and_then(|blocks| {
+        let blanked = comments::blank_comments(&source);
+        let reduced = sparse::top_level_blocks(&blanked).and_then(|blocks| {
             let kept: Vec<bool> = blocks
                 .iter()
                 .map(|block| {
-                    let text = &source[block.range.clone()];
+                    let text = &blanked[block.range.clone()];
                     block.has_import
                         || sparse::contains_word(text, symbol)
                         || sparse::contains_word(text, b"__all__")
                         || sparse::is_name_assignment(text)
                 })
                 .collect();
-            sparse::parse_kept(&source, &blocks, &kept)
+            let dropped: Vec<std::ops::Range<usize>> = blocks
+                .iter()
+                .zip(&kept)
+                .filter(|(_, keep)| **keep)
+                .flat_map(|(block, _)| sparse::class_members(&blanked, block).unwrap_or_default())
+                .filter(|member| sparse::function_name(&blanked, member).is_some())
+                .map(|member| member.range)
+                .collect();
+            sparse::parse_kept(&blanked, &blocks, &kept, &dropped)
         });
         let (tree, source) = match reduced {
             Some((tree, reduced)) => (tree, Cow::Owned(reduced)),

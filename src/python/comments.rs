@@ -47,12 +47,28 @@ pub fn blank_comments(source: &[u8]) -> Cow<'_, [u8]> {
         Some(ranges) if !ranges.is_empty() => {
             let mut blanked = source.to_vec();
             for range in ranges {
-                blanked[range].fill(b' ');
+                if !continues_a_line(source, range.start) {
+                    blanked[range].fill(b' ');
+                }
             }
             Cow::Owned(blanked)
         }
         _ => Cow::Borrowed(source),
     }
+}
+
+/// Whether the comment at `at` is alone on a line that a backslash continues onto
+/// (`x = 1 \\` then `    # note`): tree-sitter reads that line with the statement, and a blank
+/// line there would end the statement differently. Such a comment stays.
+fn continues_a_line(source: &[u8], at: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &source[..at]).map_or(0, |n| n + 1);
+    let alone = source[line_start..at]
+        .iter()
+        .all(|c| matches!(c, b' ' | b'\t' | b'\x0c'));
+    let before = &source[..line_start];
+    let before = before.strip_suffix(b"\n").unwrap_or(before);
+    let before = before.strip_suffix(b"\r").unwrap_or(before);
+    alone && before.ends_with(b"\\")
 }
 
 #[cfg(test)]
@@ -68,6 +84,15 @@ mod tests {
             "x = '#not'      \n                  \r\ns = \"\"\"\n# in a docstring\n\"\"\"   \nf\"{'#'}\"    \n"
         );
         assert_eq!(blanked.len(), source.len());
+    }
+
+    #[test]
+    fn a_comment_a_backslash_continues_onto_stays() {
+        let source = b"assert f(x) \\\n    #== note\n# blank\n";
+        assert_eq!(
+            &*blank_comments(source),
+            b"assert f(x) \\\n    #== note\n       \n"
+        );
     }
 
     #[test]

@@ -48,50 +48,100 @@ pub struct Block {
 /// unsure where they are. Where it cannot tell, it errs on the side of one larger statement:
 /// merging never loses code, since a statement is kept when any of its text matters.
 pub fn top_level_blocks(source: &[u8]) -> Option<Vec<Block>> {
-    let mut starts: Vec<usize> = vec![0];
+    let first_line = source.strip_prefix(b"\xef\xbb\xbf").map_or(0, |_| 3);
+    statements_at(source, 0..source.len(), first_line, b"")
+}
+
+/// The statements of `range` that start at lines indented by exactly `indent` (the top level:
+/// none; a class body: its first statement's), each running to the next; lexing starts at
+/// `first_line`, the first line of the first statement.
+fn statements_at(
+    source: &[u8],
+    range: Range<usize>,
+    first_line: usize,
+    indent: &[u8],
+) -> Option<Vec<Block>> {
+    let mut starts: Vec<usize> = vec![range.start];
     let mut after_decorator = false;
+    for line in logical_lines(source, range.clone(), first_line)? {
+        if source[line.start..line.text] != *indent {
+            continue;
+        }
+        let word = leading_word(&source[line.text..]);
+        let continues =
+            matches!(word, b"else" | b"elif" | b"except" | b"finally") || after_decorator;
+        if !continues && line.start > first_line {
+            starts.push(line.start);
+        }
+        after_decorator = source[line.text] == b'@';
+    }
+    starts.push(range.end);
+    Some(
+        starts
+            .windows(2)
+            .map(|pair| {
+                let range = pair[0]..pair[1];
+                // Conservative: the word anywhere (after `;`, after `try:`, in a string) counts.
+                let has_import = contains_word(&source[range.clone()], b"import");
+                Block { range, has_import }
+            })
+            .collect(),
+    )
+}
+
+/// A line that starts a logical line (outside brackets, strings and continuations) and holds
+/// more than white space and a comment.
+struct LogicalLine {
+    start: usize,
+    /// Where its text starts, after the indentation.
+    text: usize,
+}
+
+/// The logical lines of `range`, lexing from `first_line`; `None` when the lexer is unsure.
+fn logical_lines(
+    source: &[u8],
+    range: Range<usize>,
+    first_line: usize,
+) -> Option<Vec<LogicalLine>> {
+    let mut lines = Vec::new();
     let mut depth: usize = 0;
     let mut continued = false;
     // The last byte of the previous line outside comments and white space: after an operator
     // or a dot, tree-sitter carries the statement on to the next line.
     let mut dangling = false;
-    let first_line = source.strip_prefix(b"\xef\xbb\xbf").map_or(0, |_| 3);
     let mut i = first_line;
-    while i < source.len() {
+    while i < range.end {
         // At the start of a line.
         let line_start = i;
         let mut j = i;
-        while j < source.len() && matches!(source[j], b' ' | b'\t' | b'\x0c') {
+        while j < range.end && matches!(source[j], b' ' | b'\t' | b'\x0c') {
             j += 1;
         }
         let logical_start = depth == 0 && !continued && !dangling;
-        if logical_start
-            && j == line_start
-            && j < source.len()
-            && !matches!(source[j], b'\n' | b'\r' | b'#')
-        {
-            let word = leading_word(&source[j..]);
-            let continues =
-                matches!(word, b"else" | b"elif" | b"except" | b"finally") || after_decorator;
-            if !continues && line_start > first_line {
-                starts.push(line_start);
-            }
-            after_decorator = source[j] == b'@';
+        if logical_start && j < range.end && !matches!(source[j], b'\n' | b'\r' | b'#') {
+            lines.push(LogicalLine {
+                start: line_start,
+                text: j,
+            });
         }
         // The rest of the line.
         continued = false;
         let mut last = None;
         i = j;
-        while i < source.len() && source[i] != b'\n' {
+        while i < range.end && source[i] != b'\n' {
             match source[i] {
                 b'#' => {
-                    while i < source.len() && source[i] != b'\n' {
+                    while i < range.end && source[i] != b'\n' {
                         i += 1;
                     }
                     continue;
                 }
                 b'"' | b'\'' => {
                     i = skip_string(source, i)?;
+                    // A string that runs past the range's end: the range is not a statement.
+                    if i > range.end {
+                        return None;
+                    }
                     last = Some(b'"');
                     continue;
                 }
@@ -122,18 +172,40 @@ pub fn top_level_blocks(source: &[u8]) -> Option<Vec<Block>> {
     if depth != 0 || continued {
         return None;
     }
-    starts.push(source.len());
-    Some(
-        starts
-            .windows(2)
-            .map(|pair| {
-                let range = pair[0]..pair[1];
-                // Conservative: the word anywhere (after `;`, after `try:`, in a string) counts.
-                let has_import = contains_word(&source[range.clone()], b"import");
-                Block { range, has_import }
-            })
-            .collect(),
-    )
+    Some(lines)
+}
+
+/// The statements of a top-level class's body (its methods, its assignments, ...), when `block`
+/// is a class definition with an indented body; `None` otherwise or when the lexer is unsure.
+pub fn class_members(source: &[u8], block: &Block) -> Option<Vec<Block>> {
+    let lines = logical_lines(source, block.range.clone(), block.range.start)?;
+    let header = lines
+        .iter()
+        .find(|line| line.text == line.start && source[line.text] != b'@')?;
+    if leading_word(&source[header.text..]) != b"class" {
+        return None;
+    }
+    let body = lines.iter().find(|line| line.text > line.start)?;
+    let indent = &source[body.start..body.text];
+    statements_at(source, body.start..block.range.end, body.start, indent)
+}
+
+/// The name a member defines when it is a function (decorated or not): `run` for
+/// `@decorator\n    async def run(self):`. Only these may be left out of a kept class.
+pub fn function_name<'s>(source: &'s [u8], member: &Block) -> Option<&'s str> {
+    let lines = logical_lines(source, member.range.clone(), member.range.start)?;
+    let definition = lines.iter().find(|line| source[line.text] != b'@')?;
+    let mut text = &source[definition.text..member.range.end];
+    if leading_word(text) == b"async" {
+        text = text[5..].trim_ascii_start();
+    }
+    if leading_word(text) != b"def" {
+        return None;
+    }
+    let name = leading_word(text[3..].trim_ascii_start());
+    std::str::from_utf8(name)
+        .ok()
+        .filter(|name| !name.is_empty())
 }
 
 fn leading_word(text: &[u8]) -> &[u8] {
@@ -196,12 +268,18 @@ pub(crate) fn skip_string(source: &[u8], i: usize) -> Option<usize> {
 
 /// Whether `word` occurs in `text` as a whole identifier.
 pub fn contains_word(text: &[u8], word: &[u8]) -> bool {
+    contains_word_with(text, &memchr::memmem::Finder::new(word))
+}
+
+/// [`contains_word`] with the word's searcher built once, for many texts.
+pub fn contains_word_with(text: &[u8], word: &memchr::memmem::Finder<'_>) -> bool {
     // ASCII only: a byte of a non-ASCII character may be white space to tree-sitter (U+200B), so
     // it must not hide a match. A false match only keeps more.
     let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    memchr::memmem::find_iter(text, word).any(|at| {
+    let length = word.needle().len();
+    word.find_iter(text).any(|at| {
         let before = at.checked_sub(1).map(|b| text[b]);
-        let after = text.get(at + word.len()).copied();
+        let after = text.get(at + length).copied();
         !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
     })
 }
@@ -238,25 +316,51 @@ pub fn is_name_assignment(text: &[u8]) -> bool {
         && value.iter().all(|c| is_ident(c) || *c == b'.')
 }
 
-/// Parses `source` with only the `kept` blocks (see [`blank_out`]): the tree and the text it was
-/// parsed from, or `None` when that text does not parse cleanly (then the whole file must be).
-pub fn parse_kept(source: &[u8], blocks: &[Block], kept: &[bool]) -> Option<(Tree, Vec<u8>)> {
-    let reduced = blank_out(source, blocks, kept);
+/// Parses `source` with only the `kept` blocks, less the `dropped` members of kept classes (see
+/// [`blank_out`]): the tree and the text it was parsed from, or `None` when that text does not
+/// parse cleanly (then the whole file must be).
+pub fn parse_kept(
+    source: &[u8],
+    blocks: &[Block],
+    kept: &[bool],
+    dropped: &[Range<usize>],
+) -> Option<(Tree, Vec<u8>)> {
+    let reduced = blank_out(source, blocks, kept, dropped);
     let tree = parse(&reduced)?;
     (!tree.root_node().has_error()).then_some((tree, reduced))
 }
 
-/// `source` with the blocks not `kept` reduced to their line breaks: same rows and columns for
-/// everything kept, far less to parse.
-pub fn blank_out(source: &[u8], blocks: &[Block], kept: &[bool]) -> Vec<u8> {
+/// `source` with the blocks not `kept` reduced to their line breaks, and each `dropped` member
+/// (sorted, inside kept blocks) to a `pass` at its indentation and its line breaks: same rows
+/// and columns for everything kept, far less to parse.
+pub fn blank_out(
+    source: &[u8],
+    blocks: &[Block],
+    kept: &[bool],
+    dropped: &[Range<usize>],
+) -> Vec<u8> {
     let mut sparse = Vec::with_capacity(source.len());
+    let mut dropped = dropped.iter().peekable();
     for (block, keep) in blocks.iter().zip(kept) {
         let bytes = &source[block.range.clone()];
-        if *keep {
-            sparse.extend_from_slice(bytes);
-        } else {
+        if !*keep {
             sparse.extend(bytes.iter().filter(|&&c| c == b'\n'));
+            continue;
         }
+        let mut at = block.range.start;
+        while let Some(member) = dropped.next_if(|member| member.start < block.range.end) {
+            sparse.extend_from_slice(&source[at..member.start]);
+            let text = &source[member.clone()];
+            let indent = text
+                .iter()
+                .take_while(|c| matches!(c, b' ' | b'\t' | b'\x0c'))
+                .count();
+            sparse.extend_from_slice(&text[..indent]);
+            sparse.extend_from_slice(b"pass");
+            sparse.extend(text.iter().filter(|&&c| c == b'\n'));
+            at = member.end;
+        }
+        sparse.extend_from_slice(&source[at..block.range.end]);
     }
     sparse
 }
@@ -355,7 +459,7 @@ mod tests {
         let source = b"a = 1\nb = (\n2)\nc = 3\n";
         let found = top_level_blocks(source).unwrap();
         assert_eq!(
-            blank_out(source, &found, &[true, false, true]),
+            blank_out(source, &found, &[true, false, true], &[]),
             b"a = 1\n\n\nc = 3\n"
         );
         let lines = LineStarts::of(source);
