@@ -981,6 +981,94 @@ fn ssot_guard_bin_names_the_binary_the_commands_run() {
     }
 }
 
+/// A relative `SSOT_GUARD_BIN` is made absolute when the plan is written, against the folder the
+/// plan is written in: the commands, run from the top level (another folder), still reach the
+/// binary it named.
+#[test]
+fn a_relative_ssot_guard_bin_is_made_absolute_when_planning() {
+    let (repo, before, head) = builtin_rule_repo();
+    let bins = tempfile::Builder::new()
+        .prefix("bins")
+        .tempdir_in(repo.path().parent().unwrap())
+        .unwrap();
+    let log = bins.path().join("calls.log");
+    let wrapper = bins.path().join("ssot-guard");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!{}\nprintf '%s\\n' \"$*\" >> {}\nexec {} \"$@\"\n",
+            real_program("bash").display(),
+            shell_word(log.to_str().unwrap()),
+            shell_word(&binary_path())
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Planned from a folder below the top level, naming the wrapper relative to it.
+    let planned_in = repo.path().join("netra_backend");
+    let relative = format!(
+        "../../{}/ssot-guard",
+        bins.path().file_name().unwrap().to_str().unwrap()
+    );
+    assert!(planned_in.join(&relative).is_file());
+    assert!(
+        !repo.path().join(&relative).exists(),
+        "relative to the top level it is nothing"
+    );
+    let absolute = planned_in.join(&relative);
+    let absolute = absolute.to_str().unwrap();
+    let plan_with = |args: &[&str]| {
+        let output = hermetic(&mut std::process::Command::new(env!(
+            "CARGO_BIN_EXE_ssot-guard"
+        )))
+        .env("SSOT_GUARD_BIN", &relative)
+        .arg("rollback")
+        .args(args)
+        .current_dir(&planned_in)
+        .output()
+        .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let expected_call = format!("check --expect-violations -- {SERVICE}\n");
+    let machine = OnlyPrograms::new(&["bash", "git", "python3"]);
+
+    let script = plan_with(&["--script"]);
+    assert!(
+        script.contains(&format!("ssot_guard={}\n", shell_word(absolute))),
+        "{script}"
+    );
+    let run = machine.bash(repo.path(), &script, &[]);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), expected_call);
+    assert_rolled_back(&repo, before, head);
+    let reset = git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+    assert!(reset.status.success());
+    std::fs::remove_file(&log).unwrap();
+
+    let report: serde_json::Value =
+        serde_json::from_str(&plan_with(&["--format", "json"])).unwrap();
+    let commands: Vec<&str> = candidate(&report, SERVICE)["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let pasted = format!("{}\n", commands.join("\n"));
+    assert!(
+        pasted.contains(&format!(
+            "{} check --expect-violations -- '{SERVICE}'",
+            shell_word(absolute)
+        )),
+        "{pasted}"
+    );
+    let run = machine.bash(repo.path(), &pasted, &[]);
+    assert!(stderr(&run).is_empty(), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), expected_call);
+    assert_rolled_back(&repo, before, head);
+}
+
 /// Levels 2 and 3 on the fresh machine: without `python3` (the validation's program) the script
 /// and the pasted line refuse before the reset or checkout, naming it, and change nothing; with
 /// it, they complete.
