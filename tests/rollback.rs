@@ -851,6 +851,13 @@ fn fresh_machine_the_script_refuses_before_changing_anything_when_a_program_is_m
             "the refusal names {missing}: {}",
             stderr(&run)
         );
+        // How to point the script at ssot-guard, only when ssot-guard is what is missing.
+        assert_eq!(
+            stderr(&run).contains("SSOT_GUARD_BIN"),
+            *missing == no_binary,
+            "{}",
+            stderr(&run)
+        );
         assert_unchanged(&repo, head);
     }
 }
@@ -880,6 +887,42 @@ fn fresh_machine_pasted_commands_check_their_programs_first() {
     let run = OnlyPrograms::new(&["bash", "git"]).bash(repo.path(), &pasted, &[]);
     assert!(
         stderr(&run).contains("ssot-guard: refused: ") && stderr(&run).contains("python3"),
+        "{}",
+        stderr(&run)
+    );
+    // Only python3 is missing: nothing about pointing the commands at ssot-guard.
+    assert!(!stderr(&run).contains("SSOT_GUARD_BIN"), "{}", stderr(&run));
+    assert_unchanged(&repo, head);
+
+    // Planned with SSOT_GUARD_BIN naming no binary: refused, naming it, and saying how to plan
+    // again.
+    let nowhere = tempfile::tempdir().unwrap();
+    let no_binary = nowhere.path().join("ssot-guard");
+    let output = hermetic(&mut std::process::Command::new(env!(
+        "CARGO_BIN_EXE_ssot-guard"
+    )))
+    .env("SSOT_GUARD_BIN", &no_binary)
+    .args(["rollback", "--format", "json"])
+    .current_dir(repo.path())
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lines: Vec<&str> = candidate(&report, SERVICE)["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let run = OnlyPrograms::new(&["bash", "git", "python3"]).bash(
+        repo.path(),
+        &format!("{}\n", lines.join("\n")),
+        &[],
+    );
+    assert!(
+        stderr(&run).contains("ssot-guard: refused: these programs are not found")
+            && stderr(&run).contains(no_binary.to_str().unwrap())
+            && stderr(&run).contains("plan again with SSOT_GUARD_BIN set to the binary's path"),
         "{}",
         stderr(&run)
     );

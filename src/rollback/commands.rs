@@ -10,7 +10,7 @@
 //! ignored file the target commit tracks, or one where it has a folder, which the reset or
 //! checkout would overwrite.
 
-use super::programs::{self, Program, PASTED_VARIABLE};
+use super::programs::{self, Program, PASTED_VARIABLES};
 use super::quote::{git_for, python_str, sh};
 use super::surgical::SurgicalPatch;
 use super::target::RollbackTarget;
@@ -109,13 +109,17 @@ pub fn expect_violations(
 
 /// The `if` (or `elif`) branch of a pasted line that refuses when a program the commands run is
 /// missing, naming it: `CONDITIONS; then echo ... >&2; false`.
-fn programs_refusal(programs: &[Program], binary: Option<&str>) -> String {
-    let (before, after) = programs::missing_message(binary, "paste these commands again");
+fn programs_refusal(programs: &[Program]) -> String {
     format!(
-        "{}; [ -n \"${PASTED_VARIABLE}\" ]; then echo {}\"${PASTED_VARIABLE}\"{} >&2; false",
-        programs::collect_missing(PASTED_VARIABLE, programs, "; "),
-        sh(&format!("ssot-guard: refused: {before}")),
-        sh(&after)
+        "{}; [ -n \"${}\" ]; then echo {} >&2; false",
+        programs::collect_missing(PASTED_VARIABLES, programs, "; "),
+        PASTED_VARIABLES.names,
+        programs::missing_message(
+            PASTED_VARIABLES,
+            programs,
+            "ssot-guard: refused: ",
+            "paste these commands again"
+        ),
     )
 }
 
@@ -238,13 +242,9 @@ pub fn restore(
 /// no uncommitted change; else a refusal that names the missing programs, or says how to stash.
 fn when_clean(plan: &RollbackPlan<'_>, candidate: &Candidate, action: &str) -> String {
     let programs = programs::level_one(plan, Program::binary_at(&plan.ssot_guard));
-    let binary = format!(
-        "plan again with {} set to the binary's path",
-        programs::BIN_VARIABLE
-    );
     format!(
         "if {}; elif {}; then {action}; else echo {} >&2; false; fi",
-        programs_refusal(&programs, Some(&binary)),
+        programs_refusal(&programs),
         clean_condition(&candidate.path),
         sh(&format!(
             "ssot-guard: refused: {}",
@@ -377,7 +377,7 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
         )),
     );
     let level_three = target.kind == LevelTargetKind::LastKnownGood;
-    let missing = programs_refusal(&programs::levels_two_three(plan, level_three), None);
+    let missing = programs_refusal(&programs::levels_two_three(plan, level_three));
     let mut commands = Vec::new();
     match (plan.level.level, target.kind) {
         (Some(Level::Two), LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent) => {

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::commands::{self, DIRTY_TREE_MESSAGE};
-use super::programs::{self, Program, BIN_VARIABLE, SCRIPT_VARIABLE};
+use super::programs::{self, Program, BIN_VARIABLE, SCRIPT_VARIABLES};
 use super::quote::{git_for, sh};
 use super::{explain_no_target, Candidate, Level, LevelTargetKind, RollbackPlan};
 use crate::report::one_line;
@@ -86,7 +86,7 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
 fn preflight_programs(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
     let mut text = String::from("# Preflight: every program this script runs is here.\n");
     let has_target = plan.candidates.iter().any(|c| c.target.is_ok());
-    let (programs, binary) = match level {
+    let programs = match level {
         Some(Level::One) if has_target => {
             let _ = writeln!(
                 text,
@@ -96,24 +96,19 @@ fn preflight_programs(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
                  [ -z \"${{{BIN_VARIABLE}:-}}\" ] || {BINARY_VARIABLE}=${BIN_VARIABLE}",
                 sh(&plan.ssot_guard)
             );
-            (
-                programs::level_one(plan, Program::binary_in(BINARY_VARIABLE)),
-                Some(format!("set {BIN_VARIABLE} to the binary's path")),
-            )
+            programs::level_one(plan, Program::binary_in(BINARY_VARIABLE))
         }
-        Some(level @ (Level::Two | Level::Three)) if plan.level.target.is_some() => (
-            programs::levels_two_three(plan, level == Level::Three),
-            None,
-        ),
-        _ => (programs::git_only(), None),
+        Some(level @ (Level::Two | Level::Three)) if plan.level.target.is_some() => {
+            programs::levels_two_three(plan, level == Level::Three)
+        }
+        _ => programs::git_only(),
     };
-    let (before, after) = programs::missing_message(binary.as_deref(), "run this again");
     let _ = writeln!(
         text,
-        "{}\n[ -z \"${SCRIPT_VARIABLE}\" ] || refuse {}\"${SCRIPT_VARIABLE}\"{}",
-        programs::collect_missing(SCRIPT_VARIABLE, &programs, "\n"),
-        sh(&before),
-        sh(&after)
+        "{}\n[ -z \"${}\" ] || refuse {}",
+        programs::collect_missing(SCRIPT_VARIABLES, &programs, "\n"),
+        SCRIPT_VARIABLES.names,
+        programs::missing_message(SCRIPT_VARIABLES, &programs, "", "run this again"),
     );
     text
 }
