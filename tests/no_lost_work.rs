@@ -20,8 +20,8 @@ use std::process::{Command, Output};
 use git2::{Oid, Repository};
 
 use common::repo::{
-    assert_no_empty_revision, binary_dir, candidate, git_cli, head_of, hermetic, service, short,
-    TestRepo, DEPRECATED, SERVICE, SSOT,
+    assert_no_empty_revision, binary_dir, candidate, git_cli, head_of, hermetic, parent_of,
+    service, short, TestRepo, DEPRECATED, SERVICE, SSOT,
 };
 use common::{stderr, stdout};
 
@@ -190,23 +190,33 @@ impl GitWrapper {
     /// Runs `text` with bash (no `-e`: a pasted line runs whatever the one before did) at the
     /// repository's top level, with the wrapper and `ssot-guard` on PATH.
     fn bash(&self, repo: &TestRepo, text: &str) -> Output {
+        self.bash_with(repo, text, |_| {})
+    }
+
+    /// [`GitWrapper::bash`], with `adjust` applied to the command (its environment) first.
+    fn bash_with(&self, repo: &TestRepo, text: &str, adjust: impl Fn(&mut Command)) -> Output {
         let file = self.dir.path().join("commands.sh");
         std::fs::write(&file, text).unwrap();
-        let mut paths = vec![self.dir.path().join("bin"), binary_dir()];
-        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
-        hermetic(&mut Command::new("bash"))
-            .env("PATH", std::env::join_paths(paths).unwrap())
+        let mut command = Command::new("bash");
+        self.environment(&mut command);
+        adjust(&mut command);
+        command
             .arg(&file)
             .current_dir(repo.path())
             .output()
             .expect("bash runs")
     }
 
+    /// Hermetic, with the wrapper and `ssot-guard` on PATH.
+    fn environment(&self, command: &mut Command) {
+        let mut paths = vec![self.dir.path().join("bin"), binary_dir()];
+        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
+        hermetic(command).env("PATH", std::env::join_paths(paths).unwrap());
+    }
+
     /// The commands as an engineer pastes them: one after the other, each whatever the last did.
     fn paste(&self, repo: &TestRepo, commands: &[String]) -> Output {
-        let mut text = commands.join("\n");
-        text.push('\n');
-        self.bash(repo, &text)
+        self.bash(repo, &pasted(commands))
     }
 
     fn log(&self) -> String {
@@ -228,6 +238,13 @@ impl GitWrapper {
             );
         }
     }
+}
+
+/// Commands as one text, a line each (a line may hold newlines inside quotes).
+fn pasted(commands: &[String]) -> String {
+    let mut text = commands.join("\n");
+    text.push('\n');
+    text
 }
 
 /// A refused run: the refusal names `path`, nothing at all changed, and a script exits non-zero
@@ -404,6 +421,109 @@ fn level_one_scripts_keep_uncommitted_work() {
         assert_rolled_back_one(&repo, &before, SERVICE, expected.as_bytes());
         git.assert_safe();
     }
+}
+
+/// The golden-path suite the test rule's validation runs.
+const SUITE: &str = "tests/mission_critical/test_websocket_agent_events_suite.py";
+/// A golden-path suite that imports the back end, as a real one does: run by the validation, it
+/// writes bytecode for what it imports unless told not to.
+const IMPORTING_SUITE: &str = "import os, sys\nsys.path.insert(0, os.getcwd())\nimport \
+     netra_backend.app.agents.state\nprint('golden path: websocket agent events ok')\n";
+
+/// The `__pycache__` folders below `root`, `.git` left out.
+fn bytecode_folders(root: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() && entry.file_name() != ".git" {
+                if entry.file_name() == "__pycache__" {
+                    found.push(entry.path());
+                } else {
+                    pending.push(entry.path());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// In a repository that ignores nothing (no `.gitignore`) and an environment that lets Python
+/// write bytecode (no `PYTHONDONTWRITEBYTECODE`), a rollback leaves no `__pycache__` behind: the
+/// import check runs `python3 -B` and the validation commands run with `PYTHONDONTWRITEBYTECODE=1`
+/// (Level 1 and Level 2, script and pasted). Otherwise `git status` would list the bytecode as
+/// untracked, and a later Level 2 or 3 would refuse over a dirty tree.
+#[test]
+fn rollback_commands_leave_no_python_bytecode_behind() {
+    let writes_bytecode = |command: &mut Command| {
+        command.env_remove("PYTHONDONTWRITEBYTECODE");
+    };
+    // Level 1: the script, then (from the same HEAD) the pasted commands.
+    let repo = base_repo();
+    repo.write(SUITE, IMPORTING_SUITE);
+    repo.commit("Add the report service; the golden-path suite imports the back end");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let head = repo.commit("Migrate the report service to the SSOT DeepAgentState");
+    assert!(!repo.path().join(".gitignore").exists());
+    let report = repo.rollback_json(&[]);
+    assert_eq!(report["rollback"]["level"], 1);
+    let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
+    let script = repo.script(&[]);
+    let git = GitWrapper::new();
+    for (how, text) in [("script", script), ("pasted", pasted(&commands))] {
+        let run = git.bash_with(&repo, &text, writes_bytecode);
+        assert!(
+            stdout(&run).contains("golden path: websocket agent events ok"),
+            "{how}: {}",
+            stderr(&run)
+        );
+        assert_eq!(parent_of(&repo, head_of(&repo)), head, "{how}: rolled back");
+        assert_eq!(repo.status(), "", "{how}: nothing left but the commit");
+        assert_eq!(
+            bytecode_folders(repo.path()),
+            Vec::<PathBuf>::new(),
+            "{how}"
+        );
+        git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+    }
+
+    // Level 2: the validation after the reset.
+    let repo = base_repo();
+    repo.write(SUITE, IMPORTING_SUITE);
+    let repo = level_two_repo_from(repo, true);
+    let report = repo.rollback_json(&[]);
+    assert_eq!(report["rollback"]["level"], 2);
+    let head = head_of(&repo);
+    let target = Oid::from_str(report["rollback"]["target"]["commit"].as_str().unwrap()).unwrap();
+    let commands = json_commands(&report["rollback"]["commands"]);
+    let script = repo.script(&[]);
+    for (how, text) in [("script", script), ("pasted", pasted(&commands))] {
+        let run = git.bash_with(&repo, &text, writes_bytecode);
+        assert!(
+            stdout(&run).contains("golden path: websocket agent events ok"),
+            "level 2 {how}: {}",
+            stderr(&run)
+        );
+        assert_eq!(head_of(&repo), target, "level 2 {how}");
+        assert_eq!(repo.status(), "", "level 2 {how}");
+        assert_eq!(
+            bytecode_folders(repo.path()),
+            Vec::<PathBuf>::new(),
+            "level 2 {how}"
+        );
+        git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+        git_cli(
+            repo.path(),
+            &[
+                "branch",
+                "-q",
+                "-D",
+                &format!("ssot-guard/before-rollback-{}", short(head)),
+            ],
+        );
+    }
+    git.assert_safe();
 }
 
 /// Two HIGH files share a migration commit (Level 2), after a checkpoint when `checkpoint`.

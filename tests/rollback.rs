@@ -747,10 +747,11 @@ fn a_project_below_the_top_level_is_rolled_back_from_the_top_level() {
     assert_eq!(
         commands[1..4],
         [
-            "python3 -c 'import importlib, sys; sys.path.insert(0, \"backend\"); \
+            "python3 -B -c 'import importlib, sys; sys.path.insert(0, \"backend\"); \
              importlib.import_module(\"netra_backend.app.services.report\"); print(\"import ok: \
              netra_backend.app.services.report\")'",
-            "(cd 'backend' && python3 tests/mission_critical/test_websocket_agent_events_suite.py)",
+            "(export PYTHONDONTWRITEBYTECODE=1 && cd 'backend' && python3 \
+             tests/mission_critical/test_websocket_agent_events_suite.py)",
             &format!(
                 "{} check --expect-violations -- 'backend/netra_backend/app/services/report.py'",
                 shell_word(&binary_path())

@@ -58,8 +58,10 @@ pub fn restore_line(candidate: &Candidate, target: &RollbackTarget) -> String {
     }
 }
 
-/// `python3 -c` importing the file's module with its package root on `sys.path`; a file that
-/// is not a module is byte-compiled instead.
+/// `python3 -B -c` importing the file's module with its package root on `sys.path`; a file that
+/// is not a module is compiled instead (`compile`, not `py_compile`, which writes bytecode
+/// whatever `-B` says). `-B`: no `__pycache__` is left in the work tree, where a repository that
+/// does not ignore it would show it as untracked, and a later Level 2 or 3 would refuse.
 pub fn import_check(candidate: &Candidate) -> String {
     match &candidate.module {
         Some((module, root)) => {
@@ -70,13 +72,45 @@ pub fn import_check(candidate: &Candidate) -> String {
                 python_str(module.module.as_str()),
                 python_str(&format!("import ok: {}", module.module.as_str()))
             );
-            format!("python3 -c {}", sh(&code))
+            format!("python3 -B -c {}", sh(&code))
         }
-        None => format!("python3 -m py_compile {}", sh(&candidate.path)),
+        None => format!(
+            "python3 -B -c {} {}",
+            sh(
+                "import sys; source = open(sys.argv[1], \"rb\").read(); compile(source, \
+                sys.argv[1], \"exec\")"
+            ),
+            sh(&candidate.path)
+        ),
     }
 }
 
-/// The rule's validation commands, run from the project root.
+/// What tells Python to write no bytecode: the script exports it; a pasted validation command
+/// runs in a subshell that does ([`pasted_validation`]), so the engineer's shell keeps its own.
+pub const NO_BYTECODE: &str = "PYTHONDONTWRITEBYTECODE=1";
+
+/// The rule's validation commands as pasted lines: each in a subshell that exports
+/// [`NO_BYTECODE`] (the commands may run Python that imports the project) and runs it from the
+/// project root. The subshell also keeps a `cd` or `exit` in the command from moving or closing
+/// the engineer's shell.
+pub fn pasted_validation(plan: &RollbackPlan<'_>) -> Vec<String> {
+    let prefix = plan.project_prefix.trim_end_matches('/');
+    plan.project
+        .migration
+        .validation
+        .iter()
+        .map(|command| {
+            if prefix.is_empty() {
+                format!("(export {NO_BYTECODE} && {command})")
+            } else {
+                format!("(export {NO_BYTECODE} && cd {} && {command})", sh(prefix))
+            }
+        })
+        .collect()
+}
+
+/// The rule's validation commands, run from the project root, as the script runs them (it
+/// exports [`NO_BYTECODE`] itself).
 pub fn validation(plan: &RollbackPlan<'_>) -> Vec<String> {
     let prefix = plan.project_prefix.trim_end_matches('/');
     plan.project
@@ -211,7 +245,7 @@ fn add_and_commit(
 /// deprecated import back.
 fn checks(plan: &RollbackPlan<'_>, candidate: &Candidate) -> Vec<String> {
     let mut commands = vec![import_check(candidate)];
-    commands.extend(validation(plan));
+    commands.extend(pasted_validation(plan));
     commands.push(expect_violations(plan, candidate, &sh(&plan.ssot_guard)));
     commands
 }
@@ -389,7 +423,7 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
                 head = plan.head_commit.id,
                 moved = sh(&format!("ssot-guard: refused: {}", head_moved(plan))),
             ));
-            commands.extend(validation(plan));
+            commands.extend(pasted_validation(plan));
             commands.push(
                 "# git push --force-with-lease origin HEAD   # only if the undone commits were \
                  deployed: rewrites shared history (DANGEROUS)"
@@ -402,7 +436,7 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
                  \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" {}; fi",
                 target.commit.id
             ));
-            commands.extend(validation(plan));
+            commands.extend(pasted_validation(plan));
             commands.push(
                 "# git push origin HEAD   # publish the emergency branch once it is validated"
                     .to_owned(),

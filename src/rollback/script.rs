@@ -61,6 +61,8 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
          # It changes nothing unless every check passes (a refusal exits {REFUSED}); it never pushes.\n\
          set -euo pipefail\n\
          export GIT_LITERAL_PATHSPECS=1\n\
+         # Python (the import check, the validation) writes no __pycache__ into the work tree.\n\
+         export {no_bytecode}\n\
          \n\
          refuse() {{\n    printf 'ssot-guard rollback: refused: %s\\n' \"$1\" >&2\n    exit {REFUSED}\n}}\n\
          trap 'printf \"ssot-guard rollback: a step failed (line %s); git status shows what changed\\n\" \"$LINENO\" >&2' ERR\n\
@@ -77,6 +79,7 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
         plan.head_commit.short,
         plan.head_commit.id,
         sh(&commands::head_moved(plan)),
+        no_bytecode = commands::NO_BYTECODE,
     )
 }
 
