@@ -15,7 +15,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use git2::{Oid, Repository};
 
@@ -219,6 +219,31 @@ impl GitWrapper {
         self.bash(repo, &pasted(commands))
     }
 
+    /// The commands typed into an interactive bash (`bash -i`, history expansion and all), which
+    /// reads them one line at a time; then a last line that prints [`STILL_OPEN`], which runs
+    /// only if no command closed the shell (as `set -e` or `exit` would).
+    fn paste_interactively(&self, repo: &TestRepo, commands: &[String]) -> Output {
+        use std::io::Write;
+        let mut command = Command::new("bash");
+        self.environment(&mut command);
+        let mut child = command
+            .args(["--norc", "--noprofile", "-i"])
+            .current_dir(repo.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bash runs");
+        let text = format!("{}echo {STILL_OPEN}\n", pasted(commands));
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("git.log")).unwrap_or_default()
     }
@@ -239,6 +264,9 @@ impl GitWrapper {
         }
     }
 }
+
+/// What the last line of [`GitWrapper::paste_interactively`] prints.
+const STILL_OPEN: &str = "the-interactive-shell-is-still-open";
 
 /// Commands as one text, a line each (a line may hold newlines inside quotes).
 fn pasted(commands: &[String]) -> String {
@@ -425,6 +453,141 @@ fn level_one_scripts_keep_uncommitted_work() {
 
 /// The golden-path suite the test rule's validation runs.
 const SUITE: &str = "tests/mission_critical/test_websocket_agent_events_suite.py";
+/// A module the report service's pre-migration version imports, deleted since.
+const LEGACY: &str = "netra_backend/app/services/legacy.py";
+
+/// The check after the restore that fails.
+#[derive(Debug, Clone, Copy)]
+enum FailingCheck {
+    /// The rule's validation command (the golden-path suite) fails.
+    Validation,
+    /// `ssot-guard check --expect-violations` finds nothing: the rolled-back version's deprecated
+    /// import carries `# ssot-guard: ignore`.
+    ExpectViolations,
+    /// The rolled-back version does not import: a module it imports is gone.
+    Import,
+}
+
+impl FailingCheck {
+    /// A repository whose report service's migration broke it, where `self` fails after the
+    /// restore; and what the restore writes to the file.
+    fn repo(self) -> (TestRepo, String) {
+        let repo = base_repo();
+        let restored = match self {
+            FailingCheck::Validation => service(DEPRECATED, ""),
+            FailingCheck::ExpectViolations => format!(
+                "{}  # ssot-guard: ignore\n\n\ndef make():\n    return DeepAgentState()\n",
+                DEPRECATED.trim_end()
+            ),
+            FailingCheck::Import => {
+                repo.write(LEGACY, "HELPERS = 1\n");
+                format!(
+                    "import netra_backend.app.services.legacy\n{}",
+                    service(DEPRECATED, "")
+                )
+            }
+        };
+        repo.write(SERVICE, &restored);
+        repo.commit("Add the report service");
+        let migrated = restored.replace(DEPRECATED.trim_end(), SSOT.trim_end());
+        let migrated = match self {
+            FailingCheck::ExpectViolations => {
+                format!("{migrated}\n\ndef thread_of(state: DeepAgentState):\n    return state.thread_id\n")
+            }
+            _ => migrated,
+        };
+        repo.write(SERVICE, &migrated);
+        repo.commit("Migrate the report service to the SSOT DeepAgentState");
+        match self {
+            FailingCheck::Validation => {
+                repo.write(
+                    SUITE,
+                    "import sys\nprint('golden path: websocket agent events FAILED')\nsys.exit(1)\n",
+                );
+                repo.commit("The golden-path suite fails");
+            }
+            FailingCheck::Import => {
+                repo.remove(LEGACY);
+                repo.commit("Remove the legacy helpers");
+            }
+            FailingCheck::ExpectViolations => {}
+        }
+        (repo, restored)
+    }
+}
+
+/// A check after the restore fails (the validation command, `check --expect-violations`, the
+/// import check): the pasted commands, run as one text and typed into an interactive bash (which
+/// stays open), and the script, commit nothing. HEAD does not move, the file holds the rolled-back
+/// version uncommitted and the rest of the work is untouched, and the output says so and how to
+/// undo the restore; the undo it names puts back exactly what was there before.
+#[test]
+fn level_one_commits_nothing_when_a_check_after_the_restore_fails() {
+    for check in [
+        FailingCheck::Validation,
+        FailingCheck::ExpectViolations,
+        FailingCheck::Import,
+    ] {
+        let (repo, restored) = check.repo();
+        let report = repo.rollback_json(&[]);
+        let plan = candidate(&report, SERVICE);
+        assert_eq!(plan["later_commits"], 0, "{check:?}");
+        let commands = json_commands(&plan["commands"]);
+        let script = repo.script(&[]);
+        add_uncommitted_work(&repo, false);
+        let git = GitWrapper::new();
+        let head = head_of(&repo);
+        let before = Work::of(&repo);
+        let undo = format!("git checkout HEAD -- '{SERVICE}'");
+        for how in ["pasted", "typed", "script"] {
+            let run = match how {
+                "pasted" => git.paste(&repo, &commands),
+                "typed" => git.paste_interactively(&repo, &commands),
+                _ => git.bash(&repo, &script),
+            };
+            let what = format!("{check:?} {how}: {}", stderr(&run));
+            assert_eq!(head_of(&repo), head, "nothing is committed: {what}");
+            assert_eq!(repo.read(SERVICE), restored.as_bytes(), "{what}");
+            assert_eq!(
+                Work::of(&repo).except(SERVICE),
+                before.except(SERVICE),
+                "{what}"
+            );
+            assert_eq!(Work::of(&repo).refs, before.refs, "{what}");
+            match how {
+                "typed" => assert!(stdout(&run).contains(STILL_OPEN), "{what}"),
+                "script" => assert_ne!(run.status.code(), Some(0), "{what}"),
+                _ => {}
+            }
+            assert!(
+                stderr(&run).contains(&format!(
+                    "{SERVICE} holds the rolled-back version, not committed"
+                )) && stderr(&run).contains(&format!("to undo the restore: {undo}")),
+                "the output says what state the file is in and how to undo: {what}"
+            );
+            if how != "script" {
+                let failed = match check {
+                    FailingCheck::Validation => "the validation command",
+                    FailingCheck::ExpectViolations => "ssot-guard check --expect-violations",
+                    FailingCheck::Import => "the import check",
+                };
+                assert!(
+                    stderr(&run).contains(&format!("ssot-guard: failed: {failed}")),
+                    "it names the check that failed: {what}"
+                );
+            }
+            let undone = git.bash(&repo, &format!("{undo}\n"));
+            assert!(undone.status.success(), "{}", stderr(&undone));
+            assert_eq!(
+                Work::of(&repo),
+                before,
+                "{check:?} {how}: the undo puts it back"
+            );
+        }
+        git.assert_safe();
+    }
+}
+
 /// A golden-path suite that imports the back end, as a real one does: run by the validation, it
 /// writes bytecode for what it imports unless told not to.
 const IMPORTING_SUITE: &str = "import os, sys\nsys.path.insert(0, os.getcwd())\nimport \
@@ -936,6 +1099,10 @@ fn revisions(line: &str) -> Vec<String> {
                 }
                 found.extend(next(end + 1 - index));
             }
+            // `checkout HEAD -- FILE` is how a refusal says to undo a restore (the file was clean,
+            // so HEAD holds what it held): HEAD's own version, not a guess at an older one.
+            "checkout"
+                if next(1).as_deref() == Some("HEAD") && next(2).as_deref() == Some("--") => {}
             "checkout" if !matches!(next(1).as_deref(), Some("-q" | "--")) => found.extend(next(1)),
             "branch" if words.get(index.wrapping_sub(1)) == Some(&"git") => found.extend(next(2)),
             _ => {}
@@ -1047,5 +1214,10 @@ fn revisions_are_found_where_commands_name_them() {
         [id]
     );
     assert_eq!(revisions("git checkout HEAD~1 -- 'a.py'"), ["HEAD~1"]);
+    assert_eq!(
+        revisions("git checkout HEAD -- 'a.py'"),
+        Vec::<String>::new()
+    );
+    assert_eq!(revisions("git checkout HEAD 'a.py'"), ["HEAD"]);
     assert_eq!(revisions("git reset --hard ''"), ["''"]);
 }

@@ -149,16 +149,16 @@ fn a_renamed_file_is_restored_from_its_old_path() {
         .split_once("; elif ")
         .unwrap();
     assert!(
-        programs.starts_with("if ssot_guard_missing=; "),
+        programs.starts_with("ssot_guard_state=; if ssot_guard_missing=; "),
         "{programs}"
     );
     assert_eq!(
         restore,
         format!(
             "git diff --quiet -- '{SERVICE}' && git diff --cached --quiet -- '{SERVICE}'; then \
-             git cat-file blob '{before}:{old}' > '{SERVICE}'; else echo 'ssot-guard: refused: \
-             {SERVICE} has uncommitted changes; stash them first: git stash push -- \
-             '\\''{SERVICE}'\\''' >&2; false; fi"
+             git cat-file blob '{before}:{old}' > '{SERVICE}' && ssot_guard_state='restored \
+             {SERVICE}'; else echo 'ssot-guard: refused: {SERVICE} has uncommitted changes; stash \
+             them first: git stash push -- '\\''{SERVICE}'\\''' >&2; false; fi"
         )
     );
 
@@ -744,8 +744,19 @@ fn a_project_below_the_top_level_is_rolled_back_from_the_top_level() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
+    // Each check runs only when the first line restored the file.
+    let guard = format!("if [ \"$ssot_guard_state\" = 'restored {path}' ]; then ");
+    let checks: Vec<&str> = commands[1..4]
+        .iter()
+        .map(|line| {
+            line.strip_prefix(&guard)
+                .and_then(|rest| rest.split_once(" || { ssot_guard_state="))
+                .unwrap_or_else(|| panic!("a guarded check: {line}"))
+                .0
+        })
+        .collect();
     assert_eq!(
-        commands[1..4],
+        checks,
         [
             "python3 -B -c 'import importlib, sys; sys.path.insert(0, \"backend\"); \
              importlib.import_module(\"netra_backend.app.services.report\"); print(\"import ok: \

@@ -20,6 +20,11 @@ pub const REFUSED: u8 = 3;
 /// The shell variable the script keeps the ssot-guard binary in.
 const BINARY_VARIABLE: &str = "ssot_guard";
 
+/// The shell variable that, from a file's restore to its commit, says what state a failing step
+/// leaves the file in and how to undo the restore ([`commands::left_restored`]); the ERR trap
+/// prints it.
+const LEFT_RESTORED: &str = "left_restored";
+
 pub fn write(plan: &RollbackPlan<'_>) -> String {
     let mut level = plan.level.level;
     let mut fallback = None;
@@ -65,7 +70,7 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
          export {no_bytecode}\n\
          \n\
          refuse() {{\n    printf 'ssot-guard rollback: refused: %s\\n' \"$1\" >&2\n    exit {REFUSED}\n}}\n\
-         trap 'printf \"ssot-guard rollback: a step failed (line %s); git status shows what changed\\n\" \"$LINENO\" >&2' ERR\n\
+         trap 'printf \"ssot-guard rollback: a step failed (line %s); git status shows what changed\\n\" \"$LINENO\" >&2; [ -z \"${{{LEFT_RESTORED}:-}}\" ] || printf \"ssot-guard rollback: %s\\n\" \"${LEFT_RESTORED}\" >&2' ERR\n\
          \n\
          {programs}\
          \n\
@@ -254,6 +259,12 @@ fn level_one(script: &mut String, plan: &RollbackPlan<'_>) {
             );
             let _ = writeln!(script, "{}", commands::restore_line(candidate, target));
         }
+        // Until the commit, a failing step says what state the file is in and how to undo.
+        let _ = writeln!(
+            script,
+            "{LEFT_RESTORED}={}",
+            sh(&commands::left_restored(path))
+        );
         let _ = writeln!(script, "{}", commands::import_check(candidate));
         for command in commands::validation(plan) {
             let _ = writeln!(script, "{command}");
@@ -271,6 +282,7 @@ fn level_one(script: &mut String, plan: &RollbackPlan<'_>) {
             sh(&commands::commit_message(plan, candidate, target, surgical)),
             sh(path)
         );
+        let _ = writeln!(script, "{LEFT_RESTORED}=");
     }
     let _ = writeln!(
         script,
