@@ -411,6 +411,44 @@ fn level_one_pasted_commands_after_a_rename_keep_uncommitted_work() {
     assert_pasted_commands_keep_work(&repo, &commands, &repo.blob(before_migration, old));
 }
 
+/// After a rename the restore writes the old path's blob to today's path with a redirection,
+/// which empties the file before `git cat-file` runs: pasted where that blob is missing (here a
+/// shallow clone that ends after the migration), the file must stay as it was, not be left empty.
+#[test]
+fn level_one_pasted_commands_after_a_rename_leave_the_file_when_the_blob_is_missing() {
+    let old = "netra_backend/app/services/reporting.py";
+    let repo = base_repo();
+    repo.remove(SERVICE);
+    repo.write(old, &service(DEPRECATED, ""));
+    repo.commit("Add the reporting service");
+    repo.write(old, &service(SSOT, ""));
+    repo.commit("Migrate reporting");
+    repo.remove(old);
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Rename reporting.py to report.py");
+    let report = repo.rollback_json(&[]);
+    let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
+    assert!(commands[0].contains("cat-file blob"), "{}", commands[0]);
+
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let clone = git_cli(clones.path(), &["clone", "-q", "--depth", "1", &url, "."]);
+    assert!(clone.status.success(), "{}", stderr(&clone));
+    let shallow = TestRepo {
+        repo: Repository::open(clones.path()).unwrap(),
+        dir: clones,
+        clock: std::cell::Cell::new(0),
+    };
+    let head = head_of(&shallow);
+    let before = Work::of(&shallow);
+    let git = GitWrapper::new();
+    let run = git.paste(&shallow, &commands);
+    assert_eq!(Work::of(&shallow), before, "{}", stderr(&run));
+    assert_eq!(head_of(&shallow), head);
+    assert!(stderr(&run).contains("not committing"), "{}", stderr(&run));
+    git.assert_safe();
+}
+
 /// The Level 1 script, whole file and surgical: refused by name with the file modified or staged,
 /// and otherwise the rest of the work stays.
 #[test]

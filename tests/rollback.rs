@@ -156,7 +156,8 @@ fn a_renamed_file_is_restored_from_its_old_path() {
         restore,
         format!(
             "git diff --quiet -- '{SERVICE}' && git diff --cached --quiet -- '{SERVICE}'; then \
-             git cat-file blob '{before}:{old}' > '{SERVICE}' && ssot_guard_state='restored \
+             git cat-file -e '{before}:{old}' && git cat-file blob '{before}:{old}' > \
+             '{SERVICE}' && ssot_guard_state='restored \
              {SERVICE}'; else echo 'ssot-guard: refused: {SERVICE} has uncommitted changes; stash \
              them first: git stash push -- '\\''{SERVICE}'\\''' >&2; false; fi"
         )

@@ -62,6 +62,26 @@ pub fn restore_line(candidate: &Candidate, target: &RollbackTarget) -> String {
     }
 }
 
+/// [`restore_line`] as a pasted line says it. After a rename the redirection empties the file
+/// before `git cat-file` runs, so the line first checks that the blob is there (`cat-file -e`):
+/// pasted in a clone without it (shallow, or another repository), it leaves the file as it was.
+/// (The script checks the revision in its preflight; under `set -e` an `A && B` whose `A` fails
+/// would not even stop it.)
+fn pasted_restore_line(candidate: &Candidate, target: &RollbackTarget) -> String {
+    let line = restore_line(candidate, target);
+    if target.restore_path == candidate.path {
+        line
+    } else {
+        format!(
+            "git cat-file -e {} && {line}",
+            sh(&format!(
+                "{}:{}",
+                target.rollback_to.id, target.restore_path
+            ))
+        )
+    }
+}
+
 /// `python3 -B -c` importing the file's module with its package root on `sys.path`; a file that
 /// is not a module is compiled instead (`compile`, not `py_compile`, which writes bytecode
 /// whatever `-B` says). `-B`: no `__pycache__` is left in the work tree, where a repository that
@@ -344,7 +364,7 @@ pub fn restore(
     let mut commands = vec![when_clean(
         plan,
         candidate,
-        &restore_line(candidate, target),
+        &pasted_restore_line(candidate, target),
     )];
     commands.extend(checks(plan, candidate));
     commands.push(add_and_commit(
