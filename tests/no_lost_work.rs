@@ -226,7 +226,9 @@ impl GitWrapper {
         use std::io::Write;
         let mut command = Command::new("bash");
         self.environment(&mut command);
+        // No history file: an interactive bash saves its history on exit.
         let mut child = command
+            .env("HISTFILE", "")
             .args(["--norc", "--noprofile", "-i"])
             .current_dir(repo.path())
             .stdin(Stdio::piped())
