@@ -15,13 +15,13 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use git2::{Oid, Repository};
 
 use common::repo::{
-    assert_no_empty_revision, binary_dir, candidate, git_cli, head_of, hermetic, service, short,
-    TestRepo, DEPRECATED, SERVICE, SSOT,
+    assert_no_empty_revision, binary_dir, candidate, git_cli, head_of, hermetic, parent_of,
+    service, short, TestRepo, DEPRECATED, SERVICE, SSOT,
 };
 use common::{stderr, stdout};
 
@@ -190,23 +190,60 @@ impl GitWrapper {
     /// Runs `text` with bash (no `-e`: a pasted line runs whatever the one before did) at the
     /// repository's top level, with the wrapper and `ssot-guard` on PATH.
     fn bash(&self, repo: &TestRepo, text: &str) -> Output {
+        self.bash_with(repo, text, |_| {})
+    }
+
+    /// [`GitWrapper::bash`], with `adjust` applied to the command (its environment) first.
+    fn bash_with(&self, repo: &TestRepo, text: &str, adjust: impl Fn(&mut Command)) -> Output {
         let file = self.dir.path().join("commands.sh");
         std::fs::write(&file, text).unwrap();
-        let mut paths = vec![self.dir.path().join("bin"), binary_dir()];
-        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
-        hermetic(&mut Command::new("bash"))
-            .env("PATH", std::env::join_paths(paths).unwrap())
+        let mut command = Command::new("bash");
+        self.environment(&mut command);
+        adjust(&mut command);
+        command
             .arg(&file)
             .current_dir(repo.path())
             .output()
             .expect("bash runs")
     }
 
+    /// Hermetic, with the wrapper and `ssot-guard` on PATH.
+    fn environment(&self, command: &mut Command) {
+        let mut paths = vec![self.dir.path().join("bin"), binary_dir()];
+        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
+        hermetic(command).env("PATH", std::env::join_paths(paths).unwrap());
+    }
+
     /// The commands as an engineer pastes them: one after the other, each whatever the last did.
     fn paste(&self, repo: &TestRepo, commands: &[String]) -> Output {
-        let mut text = commands.join("\n");
-        text.push('\n');
-        self.bash(repo, &text)
+        self.bash(repo, &pasted(commands))
+    }
+
+    /// The commands typed into an interactive bash (`bash -i`, history expansion and all), which
+    /// reads them one line at a time; then a last line that prints [`STILL_OPEN`], which runs
+    /// only if no command closed the shell (as `set -e` or `exit` would).
+    fn paste_interactively(&self, repo: &TestRepo, commands: &[String]) -> Output {
+        use std::io::Write;
+        let mut command = Command::new("bash");
+        self.environment(&mut command);
+        // No history file: an interactive bash saves its history on exit.
+        let mut child = command
+            .env("HISTFILE", "")
+            .args(["--norc", "--noprofile", "-i"])
+            .current_dir(repo.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bash runs");
+        let text = format!("{}echo {STILL_OPEN}\n", pasted(commands));
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
     }
 
     fn log(&self) -> String {
@@ -228,6 +265,16 @@ impl GitWrapper {
             );
         }
     }
+}
+
+/// What the last line of [`GitWrapper::paste_interactively`] prints.
+const STILL_OPEN: &str = "the-interactive-shell-is-still-open";
+
+/// Commands as one text, a line each (a line may hold newlines inside quotes).
+fn pasted(commands: &[String]) -> String {
+    let mut text = commands.join("\n");
+    text.push('\n');
+    text
 }
 
 /// A refused run: the refusal names `path`, nothing at all changed, and a script exits non-zero
@@ -366,6 +413,44 @@ fn level_one_pasted_commands_after_a_rename_keep_uncommitted_work() {
     assert_pasted_commands_keep_work(&repo, &commands, &repo.blob(before_migration, old));
 }
 
+/// After a rename the restore writes the old path's blob to today's path with a redirection,
+/// which empties the file before `git cat-file` runs: pasted where that blob is missing (here a
+/// shallow clone that ends after the migration), the file must stay as it was, not be left empty.
+#[test]
+fn level_one_pasted_commands_after_a_rename_leave_the_file_when_the_blob_is_missing() {
+    let old = "netra_backend/app/services/reporting.py";
+    let repo = base_repo();
+    repo.remove(SERVICE);
+    repo.write(old, &service(DEPRECATED, ""));
+    repo.commit("Add the reporting service");
+    repo.write(old, &service(SSOT, ""));
+    repo.commit("Migrate reporting");
+    repo.remove(old);
+    repo.write(SERVICE, &service(SSOT, ""));
+    repo.commit("Rename reporting.py to report.py");
+    let report = repo.rollback_json(&[]);
+    let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
+    assert!(commands[0].contains("cat-file blob"), "{}", commands[0]);
+
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let clone = git_cli(clones.path(), &["clone", "-q", "--depth", "1", &url, "."]);
+    assert!(clone.status.success(), "{}", stderr(&clone));
+    let shallow = TestRepo {
+        repo: Repository::open(clones.path()).unwrap(),
+        dir: clones,
+        clock: std::cell::Cell::new(0),
+    };
+    let head = head_of(&shallow);
+    let before = Work::of(&shallow);
+    let git = GitWrapper::new();
+    let run = git.paste(&shallow, &commands);
+    assert_eq!(Work::of(&shallow), before, "{}", stderr(&run));
+    assert_eq!(head_of(&shallow), head);
+    assert!(stderr(&run).contains("not committing"), "{}", stderr(&run));
+    git.assert_safe();
+}
+
 /// The Level 1 script, whole file and surgical: refused by name with the file modified or staged,
 /// and otherwise the rest of the work stays.
 #[test]
@@ -404,6 +489,244 @@ fn level_one_scripts_keep_uncommitted_work() {
         assert_rolled_back_one(&repo, &before, SERVICE, expected.as_bytes());
         git.assert_safe();
     }
+}
+
+/// The golden-path suite the test rule's validation runs.
+const SUITE: &str = "tests/mission_critical/test_websocket_agent_events_suite.py";
+/// A module the report service's pre-migration version imports, deleted since.
+const LEGACY: &str = "netra_backend/app/services/legacy.py";
+
+/// The check after the restore that fails.
+#[derive(Debug, Clone, Copy)]
+enum FailingCheck {
+    /// The rule's validation command (the golden-path suite) fails.
+    Validation,
+    /// `ssot-guard check --expect-violations` finds nothing: the rolled-back version's deprecated
+    /// import carries `# ssot-guard: ignore`.
+    ExpectViolations,
+    /// The rolled-back version does not import: a module it imports is gone.
+    Import,
+}
+
+impl FailingCheck {
+    /// A repository whose report service's migration broke it, where `self` fails after the
+    /// restore; and what the restore writes to the file.
+    fn repo(self) -> (TestRepo, String) {
+        let repo = base_repo();
+        let restored = match self {
+            FailingCheck::Validation => service(DEPRECATED, ""),
+            FailingCheck::ExpectViolations => format!(
+                "{}  # ssot-guard: ignore\n\n\ndef make():\n    return DeepAgentState()\n",
+                DEPRECATED.trim_end()
+            ),
+            FailingCheck::Import => {
+                repo.write(LEGACY, "HELPERS = 1\n");
+                format!(
+                    "import netra_backend.app.services.legacy\n{}",
+                    service(DEPRECATED, "")
+                )
+            }
+        };
+        repo.write(SERVICE, &restored);
+        repo.commit("Add the report service");
+        let migrated = restored.replace(DEPRECATED.trim_end(), SSOT.trim_end());
+        let migrated = match self {
+            FailingCheck::ExpectViolations => {
+                format!("{migrated}\n\ndef thread_of(state: DeepAgentState):\n    return state.thread_id\n")
+            }
+            _ => migrated,
+        };
+        repo.write(SERVICE, &migrated);
+        repo.commit("Migrate the report service to the SSOT DeepAgentState");
+        match self {
+            FailingCheck::Validation => {
+                repo.write(
+                    SUITE,
+                    "import sys\nprint('golden path: websocket agent events FAILED')\nsys.exit(1)\n",
+                );
+                repo.commit("The golden-path suite fails");
+            }
+            FailingCheck::Import => {
+                repo.remove(LEGACY);
+                repo.commit("Remove the legacy helpers");
+            }
+            FailingCheck::ExpectViolations => {}
+        }
+        (repo, restored)
+    }
+}
+
+/// A check after the restore fails (the validation command, `check --expect-violations`, the
+/// import check): the pasted commands, run as one text and typed into an interactive bash (which
+/// stays open), and the script, commit nothing. HEAD does not move, the file holds the rolled-back
+/// version uncommitted and the rest of the work is untouched, and the output says so and how to
+/// undo the restore; the undo it names puts back exactly what was there before.
+#[test]
+fn level_one_commits_nothing_when_a_check_after_the_restore_fails() {
+    for check in [
+        FailingCheck::Validation,
+        FailingCheck::ExpectViolations,
+        FailingCheck::Import,
+    ] {
+        let (repo, restored) = check.repo();
+        let report = repo.rollback_json(&[]);
+        let plan = candidate(&report, SERVICE);
+        assert_eq!(plan["later_commits"], 0, "{check:?}");
+        let commands = json_commands(&plan["commands"]);
+        let script = repo.script(&[]);
+        add_uncommitted_work(&repo, false);
+        let git = GitWrapper::new();
+        let head = head_of(&repo);
+        let before = Work::of(&repo);
+        let undo = format!("git checkout HEAD -- '{SERVICE}'");
+        for how in ["pasted", "typed", "script"] {
+            let run = match how {
+                "pasted" => git.paste(&repo, &commands),
+                "typed" => git.paste_interactively(&repo, &commands),
+                _ => git.bash(&repo, &script),
+            };
+            let what = format!("{check:?} {how}: {}", stderr(&run));
+            assert_eq!(head_of(&repo), head, "nothing is committed: {what}");
+            assert_eq!(repo.read(SERVICE), restored.as_bytes(), "{what}");
+            assert_eq!(
+                Work::of(&repo).except(SERVICE),
+                before.except(SERVICE),
+                "{what}"
+            );
+            assert_eq!(Work::of(&repo).refs, before.refs, "{what}");
+            match how {
+                "typed" => assert!(stdout(&run).contains(STILL_OPEN), "{what}"),
+                "script" => assert_ne!(run.status.code(), Some(0), "{what}"),
+                _ => {}
+            }
+            assert!(
+                stderr(&run).contains(&format!(
+                    "{SERVICE} holds the rolled-back version, not committed"
+                )) && stderr(&run).contains(&format!("to undo the restore: {undo}")),
+                "the output says what state the file is in and how to undo: {what}"
+            );
+            if how != "script" {
+                let failed = match check {
+                    FailingCheck::Validation => "the validation command",
+                    FailingCheck::ExpectViolations => "ssot-guard check --expect-violations",
+                    FailingCheck::Import => "the import check",
+                };
+                assert!(
+                    stderr(&run).contains(&format!("ssot-guard: failed: {failed}")),
+                    "it names the check that failed: {what}"
+                );
+            }
+            let undone = git.bash(&repo, &format!("{undo}\n"));
+            assert!(undone.status.success(), "{}", stderr(&undone));
+            assert_eq!(
+                Work::of(&repo),
+                before,
+                "{check:?} {how}: the undo puts it back"
+            );
+        }
+        git.assert_safe();
+    }
+}
+
+/// A golden-path suite that imports the back end, as a real one does: run by the validation, it
+/// writes bytecode for what it imports unless told not to.
+const IMPORTING_SUITE: &str = "import os, sys\nsys.path.insert(0, os.getcwd())\nimport \
+     netra_backend.app.agents.state\nprint('golden path: websocket agent events ok')\n";
+
+/// The `__pycache__` folders below `root`, `.git` left out.
+fn bytecode_folders(root: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() && entry.file_name() != ".git" {
+                if entry.file_name() == "__pycache__" {
+                    found.push(entry.path());
+                } else {
+                    pending.push(entry.path());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// In a repository that ignores nothing (no `.gitignore`) and an environment that lets Python
+/// write bytecode (no `PYTHONDONTWRITEBYTECODE`), a rollback leaves no `__pycache__` behind: the
+/// import check runs `python3 -B` and the validation commands run with `PYTHONDONTWRITEBYTECODE=1`
+/// (Level 1 and Level 2, script and pasted). Otherwise `git status` would list the bytecode as
+/// untracked, and a later Level 2 or 3 would refuse over a dirty tree.
+#[test]
+fn rollback_commands_leave_no_python_bytecode_behind() {
+    let writes_bytecode = |command: &mut Command| {
+        command.env_remove("PYTHONDONTWRITEBYTECODE");
+    };
+    // Level 1: the script, then (from the same HEAD) the pasted commands.
+    let repo = base_repo();
+    repo.write(SUITE, IMPORTING_SUITE);
+    repo.commit("Add the report service; the golden-path suite imports the back end");
+    repo.write(SERVICE, &service(SSOT, ""));
+    let head = repo.commit("Migrate the report service to the SSOT DeepAgentState");
+    assert!(!repo.path().join(".gitignore").exists());
+    let report = repo.rollback_json(&[]);
+    assert_eq!(report["rollback"]["level"], 1);
+    let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
+    let script = repo.script(&[]);
+    let git = GitWrapper::new();
+    for (how, text) in [("script", script), ("pasted", pasted(&commands))] {
+        let run = git.bash_with(&repo, &text, writes_bytecode);
+        assert!(
+            stdout(&run).contains("golden path: websocket agent events ok"),
+            "{how}: {}",
+            stderr(&run)
+        );
+        assert_eq!(parent_of(&repo, head_of(&repo)), head, "{how}: rolled back");
+        assert_eq!(repo.status(), "", "{how}: nothing left but the commit");
+        assert_eq!(
+            bytecode_folders(repo.path()),
+            Vec::<PathBuf>::new(),
+            "{how}"
+        );
+        git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+    }
+
+    // Level 2: the validation after the reset.
+    let repo = base_repo();
+    repo.write(SUITE, IMPORTING_SUITE);
+    let repo = level_two_repo_from(repo, true);
+    let report = repo.rollback_json(&[]);
+    assert_eq!(report["rollback"]["level"], 2);
+    let head = head_of(&repo);
+    let target = Oid::from_str(report["rollback"]["target"]["commit"].as_str().unwrap()).unwrap();
+    let commands = json_commands(&report["rollback"]["commands"]);
+    let script = repo.script(&[]);
+    for (how, text) in [("script", script), ("pasted", pasted(&commands))] {
+        let run = git.bash_with(&repo, &text, writes_bytecode);
+        assert!(
+            stdout(&run).contains("golden path: websocket agent events ok"),
+            "level 2 {how}: {}",
+            stderr(&run)
+        );
+        assert_eq!(head_of(&repo), target, "level 2 {how}");
+        assert_eq!(repo.status(), "", "level 2 {how}");
+        assert_eq!(
+            bytecode_folders(repo.path()),
+            Vec::<PathBuf>::new(),
+            "level 2 {how}"
+        );
+        git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+        git_cli(
+            repo.path(),
+            &[
+                "branch",
+                "-q",
+                "-D",
+                &format!("ssot-guard/before-rollback-{}", short(head)),
+            ],
+        );
+    }
+    git.assert_safe();
 }
 
 /// Two HIGH files share a migration commit (Level 2), after a checkpoint when `checkpoint`.
@@ -816,6 +1139,10 @@ fn revisions(line: &str) -> Vec<String> {
                 }
                 found.extend(next(end + 1 - index));
             }
+            // `checkout HEAD -- FILE` is how a refusal says to undo a restore (the file was clean,
+            // so HEAD holds what it held): HEAD's own version, not a guess at an older one.
+            "checkout"
+                if next(1).as_deref() == Some("HEAD") && next(2).as_deref() == Some("--") => {}
             "checkout" if !matches!(next(1).as_deref(), Some("-q" | "--")) => found.extend(next(1)),
             "branch" if words.get(index.wrapping_sub(1)) == Some(&"git") => found.extend(next(2)),
             _ => {}
@@ -927,5 +1254,10 @@ fn revisions_are_found_where_commands_name_them() {
         [id]
     );
     assert_eq!(revisions("git checkout HEAD~1 -- 'a.py'"), ["HEAD~1"]);
+    assert_eq!(
+        revisions("git checkout HEAD -- 'a.py'"),
+        Vec::<String>::new()
+    );
+    assert_eq!(revisions("git checkout HEAD 'a.py'"), ["HEAD"]);
     assert_eq!(revisions("git reset --hard ''"), ["''"]);
 }

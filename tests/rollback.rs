@@ -149,16 +149,17 @@ fn a_renamed_file_is_restored_from_its_old_path() {
         .split_once("; elif ")
         .unwrap();
     assert!(
-        programs.starts_with("if ssot_guard_missing=; "),
+        programs.starts_with("ssot_guard_state=; if ssot_guard_missing=; "),
         "{programs}"
     );
     assert_eq!(
         restore,
         format!(
             "git diff --quiet -- '{SERVICE}' && git diff --cached --quiet -- '{SERVICE}'; then \
-             git cat-file blob '{before}:{old}' > '{SERVICE}'; else echo 'ssot-guard: refused: \
-             {SERVICE} has uncommitted changes; stash them first: git stash push -- \
-             '\\''{SERVICE}'\\''' >&2; false; fi"
+             git cat-file -e '{before}:{old}' && git cat-file blob '{before}:{old}' > \
+             '{SERVICE}' && ssot_guard_state='restored \
+             {SERVICE}'; else echo 'ssot-guard: refused: {SERVICE} has uncommitted changes; stash \
+             them first: git stash push -- '\\''{SERVICE}'\\''' >&2; false; fi"
         )
     );
 
@@ -744,13 +745,25 @@ fn a_project_below_the_top_level_is_rolled_back_from_the_top_level() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
+    // Each check runs only when the first line restored the file.
+    let guard = format!("if [ \"$ssot_guard_state\" = 'restored {path}' ]; then ");
+    let checks: Vec<&str> = commands[1..4]
+        .iter()
+        .map(|line| {
+            line.strip_prefix(&guard)
+                .and_then(|rest| rest.split_once(" || { ssot_guard_state="))
+                .unwrap_or_else(|| panic!("a guarded check: {line}"))
+                .0
+        })
+        .collect();
     assert_eq!(
-        commands[1..4],
+        checks,
         [
-            "python3 -c 'import importlib, sys; sys.path.insert(0, \"backend\"); \
+            "python3 -B -c 'import importlib, sys; sys.path.insert(0, \"backend\"); \
              importlib.import_module(\"netra_backend.app.services.report\"); print(\"import ok: \
              netra_backend.app.services.report\")'",
-            "(cd 'backend' && python3 tests/mission_critical/test_websocket_agent_events_suite.py)",
+            "(export PYTHONDONTWRITEBYTECODE=1 && cd 'backend' && python3 \
+             tests/mission_critical/test_websocket_agent_events_suite.py)",
             &format!(
                 "{} check --expect-violations -- 'backend/netra_backend/app/services/report.py'",
                 shell_word(&binary_path())
@@ -851,6 +864,13 @@ fn fresh_machine_the_script_refuses_before_changing_anything_when_a_program_is_m
             "the refusal names {missing}: {}",
             stderr(&run)
         );
+        // How to point the script at ssot-guard, only when ssot-guard is what is missing.
+        assert_eq!(
+            stderr(&run).contains("SSOT_GUARD_BIN"),
+            *missing == no_binary,
+            "{}",
+            stderr(&run)
+        );
         assert_unchanged(&repo, head);
     }
 }
@@ -880,6 +900,42 @@ fn fresh_machine_pasted_commands_check_their_programs_first() {
     let run = OnlyPrograms::new(&["bash", "git"]).bash(repo.path(), &pasted, &[]);
     assert!(
         stderr(&run).contains("ssot-guard: refused: ") && stderr(&run).contains("python3"),
+        "{}",
+        stderr(&run)
+    );
+    // Only python3 is missing: nothing about pointing the commands at ssot-guard.
+    assert!(!stderr(&run).contains("SSOT_GUARD_BIN"), "{}", stderr(&run));
+    assert_unchanged(&repo, head);
+
+    // Planned with SSOT_GUARD_BIN naming no binary: refused, naming it, and saying how to plan
+    // again.
+    let nowhere = tempfile::tempdir().unwrap();
+    let no_binary = nowhere.path().join("ssot-guard");
+    let output = hermetic(&mut std::process::Command::new(env!(
+        "CARGO_BIN_EXE_ssot-guard"
+    )))
+    .env("SSOT_GUARD_BIN", &no_binary)
+    .args(["rollback", "--format", "json"])
+    .current_dir(repo.path())
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lines: Vec<&str> = candidate(&report, SERVICE)["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let run = OnlyPrograms::new(&["bash", "git", "python3"]).bash(
+        repo.path(),
+        &format!("{}\n", lines.join("\n")),
+        &[],
+    );
+    assert!(
+        stderr(&run).contains("ssot-guard: refused: these programs are not found")
+            && stderr(&run).contains(no_binary.to_str().unwrap())
+            && stderr(&run).contains("plan again with SSOT_GUARD_BIN set to the binary's path"),
         "{}",
         stderr(&run)
     );
@@ -979,6 +1035,94 @@ fn ssot_guard_bin_names_the_binary_the_commands_run() {
         assert!(!repo.path().join(trap).exists(), "{trap} was created");
         assert!(!bins.path().join(trap).exists(), "{trap} was created");
     }
+}
+
+/// A relative `SSOT_GUARD_BIN` is made absolute when the plan is written, against the folder the
+/// plan is written in: the commands, run from the top level (another folder), still reach the
+/// binary it named.
+#[test]
+fn a_relative_ssot_guard_bin_is_made_absolute_when_planning() {
+    let (repo, before, head) = builtin_rule_repo();
+    let bins = tempfile::Builder::new()
+        .prefix("bins")
+        .tempdir_in(repo.path().parent().unwrap())
+        .unwrap();
+    let log = bins.path().join("calls.log");
+    let wrapper = bins.path().join("ssot-guard");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!{}\nprintf '%s\\n' \"$*\" >> {}\nexec {} \"$@\"\n",
+            real_program("bash").display(),
+            shell_word(log.to_str().unwrap()),
+            shell_word(&binary_path())
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Planned from a folder below the top level, naming the wrapper relative to it.
+    let planned_in = repo.path().join("netra_backend");
+    let relative = format!(
+        "../../{}/ssot-guard",
+        bins.path().file_name().unwrap().to_str().unwrap()
+    );
+    assert!(planned_in.join(&relative).is_file());
+    assert!(
+        !repo.path().join(&relative).exists(),
+        "relative to the top level it is nothing"
+    );
+    let absolute = planned_in.join(&relative);
+    let absolute = absolute.to_str().unwrap();
+    let plan_with = |args: &[&str]| {
+        let output = hermetic(&mut std::process::Command::new(env!(
+            "CARGO_BIN_EXE_ssot-guard"
+        )))
+        .env("SSOT_GUARD_BIN", &relative)
+        .arg("rollback")
+        .args(args)
+        .current_dir(&planned_in)
+        .output()
+        .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let expected_call = format!("check --expect-violations -- {SERVICE}\n");
+    let machine = OnlyPrograms::new(&["bash", "git", "python3"]);
+
+    let script = plan_with(&["--script"]);
+    assert!(
+        script.contains(&format!("ssot_guard={}\n", shell_word(absolute))),
+        "{script}"
+    );
+    let run = machine.bash(repo.path(), &script, &[]);
+    assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), expected_call);
+    assert_rolled_back(&repo, before, head);
+    let reset = git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+    assert!(reset.status.success());
+    std::fs::remove_file(&log).unwrap();
+
+    let report: serde_json::Value =
+        serde_json::from_str(&plan_with(&["--format", "json"])).unwrap();
+    let commands: Vec<&str> = candidate(&report, SERVICE)["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let pasted = format!("{}\n", commands.join("\n"));
+    assert!(
+        pasted.contains(&format!(
+            "{} check --expect-violations -- '{SERVICE}'",
+            shell_word(absolute)
+        )),
+        "{pasted}"
+    );
+    let run = machine.bash(repo.path(), &pasted, &[]);
+    assert!(stderr(&run).is_empty(), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), expected_call);
+    assert_rolled_back(&repo, before, head);
 }
 
 /// Levels 2 and 3 on the fresh machine: without `python3` (the validation's program) the script

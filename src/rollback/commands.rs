@@ -2,15 +2,19 @@
 //! runs them. Every path and message is single-quoted ([`super::quote::sh`]); revisions are full
 //! commit ids; nothing here can push.
 //!
-//! Pasted commands are safe one line at a time: the line that overwrites a file, commits it or
-//! resets the branch carries its own guard, so a refusal earlier does not let a later line do
-//! damage. The first line that changes anything also checks that every program the commands
+//! Pasted commands are safe one line at a time, in the engineer's own interactive shell (no
+//! `set -e`, which would close it): the line that overwrites a file, commits it or resets the
+//! branch carries its own guard, so a refusal earlier does not let a later line do damage. At
+//! Level 1 each check after the restore runs only when the restore and the checks before it
+//! succeeded, and the commit only when all of them did ([`STATE_VARIABLE`]); when a check fails,
+//! the file stays restored and uncommitted, and the commit line says so and how to undo the
+//! restore. The first line that changes anything also checks that every program the commands
 //! run is there ([`super::programs`]); ssot-guard is named by its path, so it need not be on
 //! PATH. Levels 2 and 3 guard against what `git status --porcelain` does not show, too: an
 //! ignored file the target commit tracks, or one where it has a folder, which the reset or
 //! checkout would overwrite.
 
-use super::programs::{self, Program, PASTED_VARIABLE};
+use super::programs::{self, Program, PASTED_VARIABLES};
 use super::quote::{git_for, python_str, sh};
 use super::surgical::SurgicalPatch;
 use super::target::RollbackTarget;
@@ -58,8 +62,30 @@ pub fn restore_line(candidate: &Candidate, target: &RollbackTarget) -> String {
     }
 }
 
-/// `python3 -c` importing the file's module with its package root on `sys.path`; a file that
-/// is not a module is byte-compiled instead.
+/// [`restore_line`] as a pasted line says it. After a rename the redirection empties the file
+/// before `git cat-file` runs, so the line first checks that the blob is there (`cat-file -e`):
+/// pasted in a clone without it (shallow, or another repository), it leaves the file as it was.
+/// (The script checks the revision in its preflight; under `set -e` an `A && B` whose `A` fails
+/// would not even stop it.)
+fn pasted_restore_line(candidate: &Candidate, target: &RollbackTarget) -> String {
+    let line = restore_line(candidate, target);
+    if target.restore_path == candidate.path {
+        line
+    } else {
+        format!(
+            "git cat-file -e {} && {line}",
+            sh(&format!(
+                "{}:{}",
+                target.rollback_to.id, target.restore_path
+            ))
+        )
+    }
+}
+
+/// `python3 -B -c` importing the file's module with its package root on `sys.path`; a file that
+/// is not a module is compiled instead (`compile`, not `py_compile`, which writes bytecode
+/// whatever `-B` says). `-B`: no `__pycache__` is left in the work tree, where a repository that
+/// does not ignore it would show it as untracked, and a later Level 2 or 3 would refuse.
 pub fn import_check(candidate: &Candidate) -> String {
     match &candidate.module {
         Some((module, root)) => {
@@ -70,13 +96,45 @@ pub fn import_check(candidate: &Candidate) -> String {
                 python_str(module.module.as_str()),
                 python_str(&format!("import ok: {}", module.module.as_str()))
             );
-            format!("python3 -c {}", sh(&code))
+            format!("python3 -B -c {}", sh(&code))
         }
-        None => format!("python3 -m py_compile {}", sh(&candidate.path)),
+        None => format!(
+            "python3 -B -c {} {}",
+            sh(
+                "import sys; source = open(sys.argv[1], \"rb\").read(); compile(source, \
+                sys.argv[1], \"exec\")"
+            ),
+            sh(&candidate.path)
+        ),
     }
 }
 
-/// The rule's validation commands, run from the project root.
+/// What tells Python to write no bytecode: the script exports it; a pasted validation command
+/// runs in a subshell that does ([`pasted_validation`]), so the engineer's shell keeps its own.
+pub const NO_BYTECODE: &str = "PYTHONDONTWRITEBYTECODE=1";
+
+/// The rule's validation commands as pasted lines: each in a subshell that exports
+/// [`NO_BYTECODE`] (the commands may run Python that imports the project) and runs it from the
+/// project root. The subshell also keeps a `cd` or `exit` in the command from moving or closing
+/// the engineer's shell.
+pub fn pasted_validation(plan: &RollbackPlan<'_>) -> Vec<String> {
+    let prefix = plan.project_prefix.trim_end_matches('/');
+    plan.project
+        .migration
+        .validation
+        .iter()
+        .map(|command| {
+            if prefix.is_empty() {
+                format!("(export {NO_BYTECODE} && {command})")
+            } else {
+                format!("(export {NO_BYTECODE} && cd {} && {command})", sh(prefix))
+            }
+        })
+        .collect()
+}
+
+/// The rule's validation commands, run from the project root, as the script runs them (it
+/// exports [`NO_BYTECODE`] itself).
 pub fn validation(plan: &RollbackPlan<'_>) -> Vec<String> {
     let prefix = plan.project_prefix.trim_end_matches('/');
     plan.project
@@ -109,13 +167,17 @@ pub fn expect_violations(
 
 /// The `if` (or `elif`) branch of a pasted line that refuses when a program the commands run is
 /// missing, naming it: `CONDITIONS; then echo ... >&2; false`.
-fn programs_refusal(programs: &[Program], binary: Option<&str>) -> String {
-    let (before, after) = programs::missing_message(binary, "paste these commands again");
+fn programs_refusal(programs: &[Program]) -> String {
     format!(
-        "{}; [ -n \"${PASTED_VARIABLE}\" ]; then echo {}\"${PASTED_VARIABLE}\"{} >&2; false",
-        programs::collect_missing(PASTED_VARIABLE, programs, "; "),
-        sh(&format!("ssot-guard: refused: {before}")),
-        sh(&after)
+        "{}; [ -n \"${}\" ]; then echo {} >&2; false",
+        programs::collect_missing(PASTED_VARIABLES, programs, "; "),
+        PASTED_VARIABLES.names,
+        programs::missing_message(
+            PASTED_VARIABLES,
+            programs,
+            "ssot-guard: refused: ",
+            "paste these commands again"
+        ),
     )
 }
 
@@ -178,9 +240,69 @@ pub fn reason_summary(candidate: &Candidate) -> String {
     parts.join(", ")
 }
 
-/// Stages and commits the file, but only when it holds the rolled-back version (`expected`): a
-/// pasted line runs whatever the lines before it did, and when the restore was refused (the file
-/// has uncommitted changes) this line must not sweep those changes into a "rollback" commit.
+/// The shell variable pasted Level 1 lines keep a file's progress in, so that each line runs only
+/// when the ones before it succeeded, one line at a time in the engineer's own interactive shell
+/// (`set -e` would close that shell at the first failure): `restored PATH` once the first line
+/// restored the file, `failed PATH` once a check after it failed, empty otherwise. The first line
+/// empties it, whatever an earlier paste left; the commit empties it.
+const STATE_VARIABLE: &str = "ssot_guard_state";
+
+/// The value of [`STATE_VARIABLE`] in `state` (`restored`, `failed`) for the candidate's file, as
+/// a shell word.
+fn state(candidate: &Candidate, state: &str) -> String {
+    sh(&format!("{state} {}", candidate.path))
+}
+
+/// The shell condition "the file holds `expected`".
+fn holds(path: &str, expected: git2::Oid) -> String {
+    format!(
+        "[ \"$({} hash-object -- {})\" = {expected} ]",
+        git_for(path),
+        sh(path)
+    )
+}
+
+/// What undoes a restore: HEAD's version back in the work tree and the index. Offered only when
+/// the file was clean before the restore (the first line refuses otherwise) and holds the
+/// rolled-back version now, so it discards nothing that no commit holds.
+pub fn undo_restore(path: &str) -> String {
+    format!("{} checkout HEAD -- {}", git_for(path), sh(path))
+}
+
+/// Said when a check after the restore failed: the state the file is left in, and how to undo.
+pub fn left_restored(path: &str) -> String {
+    format!(
+        "{} holds the rolled-back version, not committed; to undo the restore: {}",
+        one_line(path),
+        undo_restore(path)
+    )
+}
+
+/// A check after the restore, run only when the first line restored the file and no check
+/// before it failed; when it fails, it marks the file failed, so that no line below runs and the
+/// commit line refuses. `what` names the check in the messages.
+fn guarded_check(candidate: &Candidate, command: &str, what: &str) -> String {
+    let path = one_line(&candidate.path);
+    format!(
+        "if [ \"${STATE_VARIABLE}\" = {} ]; then {command} || {{ {STATE_VARIABLE}={}; echo {} >&2; \
+         false; }}; else echo {} >&2; false; fi",
+        state(candidate, "restored"),
+        state(candidate, "failed"),
+        sh(&format!(
+            "ssot-guard: failed: {what} ({path} stays restored, not committed; the lines below do \
+             nothing)"
+        )),
+        sh(&format!(
+            "ssot-guard: skipped: {what} ({path} is not restored, or a check above failed)"
+        )),
+    )
+}
+
+/// Stages and commits the file, but only when the first line restored it, every check after it
+/// passed, and it holds the rolled-back version (`expected`): pasted lines run whatever the lines
+/// before them did, and this one must neither commit a rollback that failed its checks nor sweep
+/// uncommitted changes (a refused restore) into a "rollback" commit. When a check failed it says
+/// what state the file is in and how to undo the restore; nothing is ever discarded here.
 fn add_and_commit(
     plan: &RollbackPlan<'_>,
     candidate: &Candidate,
@@ -191,24 +313,45 @@ fn add_and_commit(
     let path = &candidate.path;
     let git = git_for(path);
     let quoted = sh(path);
+    let holds = holds(path, expected);
     format!(
-        "if [ \"$({git} hash-object -- {quoted})\" = {expected} ]; then {git} add -- {quoted} && \
-         {git} commit -m {} -- {quoted}; else echo {} >&2; false; fi",
+        "if [ \"${STATE_VARIABLE}\" = {restored} ] && {holds}; then {git} add -- {quoted} && {git} \
+         commit -m {} -- {quoted} && {STATE_VARIABLE}=; elif [ \"${STATE_VARIABLE}\" = {failed} ] \
+         && {holds}; then echo {} >&2; false; else echo {} >&2; false; fi",
         sh(&commit_message(plan, candidate, target, surgical)),
         sh(&format!(
-            "ssot-guard: refused: {} does not hold the rolled-back version (a step above was \
-             refused or failed): not committing it",
+            "ssot-guard: refused: not committing {}: a check above failed, and HEAD is unchanged. \
+             {} (then, once the cause is fixed, paste these commands again)",
+            one_line(path),
+            left_restored(path)
+        )),
+        sh(&format!(
+            "ssot-guard: refused: not committing {}: the first line did not restore it, or it no \
+             longer holds the rolled-back version (a step above was refused or failed); git status \
+             shows what changed",
             one_line(path)
-        ))
+        )),
+        restored = state(candidate, "restored"),
+        failed = state(candidate, "failed"),
     )
 }
 
-/// The checks after a file is restored: it imports, the validation passes, the check sees the
-/// deprecated import back.
+/// The checks after a file is restored, each guarded ([`guarded_check`]): it imports, the
+/// validation passes, the check sees the deprecated import back.
 fn checks(plan: &RollbackPlan<'_>, candidate: &Candidate) -> Vec<String> {
-    let mut commands = vec![import_check(candidate)];
-    commands.extend(validation(plan));
-    commands.push(expect_violations(plan, candidate, &sh(&plan.ssot_guard)));
+    let mut commands = vec![guarded_check(
+        candidate,
+        &import_check(candidate),
+        "the import check",
+    )];
+    for command in pasted_validation(plan) {
+        commands.push(guarded_check(candidate, &command, "the validation command"));
+    }
+    commands.push(guarded_check(
+        candidate,
+        &expect_violations(plan, candidate, &sh(&plan.ssot_guard)),
+        "ssot-guard check --expect-violations",
+    ));
     commands
 }
 
@@ -221,7 +364,7 @@ pub fn restore(
     let mut commands = vec![when_clean(
         plan,
         candidate,
-        &restore_line(candidate, target),
+        &pasted_restore_line(candidate, target),
     )];
     commands.extend(checks(plan, candidate));
     commands.push(add_and_commit(
@@ -235,17 +378,16 @@ pub fn restore(
 }
 
 /// `action`, run only when every program the commands run is there and the candidate's file has
-/// no uncommitted change; else a refusal that names the missing programs, or says how to stash.
+/// no uncommitted change, and then marked restored ([`STATE_VARIABLE`]); else a refusal that names
+/// the missing programs, or says how to stash.
 fn when_clean(plan: &RollbackPlan<'_>, candidate: &Candidate, action: &str) -> String {
     let programs = programs::level_one(plan, Program::binary_at(&plan.ssot_guard));
-    let binary = format!(
-        "plan again with {} set to the binary's path",
-        programs::BIN_VARIABLE
-    );
     format!(
-        "if {}; elif {}; then {action}; else echo {} >&2; false; fi",
-        programs_refusal(&programs, Some(&binary)),
+        "{STATE_VARIABLE}=; if {}; elif {}; then {action} && {STATE_VARIABLE}={}; else echo {} >&2; \
+         false; fi",
+        programs_refusal(&programs),
         clean_condition(&candidate.path),
+        state(candidate, "restored"),
         sh(&format!(
             "ssot-guard: refused: {}",
             dirty_message(&candidate.path)
@@ -377,7 +519,7 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
         )),
     );
     let level_three = target.kind == LevelTargetKind::LastKnownGood;
-    let missing = programs_refusal(&programs::levels_two_three(plan, level_three), None);
+    let missing = programs_refusal(&programs::levels_two_three(plan, level_three));
     let mut commands = Vec::new();
     match (plan.level.level, target.kind) {
         (Some(Level::Two), LevelTargetKind::Checkpoint | LevelTargetKind::MigrationParent) => {
@@ -389,7 +531,7 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
                 head = plan.head_commit.id,
                 moved = sh(&format!("ssot-guard: refused: {}", head_moved(plan))),
             ));
-            commands.extend(validation(plan));
+            commands.extend(pasted_validation(plan));
             commands.push(
                 "# git push --force-with-lease origin HEAD   # only if the undone commits were \
                  deployed: rewrites shared history (DANGEROUS)"
@@ -402,7 +544,7 @@ pub fn level(plan: &RollbackPlan<'_>) -> Vec<String> {
                  \"emergency-rollback-$(date -u +%Y%m%d-%H%M%S)\" {}; fi",
                 target.commit.id
             ));
-            commands.extend(validation(plan));
+            commands.extend(pasted_validation(plan));
             commands.push(
                 "# git push origin HEAD   # publish the emergency branch once it is validated"
                     .to_owned(),

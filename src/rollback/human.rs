@@ -309,6 +309,11 @@ fn file(out: &mut dyn Write, plan: &RollbackPlan<'_>, candidate: &Candidate) -> 
 /// Commands flush left, exactly as they are pasted, between blank lines.
 fn command_block(out: &mut dyn Write, title: &str, commands: &[String]) -> io::Result<()> {
     writeln!(out, "   {title} (paste from the repository top level):")?;
+    writeln!(
+        out,
+        "   Each line runs only when the lines above it succeeded; when a check fails, nothing is \
+         committed, and the last line says what state the file is in and how to undo the restore."
+    )?;
     writeln!(out)?;
     for command in commands {
         writeln!(out, "{command}")?;

@@ -42,6 +42,8 @@ pub struct Program {
     found: String,
     /// Its name for the refusal: text that may stand inside double quotes, or a shell word.
     name: Name,
+    /// What the refusal adds when this program is missing (how to point the commands at it).
+    hint: Option<String>,
 }
 
 enum Name {
@@ -57,30 +59,51 @@ impl Program {
         Program {
             found: format!("command -v {name} >/dev/null 2>&1"),
             name: Name::InQuotes(name.to_owned()),
+            hint: None,
         }
     }
 
-    /// ssot-guard as the script names it: the path in a shell variable.
+    /// ssot-guard as the script names it: the path in a shell variable, which
+    /// [`BIN_VARIABLE`] replaces when set as the script runs.
     pub fn binary_in(variable: &str) -> Program {
         Program {
             found: format!("command -v -- \"${variable}\" >/dev/null 2>&1"),
             name: Name::InQuotes(format!("${variable}")),
+            hint: Some(format!("set {BIN_VARIABLE} to the binary's path")),
         }
     }
 
-    /// ssot-guard as a pasted line names it: its path, quoted.
+    /// ssot-guard as a pasted line names it: its path, quoted, fixed when the plan was written.
     pub fn binary_at(path: &str) -> Program {
         Program {
             found: format!("command -v -- {} >/dev/null 2>&1", sh(path)),
             name: Name::Word(sh(path)),
+            hint: Some(format!(
+                "plan again with {BIN_VARIABLE} set to the binary's path"
+            )),
         }
     }
 }
 
-/// The shell variable the script's preflight collects missing programs in.
-pub const SCRIPT_VARIABLE: &str = "missing";
-/// The one pasted lines use (they run in the engineer's own shell).
-pub const PASTED_VARIABLE: &str = "ssot_guard_missing";
+/// The shell variables the script's preflight collects the missing programs in, and the hints
+/// for them.
+pub const SCRIPT_VARIABLES: Missing = Missing {
+    names: "missing",
+    hints: "missing_hints",
+};
+/// The ones pasted lines use (they run in the engineer's own shell).
+pub const PASTED_VARIABLES: Missing = Missing {
+    names: "ssot_guard_missing",
+    hints: "ssot_guard_missing_hints",
+};
+
+/// The shell variables a lookup of programs fills: the names of the missing programs, each after
+/// a space, and what to do about them beyond installing them (each in parentheses after a space).
+#[derive(Clone, Copy)]
+pub struct Missing {
+    pub names: &'static str,
+    pub hints: &'static str,
+}
 
 /// What Level 1 runs, file by file: git (restore, commit), `python3` (the import check), the
 /// validation commands' programs and `ssot_guard` (`check --expect-violations`).
@@ -131,6 +154,7 @@ fn validation(plan: &RollbackPlan<'_>) -> Vec<Program> {
             Program {
                 found,
                 name: Name::InQuotes(program.to_owned()),
+                hint: None,
             }
         })
         .collect()
@@ -167,28 +191,55 @@ fn dedup(programs: Vec<Program>) -> Vec<Program> {
     kept
 }
 
-/// Shell that sets `variable` to the names of the programs not found, each after a space, its
-/// commands joined by `separator` (`"\n"` in a script, `"; "` on a pasted line).
-pub fn collect_missing(variable: &str, programs: &[Program], separator: &str) -> String {
-    let mut lines = vec![format!("{variable}=")];
+/// Shell that sets `variables.names` to the names of the programs not found, each after a space,
+/// and (when a program has a hint) `variables.hints` to the hints of those, its commands joined by
+/// `separator` (`"\n"` in a script, `"; "` on a pasted line).
+pub fn collect_missing(variables: Missing, programs: &[Program], separator: &str) -> String {
+    let names = variables.names;
+    let hints = variables.hints;
+    let mut lines = vec![format!("{names}=")];
+    if programs.iter().any(|p| p.hint.is_some()) {
+        lines.push(format!("{hints}="));
+    }
     for program in programs {
         let append = match &program.name {
-            Name::InQuotes(name) => format!("{variable}=\"${variable} {name}\""),
-            Name::Word(word) => format!("{variable}=\"${variable} \"{word}"),
+            Name::InQuotes(name) => format!("{names}=\"${names} {name}\""),
+            Name::Word(word) => format!("{names}=\"${names} \"{word}"),
+        };
+        let append = match &program.hint {
+            Some(hint) => format!(
+                "{{ {append}; {hints}=\"${hints}\"{}; }}",
+                sh(&format!(" (for ssot-guard: {hint})"))
+            ),
+            None => append,
         };
         lines.push(format!("{} || {append}", program.found));
     }
     lines.join(separator)
 }
 
-/// What a refusal for missing programs says before and after their names (the caller writes
-/// `'BEFORE'"$variable"'AFTER'`). `binary` is how to point the commands at ssot-guard, when they
-/// run it; `again` is what to do once the programs are there.
-pub fn missing_message(binary: Option<&str>, again: &str) -> (String, String) {
-    let binary = binary.map_or_else(String::new, |how| format!(" (for ssot-guard: {how})"));
-    (
-        "these programs are not found (not on PATH, or not executable):".to_owned(),
-        format!("; nothing was changed: install them{binary}, then {again}"),
+/// The refusal for missing programs, as one shell word that expands the variables
+/// [`collect_missing`] set: `prefix`, the names, and what to do (install them, plus the hints of
+/// the missing ones, then `again`).
+pub fn missing_message(
+    variables: Missing,
+    programs: &[Program],
+    prefix: &str,
+    again: &str,
+) -> String {
+    let hints = if programs.iter().any(|p| p.hint.is_some()) {
+        format!("\"${}\"", variables.hints)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}\"${}\"{}{hints}{}",
+        sh(&format!(
+            "{prefix}these programs are not found (not on PATH, or not executable):"
+        )),
+        variables.names,
+        sh("; nothing was changed: install them"),
+        sh(&format!(", then {again}"))
     )
 }
 

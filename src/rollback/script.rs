@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::commands::{self, DIRTY_TREE_MESSAGE};
-use super::programs::{self, Program, BIN_VARIABLE, SCRIPT_VARIABLE};
+use super::programs::{self, Program, BIN_VARIABLE, SCRIPT_VARIABLES};
 use super::quote::{git_for, sh};
 use super::{explain_no_target, Candidate, Level, LevelTargetKind, RollbackPlan};
 use crate::report::one_line;
@@ -19,6 +19,11 @@ pub const REFUSED: u8 = 3;
 
 /// The shell variable the script keeps the ssot-guard binary in.
 const BINARY_VARIABLE: &str = "ssot_guard";
+
+/// The shell variable that, from a file's restore to its commit, says what state a failing step
+/// leaves the file in and how to undo the restore ([`commands::left_restored`]); the ERR trap
+/// prints it.
+const LEFT_RESTORED: &str = "left_restored";
 
 pub fn write(plan: &RollbackPlan<'_>) -> String {
     let mut level = plan.level.level;
@@ -61,9 +66,11 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
          # It changes nothing unless every check passes (a refusal exits {REFUSED}); it never pushes.\n\
          set -euo pipefail\n\
          export GIT_LITERAL_PATHSPECS=1\n\
+         # Python (the import check, the validation) writes no __pycache__ into the work tree.\n\
+         export {no_bytecode}\n\
          \n\
          refuse() {{\n    printf 'ssot-guard rollback: refused: %s\\n' \"$1\" >&2\n    exit {REFUSED}\n}}\n\
-         trap 'printf \"ssot-guard rollback: a step failed (line %s); git status shows what changed\\n\" \"$LINENO\" >&2' ERR\n\
+         trap 'printf \"ssot-guard rollback: a step failed (line %s); git status shows what changed\\n\" \"$LINENO\" >&2; [ -z \"${{{LEFT_RESTORED}:-}}\" ] || printf \"ssot-guard rollback: %s\\n\" \"${LEFT_RESTORED}\" >&2' ERR\n\
          \n\
          {programs}\
          \n\
@@ -77,6 +84,7 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
         plan.head_commit.short,
         plan.head_commit.id,
         sh(&commands::head_moved(plan)),
+        no_bytecode = commands::NO_BYTECODE,
     )
 }
 
@@ -86,7 +94,7 @@ fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
 fn preflight_programs(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
     let mut text = String::from("# Preflight: every program this script runs is here.\n");
     let has_target = plan.candidates.iter().any(|c| c.target.is_ok());
-    let (programs, binary) = match level {
+    let programs = match level {
         Some(Level::One) if has_target => {
             let _ = writeln!(
                 text,
@@ -96,24 +104,19 @@ fn preflight_programs(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
                  [ -z \"${{{BIN_VARIABLE}:-}}\" ] || {BINARY_VARIABLE}=${BIN_VARIABLE}",
                 sh(&plan.ssot_guard)
             );
-            (
-                programs::level_one(plan, Program::binary_in(BINARY_VARIABLE)),
-                Some(format!("set {BIN_VARIABLE} to the binary's path")),
-            )
+            programs::level_one(plan, Program::binary_in(BINARY_VARIABLE))
         }
-        Some(level @ (Level::Two | Level::Three)) if plan.level.target.is_some() => (
-            programs::levels_two_three(plan, level == Level::Three),
-            None,
-        ),
-        _ => (programs::git_only(), None),
+        Some(level @ (Level::Two | Level::Three)) if plan.level.target.is_some() => {
+            programs::levels_two_three(plan, level == Level::Three)
+        }
+        _ => programs::git_only(),
     };
-    let (before, after) = programs::missing_message(binary.as_deref(), "run this again");
     let _ = writeln!(
         text,
-        "{}\n[ -z \"${SCRIPT_VARIABLE}\" ] || refuse {}\"${SCRIPT_VARIABLE}\"{}",
-        programs::collect_missing(SCRIPT_VARIABLE, &programs, "\n"),
-        sh(&before),
-        sh(&after)
+        "{}\n[ -z \"${}\" ] || refuse {}",
+        programs::collect_missing(SCRIPT_VARIABLES, &programs, "\n"),
+        SCRIPT_VARIABLES.names,
+        programs::missing_message(SCRIPT_VARIABLES, &programs, "", "run this again"),
     );
     text
 }
@@ -256,6 +259,12 @@ fn level_one(script: &mut String, plan: &RollbackPlan<'_>) {
             );
             let _ = writeln!(script, "{}", commands::restore_line(candidate, target));
         }
+        // Until the commit, a failing step says what state the file is in and how to undo.
+        let _ = writeln!(
+            script,
+            "{LEFT_RESTORED}={}",
+            sh(&commands::left_restored(path))
+        );
         let _ = writeln!(script, "{}", commands::import_check(candidate));
         for command in commands::validation(plan) {
             let _ = writeln!(script, "{command}");
@@ -273,6 +282,7 @@ fn level_one(script: &mut String, plan: &RollbackPlan<'_>) {
             sh(&commands::commit_message(plan, candidate, target, surgical)),
             sh(path)
         );
+        let _ = writeln!(script, "{LEFT_RESTORED}=");
     }
     let _ = writeln!(
         script,
