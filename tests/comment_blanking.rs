@@ -17,10 +17,13 @@ fn parse(source: &[u8]) -> tree_sitter::Tree {
     parser.parse(source, None).unwrap()
 }
 
+/// One node: kind, depth, error or missing, and a token's byte range.
+type Shape = (u16, usize, bool, Option<(usize, usize)>);
+
 /// Every node but comments, in walk order: its kind, depth and whether it is an error, and for
 /// tokens (leaves) their byte range. (A block's or the module's own extent may differ: it
 /// stretches over leading and trailing comments only when they are there.)
-fn shape(root: Node<'_>) -> Vec<(u16, usize, bool, Option<(usize, usize)>)> {
+fn shape(root: Node<'_>) -> Vec<Shape> {
     let mut nodes = Vec::new();
     let mut cursor = root.walk();
     let mut depth = 0;
