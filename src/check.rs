@@ -12,7 +12,7 @@ use crate::python::columns::CharColumns;
 use crate::python::comments;
 use crate::python::imports::{self, Import};
 use crate::python::resolve::Resolver;
-use crate::python::scopes::{Binding, FileScopes, ScopeId, MODULE_SCOPE};
+use crate::python::scopes::{Binding, Fact, FileScopes, ScopeId, MODULE_SCOPE};
 use crate::python::sparse::{self, LineStarts};
 use crate::python::syntax::{
     parse, plain_string, python_line_ends, text, walk, Descend, Visitor, FIELDS, KINDS,
@@ -279,6 +279,24 @@ fn identifier_counts(text: &[u8]) -> HashMap<&[u8], usize> {
     counts
 }
 
+/// `Alias = DeepAgentState` (or `= m.DeepAgentState`): in the module that defines the class the
+/// file's own scopes see a class definition, not the class, yet other modules import the alias.
+/// A candidate only: the scan keeps the aliases the project resolves to the class.
+fn names_the_symbol(fact: &Fact<'_>, source: &[u8], project: &Project) -> bool {
+    let Binding::Assigned { value } = fact.binding else {
+        return false;
+    };
+    let kind = value.kind_id();
+    let last = if kind == KINDS.identifier {
+        Some(value)
+    } else if kind == KINDS.attribute {
+        value.child_by_field_id(FIELDS.attribute)
+    } else {
+        None
+    };
+    last.is_some_and(|name| text(name, source) == project.migration.symbol)
+}
+
 /// Names bound at module level to a value (which may be an instance) or imported as the class.
 fn relevant_module_names<'s>(
     scopes: &'s FileScopes<'_>,
@@ -396,10 +414,15 @@ fn run_checks(
     checker.mixed_sources();
     let mut class_aliases: Vec<String> = scopes.scopes[MODULE_SCOPE]
         .names
-        .keys()
-        .filter(|name| **name != project.migration.symbol)
-        .filter(|name| checker.resolver.name_class(name, MODULE_SCOPE).is_some())
-        .map(|name| (*name).to_owned())
+        .iter()
+        .filter(|(name, _)| **name != project.migration.symbol)
+        .filter(|(name, facts)| {
+            checker.resolver.name_class(name, MODULE_SCOPE).is_some()
+                || facts
+                    .iter()
+                    .any(|fact| names_the_symbol(fact, source, project))
+        })
+        .map(|(name, _)| (*name).to_owned())
         .collect();
     class_aliases.sort_unstable();
 

@@ -1,7 +1,7 @@
 //! A scan: discover the files, check them in parallel, then sort. Workers return results; nothing
 //! is printed here.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use crate::check::{check_source, check_source_sparse, FileOutcome};
 use crate::codes::Code;
 use crate::error::Error;
 use crate::finding::{fingerprint, fnv1a, Finding, ResolvesTo};
-use crate::project::Project;
+use crate::project::{absolute, Project};
 use crate::python::syntax::python_line_ends;
 use crate::stats::{Counters, ScanStats};
 
@@ -131,13 +131,38 @@ pub fn scan(
     options: &ScanOptions,
 ) -> ScanResult {
     let named_one_by_one = paths.iter().all(|path| path.is_file());
-    scan_each(
-        files,
-        project,
-        options,
-        options.prefilter && !named_one_by_one,
-        read_file,
-    )
+    let by_needles = options.prefilter && !named_one_by_one;
+    let first = if by_needles {
+        migration_module_files(files, project)
+    } else {
+        Vec::new()
+    };
+    scan_each(files, project, options, by_needles, &first, read_file)
+}
+
+/// The indices of the files that define the migration's modules (deprecated and SSOT) and the
+/// packages above them: where a project usually re-exports the class under another name
+/// (`AgentState = DeepAgentState` in the SSOT module, `... as AgentState` in a package
+/// `__init__`). Checked before the others, their aliases join the symbol as needles of the first
+/// full pass, so such a project reads its files once, not once per round.
+fn migration_module_files(files: &[PathBuf], project: &Project) -> Vec<usize> {
+    let migration = &project.migration;
+    let mut wanted: HashSet<PathBuf> = HashSet::new();
+    for module in migration.deprecated.iter().chain([&migration.ssot]) {
+        let mut current = Some(module.clone());
+        while let Some(module) = current {
+            if let Some(file) = project.module_file(&module) {
+                wanted.insert(file);
+            }
+            current = module.split_last().map(|(parent, _)| parent);
+        }
+    }
+    files
+        .iter()
+        .enumerate()
+        .filter(|(_, path)| wanted.contains(&absolute(path)))
+        .map(|(index, _)| index)
+        .collect()
 }
 
 fn read_file<'p>(path: &'p PathBuf, buffer: &mut Vec<u8>) -> (&'p Path, Result<(), Error>) {
@@ -159,11 +184,18 @@ pub fn scan_contents(
     project: &Project,
     options: &ScanOptions,
 ) -> ScanResult {
-    scan_each(files, project, options, false, |(path, bytes), buffer| {
-        buffer.clear();
-        buffer.extend_from_slice(bytes);
-        (path.as_path(), Ok(()))
-    })
+    scan_each(
+        files,
+        project,
+        options,
+        false,
+        &[],
+        |(path, bytes), buffer| {
+            buffer.clear();
+            buffer.extend_from_slice(bytes);
+            (path.as_path(), Ok(()))
+        },
+    )
 }
 
 /// One file after a round of the scan.
@@ -186,6 +218,7 @@ fn scan_each<T: Sync>(
     project: &Project,
     options: &ScanOptions,
     by_needles: bool,
+    first: &[usize],
     read: impl for<'t> Fn(&'t T, &mut Vec<u8>) -> (&'t Path, Result<(), Error>) + Sync,
 ) -> ScanResult {
     let cwd = std::env::current_dir().ok();
@@ -229,12 +262,35 @@ fn scan_each<T: Sync>(
         }
         outcomes
     };
-    let all: Vec<usize> = (0..items.len()).collect();
-    let first_needles = [symbol.clone()];
-    let first_round = check_round(&all, by_needles.then_some(&first_needles[..]));
-    let mut outcomes = note_times(first_round);
-    let mut known_aliases: BTreeSet<String> = BTreeSet::new();
-    let mut fresh = new_aliases(&outcomes, &known_aliases);
+    // The migration's own modules first (see `migration_module_files`): their aliases are
+    // needles of the first full pass. The files checked, and so the report, are the same as
+    // with every alias found by rounds; only the reading is saved.
+    let mut outcomes: Vec<Option<Result<Checked, FileError>>> = Vec::new();
+    outcomes.resize_with(items.len(), || None);
+    let symbol_needle = [symbol.clone()];
+    let first_round = check_round(first, by_needles.then_some(&symbol_needle[..]));
+    for (&index, outcome) in first.iter().zip(note_times(first_round)) {
+        outcomes[index] = Some(outcome);
+    }
+    let mut known_aliases = new_aliases(outcomes.iter().flatten(), &BTreeSet::new());
+    let mut needles: Vec<memchr::memmem::Finder<'_>> = vec![symbol.clone()];
+    needles.extend(
+        known_aliases
+            .iter()
+            .map(|alias| memchr::memmem::Finder::new(alias.as_bytes()).into_owned()),
+    );
+    let rest: Vec<usize> = (0..items.len())
+        .filter(|index| outcomes[*index].is_none())
+        .collect();
+    let rest_round = check_round(&rest, by_needles.then_some(&needles[..]));
+    for (&index, outcome) in rest.iter().zip(note_times(rest_round)) {
+        outcomes[index] = Some(outcome);
+    }
+    let mut outcomes: Vec<Result<Checked, FileError>> = outcomes
+        .into_iter()
+        .map(|outcome| outcome.expect("every file is checked in one of the two passes"))
+        .collect();
+    let mut fresh = new_aliases(outcomes.iter(), &known_aliases);
     let mut alias_rounds = 0;
     while by_needles && !fresh.is_empty() {
         alias_rounds += 1;
@@ -254,7 +310,7 @@ fn scan_each<T: Sync>(
         for (index, outcome) in skipped.into_iter().zip(rechecked) {
             outcomes[index] = outcome;
         }
-        fresh = new_aliases(&outcomes, &known_aliases);
+        fresh = new_aliases(outcomes.iter(), &known_aliases);
     }
     let stats = ScanStats {
         files: items.len(),
@@ -286,12 +342,11 @@ fn scan_each<T: Sync>(
 }
 
 /// The aliases the checked files re-export that are not `known` yet, in name order.
-fn new_aliases(
-    outcomes: &[Result<Checked, FileError>],
+fn new_aliases<'o>(
+    outcomes: impl Iterator<Item = &'o Result<Checked, FileError>>,
     known: &BTreeSet<String>,
 ) -> BTreeSet<String> {
     outcomes
-        .iter()
         .flatten()
         .flat_map(|file| file.aliases.iter())
         .filter(|alias| !known.contains(*alias))
