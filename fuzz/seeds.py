@@ -3,7 +3,10 @@
 
     python3 fuzz/seeds.py
 
-* check_source: every Python file of fixtures/backend;
+* check_source: every Python file of fixtures/backend, and generated inputs whose syntax trees
+  are as deep or as wide as the file is long (attribute chains, `a + a + ...`, `a and a and ...`,
+  `a < a < ...`, `f()()()...`, `x[0][0]...`, implicit string concatenation, lambdas in lambdas,
+  chains of names), a few KB each: every pass over a tree must stay linear and recursion-free;
 * rule_toml: the built-in rule, the fixture's pyproject.toml, and broken variants of both;
 * rollback_history: a few git histories (migration, checkpoint, rename, merge, shim, uncommitted
   files), encoded the way the `arbitrary` crate (1.x) decodes `History` in
@@ -20,12 +23,55 @@ ROOT = FUZZ.parent
 CORPUS = FUZZ / "corpus"
 
 
+# Deep inputs: an instance of the deprecated class, then one generated statement.
+DEEP_HEAD = """\
+from netra_backend.app.agents.state import DeepAgentState
+
+s = DeepAgentState()
+
+"""
+# Links, terms or levels per deep input: a few KB each, enough to overflow a recursion with large
+# frames on a worker thread's stack, small enough to keep executions fast.
+DEEP = 2_000
+
+
+def deep_inputs() -> dict[str, str]:
+    n = DEEP
+
+    def terms(operator: str) -> str:
+        return operator.join(["s.thread_id"] + ["s"] * (n - 2) + ["s.thread_id"])
+
+    string = '"abc"'
+    bodies = {
+        "attribute_chain": "def f():\n    return s" + ".a" * n + ".thread_id\n",
+        "attribute_chain_of_members": "y = s" + ".thread_id" * (n // 4) + "\n",
+        "plus_chain": "x = " + terms(" + ") + "\n",
+        "and_chain": "x = " + terms(" and ") + "\n",
+        "or_chain": "x = " + terms(" or ") + "\n",
+        "comparison_chain": "x = " + terms(" < ") + "\n",
+        "bitwise_or_chain": "x = " + terms(" | ") + "\n",
+        "calls": "x = s.thread_id" + "()" * n + "\nDeepAgentState" + "()" * n + ".thread_id\n",
+        "subscripts": "x = s.thread_id" + "[0]" * n + "\ny = s" + "[0]" * n + ".thread_id\n",
+        "parentheses": "x = " + "(" * n + "s.thread_id" + ")" * n + "\n",
+        "implicit_concatenation": "x = " + (string + " ") * n + "or s.thread_id\n"
+        + "y = (\n" + ("    " + string + "\n") * (n // 2) + ") or s.thread_id\n",
+        "nested_lambdas": "x = " + "lambda: " * (n // 2) + "s.thread_id\n"
+        + "y = " + "lambda s: " * (n // 4) + "s.thread_id\n",
+        "name_chain": "".join(f"a{i} = a{i + 1}\n" for i in range(n // 2))
+        + f"a{n // 2} = DeepAgentState\na0().thread_id\n"
+        + "a0 = a0\n" * 3,
+    }
+    return {f"deep_{name}.py": DEEP_HEAD + body for name, body in bodies.items()}
+
+
 def check_source() -> dict[str, bytes]:
     backend = ROOT / "fixtures" / "backend"
-    return {
+    seeds = {
         "_".join(path.relative_to(backend).parts): path.read_bytes()
         for path in sorted(backend.rglob("*.py"))
     }
+    seeds.update({name: text.encode() for name, text in deep_inputs().items()})
+    return seeds
 
 
 def rule_toml() -> dict[str, bytes]:
