@@ -7,6 +7,7 @@
   are as deep or as wide as the file is long (attribute chains, `a + a + ...`, `a and a and ...`,
   `a < a < ...`, `f()()()...`, `x[0][0]...`, implicit string concatenation, lambdas in lambdas,
   chains of names), a few KB each: every pass over a tree must stay linear and recursion-free;
+  and the inputs that once made it fail (`regression_*`);
 * rule_toml: the built-in rule, the fixture's pyproject.toml, and broken variants of both;
 * rollback_history: a few git histories (migration, checkpoint, rename, merge, shim, uncommitted
   files), encoded the way the `arbitrary` crate (1.x) decodes `History` in
@@ -68,6 +69,19 @@ def deep_inputs() -> dict[str, str]:
     return {f"deep_{name}.py": DEEP_HEAD + body for name, body in bodies.items()}
 
 
+def regressions() -> dict[str, str]:
+    """Inputs that once failed, kept as seeds."""
+    return {
+        # The human report panicked: miette pads the line under a snippet to the label with a
+        # format width, which Rust caps at 65,535, and here the label is 65,540 columns in (16,384
+        # tabs of 4 columns).
+        "regression_finding_past_column_65535.py": DEEP_HEAD
+        + "x = ("
+        + "\t" * 16_384
+        + "s.thread_id)\n",
+    }
+
+
 def check_source() -> dict[str, bytes]:
     backend = ROOT / "fixtures" / "backend"
     seeds = {
@@ -75,6 +89,7 @@ def check_source() -> dict[str, bytes]:
         for path in sorted(backend.rglob("*.py"))
     }
     seeds.update({name: text.encode() for name, text in deep_inputs().items()})
+    seeds.update({name: text.encode() for name, text in regressions().items()})
     return seeds
 
 
