@@ -115,3 +115,28 @@ fn backend_sarif_is_written_for_the_validator() {
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 123);
     save_for_the_validator("backend.sarif", &sarif);
 }
+
+/// miette pads the line under a snippet to the label with a format width, which Rust caps at
+/// 65,535: a finding further into its line (here 16,384 tabs, 4 columns each, in a 16 KB file)
+/// made the human report panic. It is shown without the snippet, its location in the message;
+/// a finding near the start of the line keeps its snippet.
+#[test]
+fn human_output_of_a_finding_far_into_a_long_line() {
+    let project = TempProject::new(&[(
+        "app/long.py",
+        &format!(
+            "from netra_backend.app.agents.state import DeepAgentState\n\n\
+             s = DeepAgentState()\nx = ({}s.thread_id)\n",
+            "\t".repeat(16_384)
+        ),
+    )]);
+    let output = run(project.path(), &["check", "app/long.py"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("╭─[app/long.py:1:44]"), "{text}");
+    assert!(
+        text.contains("app/long.py:4:16390: reads `thread_id` on `s`"),
+        "{text}"
+    );
+    assert!(!text.contains("\t\t"), "the long line is not printed");
+}

@@ -9,25 +9,49 @@ use miette::{
 };
 
 use super::one_line;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Location, Severity};
 use crate::project::Project;
 use crate::scan::ScanResult;
+
+/// How many bytes into its line a finding may start and still be shown with a snippet. miette
+/// pads the line under the snippet to the label with a format width, which Rust caps at 65,535
+/// (it panics beyond), and a character takes up to 4 columns there (a tab). A finding further
+/// into a line than this (generated or minified code) is shown without the snippet, its location
+/// in the message instead: a line that long is unreadable in a terminal anyway.
+const MAX_SNIPPET_OFFSET: usize = 16_000;
 
 /// A finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    place: Place,
+}
+
+/// How a diagnostic shows where its finding is.
+enum Place {
+    /// The file's text: miette shows the line, the label and `path:line:column`.
+    Snippet(NamedSource<Arc<str>>),
+    /// `path:line:column` in front of the message, for a finding too far into its line.
+    Location(String),
+}
+
+impl FindingDiagnostic<'_> {
+    fn message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Place::Location(location) = &self.place {
+            write!(f, "{location}: ")?;
+        }
+        f.write_str(&self.finding.message)
+    }
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        self.message(f)
     }
 }
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        self.message(f)
     }
 }
 
@@ -58,10 +82,16 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        match &self.place {
+            Place::Snippet(source) => Some(source),
+            Place::Location(_) => None,
+        }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if let Place::Location(_) = self.place {
+            return None;
+        }
         let location = &self.finding.location;
         let label = match &self.finding.member {
             Some(member) => format!("`{member}`"),
@@ -89,13 +119,22 @@ pub fn write(
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     for file in &result.files {
         let Some(text) = &file.source else { continue };
+        // A name with a newline or an escape sequence must not break the output, nor drive the
+        // terminal: control characters are shown escaped, as in `concise`.
+        let name = one_line(&file.path);
         for finding in &file.findings {
-            let diagnostic = FindingDiagnostic {
-                finding,
-                // A name with a newline or an escape sequence must not break the output, nor
-                // drive the terminal: control characters are shown escaped, as in `concise`.
-                source: NamedSource::new(one_line(&file.path), text.clone()),
+            // Looking back no further than the limit: a line can hold 100,000 findings.
+            let start = finding.location.start_byte.min(text.len());
+            let window = &text.as_bytes()[start.saturating_sub(MAX_SNIPPET_OFFSET + 1)..start];
+            let near_line_start =
+                start <= MAX_SNIPPET_OFFSET || memchr::memrchr(b'\n', window).is_some();
+            let place = if near_line_start {
+                Place::Snippet(NamedSource::new(name.clone(), text.clone()))
+            } else {
+                let Location { line, column, .. } = finding.location;
+                Place::Location(format!("{name}:{line}:{column}"))
             };
+            let diagnostic = FindingDiagnostic { finding, place };
             let mut rendered = String::new();
             handler
                 .render_report(&mut rendered, &diagnostic)
