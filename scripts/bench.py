@@ -1,80 +1,163 @@
 #!/usr/bin/env python3
-"""Compare the wall time and peak memory of ssot-guard, ripgrep and ruff.
+"""Compare the wall time and peak memory of ssot-guard, ripgrep and ruff, and show where
+ssot-guard's time goes.
 
-Each tool looks for the banned ``DeepAgentState`` class in the same tree(s):
+    python3 scripts/bench.py [--runs 5] [--deep] [--markdown FILE] [--json FILE]
 
-* ``ssot-guard check TREE --format json --exit-zero``
-* ``rg -l DeepAgentState -g '!site-packages' TREE``
-* ``ruff check --isolated --no-cache --select TID251 --exit-zero`` with the
-  class banned through ``--config``
+Each tool looks for the banned ``DeepAgentState`` class in the same trees:
 
-The tools run one after the other (never concurrently): one warm-up run and
-then ``--runs`` measured runs each. Wall time is taken with
-``time.perf_counter`` around the whole process, peak RSS from ``os.wait4``.
-``rg`` and ``ruff`` come from a private virtual environment in
-``target/bench-venv``, created on first use.
+* ``ssot-guard check TREE --format json --exit-zero --stats`` (and the same with
+  ``--no-prefilter``: every file parsed whole, the speed of the checks themselves);
+* ``rg -l DeepAgentState -g '!site-packages' TREE``;
+* ``ruff check --isolated --no-cache --select TID251 --exit-zero`` with the class banned through
+  ``--config``.
 
-Linux carries a parent's resident memory over into its child's ``ru_maxrss``
-(through fork/vfork and exec), so a tool started straight from this script
-could never look smaller than this script (about 17 MiB), which hides rg's
-real peak. Each run is therefore started by RUNNER, a bare ``python3 -I -S``
-that forks, execs the tool and reports wall time, peak RSS and exit code. The
-floor that remains (about 5 MiB and 2 ms for a fork of that small process
-and an exec of /bin/true) is measured and printed.
+The trees: the standard library of the interpreter running this script (or the ``--tree``
+folders), the back end of ``scripts/gen_corpus.py`` (real shape, 10,000 files) with and without
+aliased re-exports (``--no-aliases``), and the sdists of django and sqlalchemy (real public code,
+pinned in REAL_PACKAGES, unpacked under ``target/bench-real``: no findings expected, and a
+finding there fails the run). ``--no-real`` and ``--corpus 0`` leave trees out.
 
-The script exits non-zero only when a tool (or the build) fails to run.
+Per tree: median wall time and peak RSS of each tool, ssot-guard's ratios to ``rg`` and ruff
+measured in the same run, and what ``--stats`` tells of each measured run (bytes read, bytes
+handed to tree-sitter, files checked and parsed whole, alias rounds, and the slowest file with
+its time: median over the runs). The report of the warm-up run is kept in ``target/bench-out``;
+the reports with and without ``--no-prefilter`` must be byte-identical (a difference fails the
+run). ``--no-prefilter`` gives the MB/s of source per core, both as the tree's bytes per second
+of wall time divided by the cores and as its bytes per second of CPU time (the second moves less
+when other work shares the machine).
+
+``check --staged`` is measured in a git repository of the generated back end with its 500 KB
+commented-out test module staged (median of ``--staged-runs``, 20 by default; ``--no-staged``
+skips it). ``--deep`` adds the deep inputs of tests/deep_inputs.rs at 10,000 and 100,000 terms
+and the commented-out-lines family at 1,000, 4,000 and 16,000 lines, each timed as
+``ssot-guard check FILE --format json --exit-zero``: linear time means a ratio of about 10 (16).
+``--no-trees`` measures only those.
+
+The tools run one after the other (never concurrently): one warm-up run and then ``--runs``
+measured runs each. Wall time is taken with ``time.perf_counter`` around the whole process, peak
+RSS and CPU time (user and system, all threads) from ``os.wait4``. ``rg`` and ``ruff`` come from PyPI (packages ``ripgrep`` and ``ruff``),
+installed into a private virtual environment in ``target/bench-venv`` on first use; the sdists
+are downloaded with that environment's pip.
+
+Linux carries a parent's resident memory over into its child's ``ru_maxrss`` (through fork/vfork
+and exec), so a tool started straight from this script could never look smaller than this script
+(about 17 MiB), which hides rg's real peak. Each run is therefore started by RUNNER, a bare
+``python3 -I -S`` that forks, execs the tool and reports wall time, peak RSS and exit code. The
+floor that remains (about 5 MiB and 2 ms for a fork of that small process and an exec of
+/bin/true) is measured and printed, and so is the load average: other work on the machine slows
+every tool alike, so compare the ratios of one run rather than times of different days.
+
+At the end the tables are printed as markdown (``--markdown FILE`` also writes them), with the
+targets of issue 11 and whether this run meets them. The script exits non-zero when a tool (or
+the build) fails to run, when a report differs from ``--no-prefilter``'s or when real code gets
+a finding.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import hashlib
 import json
 import os
 import platform
+import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
 import sysconfig
+import tarfile
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import gen_corpus
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SSOT_GUARD = REPO_ROOT / "target" / "release" / "ssot-guard"
-VENV_DIR = REPO_ROOT / "target" / "bench-venv"
+TARGET = REPO_ROOT / "target"
+DEFAULT_SSOT_GUARD = TARGET / "release" / "ssot-guard"
+VENV_DIR = TARGET / "bench-venv"
+CORPUS_DIR = TARGET / "bench-corpus"
+NO_ALIASES_DIR = TARGET / "bench-corpus-no-aliases"
+REAL_DIR = TARGET / "bench-real"
+STAGED_DIR = TARGET / "bench-staged"
+DEEP_DIR = TARGET / "bench-deep"
+OUT_DIR = TARGET / "bench-out"
 EXCLUDED_DIR = "site-packages"
 BANNED_CLASS = "netra_backend.app.agents.state.DeepAgentState"
 BANNED_MSG = "use netra_backend.app.schemas.agent_models"
 SEARCH_WORD = BANNED_CLASS.rsplit(".", 1)[1]
 NO_PREFILTER = "no-prefilter"
-CORPUS_DIR = REPO_ROOT / "target" / "bench-corpus"
 CORPUS_SEED = 871
+# Real public code, pinned so that figures can be compared from run to run. Only these are
+# fetched as sdists (--no-binary NAMES): with --no-binary :all: pip also builds every build
+# dependency from source to read the metadata (7 minutes instead of 30 seconds).
+REAL_PACKAGES = ("django==5.2.19", "sqlalchemy==2.1.9")
 # A program that does nothing: its wall time and peak RSS are the floor of
 # the measurement (fork, exec and exit of a tiny process).
 NOOP = "/bin/true"
 # Exit codes that mean "ran fine": rg exits 1 when nothing matches; ruff and
 # ssot-guard exit 0 with --exit-zero. Anything else (>= 2, or a signal) fails.
 OK_EXIT_CODES = (0, 1)
-# Run by `python3 -I -S -c RUNNER TOOL ARGS...`: fork, exec TOOL with stdout
-# to /dev/null (stderr is inherited), wait; print "wall_s maxrss_kib exit".
+# Run by `python3 -I -S -c RUNNER OUT TOOL ARGS...`: fork, exec TOOL with stdout to the file OUT
+# (stderr is kept), wait; print "wall_s maxrss_kib exit cpu_s" (user + system time).
 RUNNER = """
 import os, sys, time
-argv = sys.argv[1:]
-devnull = os.open(os.devnull, os.O_WRONLY)
+out, argv = sys.argv[1], sys.argv[2:]
+stdout = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
 start = time.perf_counter()
 pid = os.fork()
 if pid == 0:
     try:
-        os.dup2(devnull, 1)
+        os.dup2(stdout, 1)
         os.execv(argv[0], argv)
     except OSError as error:
         os.write(2, f"cannot run {argv[0]}: {error}\\n".encode())
     os._exit(127)
 _, status, usage = os.wait4(pid, 0)
 wall = time.perf_counter() - start
-print(wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+cpu = usage.ru_utime + usage.ru_stime
+print(wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), cpu)
 """
+# The lines of `check --stats` (src/stats.rs), by label.
+STATS_COUNT = re.compile(
+    r"^(\d+) (files|reads|bytes read|files checked|files parsed whole|bytes parsed|alias rounds)$"
+)
+STATS_SLOWEST = re.compile(r"^([\d.]+) ms slowest file: (.*)$")
+# The targets of issue 11.
+TARGET_RG, TARGET_RUFF, TARGET_RSS_MIB = 1.5, 0.1, 150
+TARGET_SLOWEST_MS, TARGET_MBPS_CORE, TARGET_STAGED_MS = 30, 15, 50
+# Growth counted as linear: at most this times the growth of the input.
+LINEAR_SLACK = 1.5
+DEEP_SIZES = (10_000, 100_000)
+COMMENTED_SIZES = gen_corpus.QUADRATIC_SIZES
+
+
+def operators(operator: str):
+    return lambda n: "x = " + operator.join(["s.thread_id"] * n) + "\n"
+
+
+def names_through_the_module(n: int) -> str:
+    names = "".join(f"a{i} = a{i + 1}\n" for i in range(n))
+    return names + f"a{n} = DeepAgentState\na0().thread_id\n"
+
+
+# The deep inputs of tests/deep_inputs.rs: a family's name, and its body for N terms.
+DEEP_FAMILIES = {
+    "attribute chain `s.a.a…thread_id`": lambda n: f"def f():\n    return s{'.a' * n}.thread_id\n",
+    "`x = s.thread_id + s.thread_id + …`": operators(" + "),
+    "`s.thread_id and s.thread_id and …`": operators(" and "),
+    "`s.thread_id < s.thread_id < …`": operators(" < "),
+    "calls `s.thread_id()()()…`": lambda n: "x = s.thread_id" + "()" * n + "\n",
+    "subscripts `s.thread_id[0][0]…`": lambda n: "x = s.thread_id" + "[0]" * n + "\n",
+    "parentheses `((…s.thread_id…))`": lambda n: "x = " + "(" * n + "s.thread_id" + ")" * n + "\n",
+    "implicit string concatenation": lambda n: "x = (\n" + '    "abc"\n' * n + ") or s.thread_id\n",
+    "lambdas in lambdas": lambda n: "x = " + "lambda: " * n + "s.thread_id\n",
+    "names through the module `a0 = a1` …": names_through_the_module,
+}
 
 
 @dataclass
@@ -88,40 +171,86 @@ class TreeStats:
 
 
 @dataclass
+class Tree:
+    """A tree to measure: what to call it, where it is, and whether it must be clean."""
+
+    label: str
+    path: Path
+    clean: bool = False
+
+
+@dataclass
 class Run:
-    """One measured process: wall time, peak RSS and how it ended."""
+    """One measured process: wall time, peak RSS, how it ended, what it wrote to stderr and its
+    CPU time (user and system, all threads)."""
 
     wall_s: float
     maxrss_kib: int
     exit_code: int
     stderr: str
+    cpu_s: float = 0.0
+
+    def stats(self) -> dict:
+        """The lines of ``--stats`` in stderr, by label ({} without them)."""
+        out: dict = {}
+        for line in self.stderr.splitlines():
+            if match := STATS_COUNT.match(line):
+                out[match[2]] = int(match[1])
+            elif match := STATS_SLOWEST.match(line):
+                out["slowest ms"], out["slowest file"] = float(match[1]), match[2]
+        return out
 
 
 @dataclass
 class ToolResult:
-    """All measured runs of one tool on one tree."""
+    """All measured runs of one tool on one tree, and the report of its warm-up run."""
 
     name: str
     argv: list[str]
     runs: list[Run] = field(default_factory=list)
     failure: Run | None = None
+    report: Path | None = None
 
     def wall_ms(self) -> list[float]:
         """Wall times of the measured runs, in milliseconds."""
         return [run.wall_s * 1000 for run in self.runs]
 
+    def median_ms(self) -> float:
+        return statistics.median(self.wall_ms())
+
+    def cpu_ms(self) -> list[float]:
+        """CPU times (user and system) of the measured runs, in milliseconds."""
+        return [run.cpu_s * 1000 for run in self.runs]
+
+    def median_cpu_ms(self) -> float:
+        return statistics.median(self.cpu_ms())
+
     def rss_mib(self) -> list[float]:
         """Peak RSS of the measured runs, in MiB."""
         return [run.maxrss_kib / 1024 for run in self.runs]
 
+    def median_rss(self) -> float:
+        return statistics.median(self.rss_mib())
+
+    def stats(self) -> dict:
+        """``--stats`` of the measured runs: the counts (the same in every run), the median time
+        of the slowest file and the file that was slowest most often ({} without them)."""
+        all_stats = [run.stats() for run in self.runs]
+        if not all_stats or not all_stats[0]:
+            return {}
+        out = dict(all_stats[0])
+        slow = [stats for stats in all_stats if "slowest ms" in stats]
+        if slow:
+            out["slowest ms"] = statistics.median(stats["slowest ms"] for stats in slow)
+            files = collections.Counter(stats["slowest file"] for stats in slow)
+            out["slowest file"] = files.most_common(1)[0][0]
+        return out
+
     def summary(self) -> dict:
-        """Median, min and max wall time and median peak RSS, for the report."""
-        out = {"command": shlex.join(self.argv)}
+        """Median, min and max wall time, median peak RSS and the stats, for the JSON report."""
+        out: dict = {"command": shlex.join(self.argv)}
         if self.failure is not None:
-            out["failed"] = {
-                "exit_code": self.failure.exit_code,
-                "stderr": self.failure.stderr,
-            }
+            out["failed"] = {"exit_code": self.failure.exit_code, "stderr": self.failure.stderr}
             return out
         wall, rss = self.wall_ms(), self.rss_mib()
         out.update(
@@ -129,17 +258,32 @@ class ToolResult:
             min_wall_ms=min(wall),
             max_wall_ms=max(wall),
             median_peak_rss_mib=statistics.median(rss),
+            median_cpu_ms=self.median_cpu_ms(),
             wall_ms=wall,
+            cpu_ms=self.cpu_ms(),
             peak_rss_mib=rss,
         )
+        if stats := self.stats():
+            out["stats"] = stats
         return out
+
+
+@dataclass
+class TreeResult:
+    """Everything measured on one tree."""
+
+    tree: Tree
+    size: TreeStats
+    tools: dict[str, ToolResult]
+    findings: int | None = None
+    identical: bool | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def parse_args() -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(
-        description="Benchmark ssot-guard against rg and ruff on the same trees "
-        "(wall time and peak memory of the whole process).",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--tree",
@@ -154,8 +298,35 @@ def parse_args() -> argparse.Namespace:
         type=int,
         default=10_000,
         metavar="FILES",
-        help="also generate a synthetic back end of FILES files with scripts/gen_corpus.py "
-        f"(seed {CORPUS_SEED}) into target/bench-corpus and measure it; 0 to skip (default: 10000)",
+        help="also generate the back end of scripts/gen_corpus.py with FILES files "
+        f"(seed {CORPUS_SEED}), with and without aliases, into target/bench-corpus and "
+        "target/bench-corpus-no-aliases and measure both; 0 to skip (default: 10000)",
+    )
+    parser.add_argument(
+        "--shape",
+        choices=gen_corpus.SHAPES,
+        default="real",
+        help="shape of the generated back ends (default: real)",
+    )
+    parser.add_argument(
+        "--no-real",
+        action="store_true",
+        help="leave out the sdists of " + " and ".join(REAL_PACKAGES),
+    )
+    parser.add_argument(
+        "--no-staged",
+        action="store_true",
+        help="do not measure check --staged in a git repository of the generated back end",
+    )
+    parser.add_argument(
+        "--deep",
+        action="store_true",
+        help="also time the deep inputs (10k and 100k terms) and the commented-out family",
+    )
+    parser.add_argument(
+        "--no-trees",
+        action="store_true",
+        help="measure no tree (with --deep: only the deep inputs)",
     )
     parser.add_argument(
         "--runs",
@@ -163,6 +334,13 @@ def parse_args() -> argparse.Namespace:
         default=5,
         metavar="N",
         help="measured runs per tool and tree, after one warm-up run (default: 5)",
+    )
+    parser.add_argument(
+        "--staged-runs",
+        type=int,
+        default=20,
+        metavar="N",
+        help="measured runs of check --staged (default: 20)",
     )
     parser.add_argument(
         "--ssot-guard",
@@ -177,69 +355,179 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="skip 'cargo build --release --locked' before measuring",
     )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers as JSON")
     parser.add_argument(
-        "--json",
-        type=Path,
-        metavar="FILE",
-        help="also write the numbers as JSON to FILE",
+        "--markdown", type=Path, metavar="FILE", help="also write the markdown tables to FILE"
     )
     args = parser.parse_args()
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    if args.runs < 1 or args.staged_runs < 1:
+        parser.error("--runs and --staged-runs must be at least 1")
     return args
 
 
-def default_tree() -> Path:
+def default_tree() -> Tree:
     """The standard library directory of the running interpreter."""
-    return Path(sysconfig.get_paths()["stdlib"])
+    version = ".".join(platform.python_version_tuple()[:2])
+    return Tree(f"Python {version} standard library", Path(sysconfig.get_paths()["stdlib"]))
 
 
-def generate_corpus(files: int) -> Path:
-    """The synthetic back end of scripts/gen_corpus.py, regenerated when its size or the
-    generator changed."""
+def generate_corpus(out: Path, files: int, shape: str, aliases: bool) -> Path:
+    """The back end of scripts/gen_corpus.py in OUT, regenerated when its flags or the generator
+    changed."""
     generator = REPO_ROOT / "scripts" / "gen_corpus.py"
-    stamp = CORPUS_DIR / ".generated"
-    wanted = f"{files} {CORPUS_SEED} {hashlib.sha256(generator.read_bytes()).hexdigest()}"
+    flags = ["--files", str(files), "--seed", str(CORPUS_SEED), "--shape", shape]
+    if not aliases:
+        flags.append("--no-aliases")
+    stamp = out / ".generated"
+    wanted = f"{shlex.join(flags)} {hashlib.sha256(generator.read_bytes()).hexdigest()}"
     if not (stamp.is_file() and stamp.read_text() == wanted):
-        subprocess.run(
-            [sys.executable, str(generator), str(CORPUS_DIR),
-             "--files", str(files), "--seed", str(CORPUS_SEED)],
-            check=True,
-        )
+        subprocess.run([sys.executable, str(generator), str(out), *flags], check=True)
         stamp.write_text(wanted)
-    return CORPUS_DIR
+    return out
+
+
+def unpack(archive: Path, into: Path) -> None:
+    """Unpack the sdist ARCHIVE (its one top folder) as the folder INTO."""
+    with tempfile.TemporaryDirectory(dir=archive.parent) as scratch:
+        with tarfile.open(archive) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(scratch, filter="data")
+            else:
+                tar.extractall(scratch)  # a pinned sdist, on Python before 3.11.4
+        (top,) = Path(scratch).iterdir()
+        if into.exists():
+            shutil.rmtree(into)
+        top.rename(into)
+
+
+def real_packages(python: Path) -> list[Tree]:
+    """The sdists of REAL_PACKAGES, downloaded with pip and unpacked under target/bench-real."""
+    REAL_DIR.mkdir(parents=True, exist_ok=True)
+    trees = []
+    for spec in REAL_PACKAGES:
+        name, version = spec.split("==")
+        tree = REAL_DIR / f"{name}-{version}"
+        stamp = tree / ".unpacked"
+        if not stamp.is_file():
+            prefix = f"{name}-{version}".lower()
+            archives = [p for p in REAL_DIR.iterdir() if p.name.lower().startswith(prefix)]
+            archives = [p for p in archives if p.name.endswith(".tar.gz")]
+            if not archives:
+                print(f"downloading the sdist of {spec}", flush=True)
+                subprocess.run(
+                    [
+                        str(python),
+                        "-m",
+                        "pip",
+                        "download",
+                        "--quiet",
+                        "--no-deps",
+                        "--no-binary",
+                        name,
+                        spec,
+                        "--dest",
+                        str(REAL_DIR),
+                    ],
+                    check=True,
+                )
+                archives = [p for p in REAL_DIR.iterdir() if p.name.lower().startswith(prefix)]
+            unpack(archives[0], tree)
+            stamp.write_text(archives[0].name + "\n")
+        trees.append(Tree(f"{name} {version} (sdist)", tree, clean=True))
+    return trees
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in REPO, with an identity of its own; return stdout."""
+    command = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", *args]
+    result = subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True)
+    return result.stdout
+
+
+def staged_repo(corpus: Path) -> Path:
+    """A git repository of CORPUS in target/bench-staged, committed, with its 500 KB
+    commented-out test module changed and staged."""
+    stamp = STAGED_DIR / ".git" / "bench-corpus"
+    wanted = (corpus / ".generated").read_text()
+    if not (stamp.is_file() and stamp.read_text() == wanted):
+        print(f"committing {corpus} to a git repository in {STAGED_DIR}", flush=True)
+        if STAGED_DIR.exists():
+            shutil.rmtree(STAGED_DIR)
+        shutil.copytree(corpus, STAGED_DIR)
+        git(STAGED_DIR, "init", "--quiet")
+        git(STAGED_DIR, "add", "--all")
+        git(STAGED_DIR, "commit", "--quiet", "--message", "The generated back end")
+        stamp.write_text(wanted)
+    module = STAGED_DIR / gen_corpus.LEGACY_FILE
+    module.write_text(git(STAGED_DIR, "show", f"HEAD:{gen_corpus.LEGACY_FILE}") + "\n# edited\n")
+    git(STAGED_DIR, "add", gen_corpus.LEGACY_FILE)
+    return STAGED_DIR
+
+
+def deep_inputs() -> tuple[dict[str, dict[int, Path]], dict[str, dict[int, Path]]]:
+    """The deep inputs and the commented-out family as modules of a project in
+    target/bench-deep that holds the two class definitions."""
+    if DEEP_DIR.exists():
+        shutil.rmtree(DEEP_DIR)
+    (DEEP_DIR / "app").mkdir(parents=True)
+    (DEEP_DIR / "pyproject.toml").write_text("[tool.ssot-guard]\n")
+    for definition in gen_corpus.DEFINITIONS:
+        target = DEEP_DIR / definition
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(gen_corpus.FIXTURE / definition, target)
+
+    def write(name: str, text: str) -> Path:
+        path = DEEP_DIR / "app" / name
+        path.write_text(text)
+        return path
+
+    deep: dict[str, dict[int, Path]] = {}
+    for number, (family, body) in enumerate(DEEP_FAMILIES.items()):
+        deep[family] = {
+            n: write(f"deep_{number}_{n}.py", gen_corpus.DEEP_HEAD + body(n)) for n in DEEP_SIZES
+        }
+    blank = gen_corpus.DEEP_HEAD + "def f():\n    x = 1\n{}    return x\n"
+    commented = {
+        "comment lines deeper than the next line": {
+            n: write(f"commented_out_{n}.py", gen_corpus.quadratic_source(n))
+            for n in COMMENTED_SIZES
+        },
+        "the same lines blank (spaces only)": {
+            n: write(f"blank_{n}.py", blank.format("        \n" * n)) for n in COMMENTED_SIZES
+        },
+    }
+    return deep, commented
 
 
 def build_release() -> None:
     """Build ssot-guard in release mode, exiting on failure."""
     print("building: cargo build --release --locked", flush=True)
-    result = subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO_ROOT)
+    result = subprocess.run(["cargo", "build", "--release", "--locked"], check=False, cwd=REPO_ROOT)
     if result.returncode != 0:
         sys.exit(f"error: cargo build failed with exit code {result.returncode}")
 
 
-def ensure_venv(venv: Path) -> tuple[Path, Path]:
-    """Create the private venv and install rg and ruff into it if missing."""
+def ensure_venv(venv: Path) -> tuple[Path, Path, Path]:
+    """Create the private venv and install rg and ruff into it if missing; return its python,
+    rg and ruff."""
     bin_dir = venv / "bin"
-    if not (bin_dir / "python").exists():
+    python = bin_dir / "python"
+    if not python.exists():
         print(f"creating virtual environment {venv}", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     rg, ruff = bin_dir / "rg", bin_dir / "ruff"
     missing = [pkg for pkg, exe in (("ripgrep", rg), ("ruff", ruff)) if not exe.exists()]
     if missing:
         print(f"installing {' '.join(missing)} into {venv}", flush=True)
-        subprocess.run(
-            [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", *missing],
-            check=True,
-        )
-    return rg, ruff
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *missing], check=True)
+    return python, rg, ruff
 
 
 def tool_version(executable: Path) -> str:
     """First line of ``EXECUTABLE --version``, or 'unknown'."""
     try:
         result = subprocess.run(
-            [str(executable), "--version"], capture_output=True, text=True, timeout=30
+            [str(executable), "--version"], check=False, capture_output=True, text=True, timeout=30
         )
     except OSError:
         return "unknown"
@@ -268,18 +556,11 @@ def tree_stats(tree: Path) -> TreeStats:
 def commands(tree: Path, ssot_guard: Path, rg: Path, ruff: Path) -> dict[str, list[str]]:
     """The command line of each tool for TREE, in the order they run."""
     banned = f'lint.flake8-tidy-imports.banned-api."{BANNED_CLASS}".msg = "{BANNED_MSG}"'
+    check = [str(ssot_guard), "check", str(tree), "--format", "json", "--exit-zero", "--stats"]
     return {
-        "ssot-guard": [str(ssot_guard), "check", str(tree), "--format", "json", "--exit-zero"],
+        "ssot-guard": check,
         # Every file parsed whole: the speed of the checks themselves.
-        NO_PREFILTER: [
-            str(ssot_guard),
-            "check",
-            str(tree),
-            "--format",
-            "json",
-            "--exit-zero",
-            "--no-prefilter",
-        ],
+        NO_PREFILTER: [*check, "--no-prefilter"],
         "rg": [str(rg), "-l", SEARCH_WORD, "-g", f"!{EXCLUDED_DIR}", str(tree)],
         "ruff": [
             str(ruff),
@@ -298,30 +579,34 @@ def commands(tree: Path, ssot_guard: Path, rg: Path, ruff: Path) -> dict[str, li
     }
 
 
-def run_once(argv: list[str]) -> Run:
+def run_once(argv: list[str], out: Path | None = None, cwd: Path | None = None) -> Run:
     """Run ARGV to completion through RUNNER; return its wall time and peak RSS.
 
-    stdin is /dev/null, stdout goes to /dev/null; stderr is kept so that it
-    can be shown if the tool fails.
+    stdin is /dev/null, stdout goes to OUT (default /dev/null); stderr is kept for the stats
+    and to show if the tool fails.
     """
-    runner = [sys.executable, "-I", "-S", "-c", RUNNER, *argv]
+    runner = [sys.executable, "-I", "-S", "-c", RUNNER, str(out or os.devnull), *argv]
     result = subprocess.run(
-        runner, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True
+        runner, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True, cwd=cwd
     )
-    wall_s, maxrss_kib, exit_code = result.stdout.split()
+    wall_s, maxrss_kib, exit_code, cpu_s = result.stdout.split()
     return Run(
         wall_s=float(wall_s),
         maxrss_kib=int(maxrss_kib),
         exit_code=int(exit_code),
         stderr=result.stderr,
+        cpu_s=float(cpu_s),
     )
 
 
-def measure(name: str, argv: list[str], runs: int) -> ToolResult:
-    """One warm-up run, then RUNS measured runs; stop at the first failure."""
-    result = ToolResult(name=name, argv=argv)
+def measure(
+    name: str, argv: list[str], runs: int, report: Path | None = None, cwd: Path | None = None
+) -> ToolResult:
+    """One warm-up run (its stdout kept in REPORT), then RUNS measured runs; stop at the first
+    failure."""
+    result = ToolResult(name=name, argv=argv, report=report)
     for index in range(runs + 1):
-        run = run_once(argv)
+        run = run_once(argv, report if index == 0 else None, cwd)
         if run.exit_code not in OK_EXIT_CODES:
             result.failure = run
             break
@@ -330,73 +615,394 @@ def measure(name: str, argv: list[str], runs: int) -> ToolResult:
     return result
 
 
-def ratios(results: dict[str, ToolResult]) -> dict[str, dict[str, float]]:
-    """ssot-guard's median wall time and peak RSS divided by rg's and ruff's."""
-    ours = results["ssot-guard"]
-    out = {}
-    for other_name in ("rg", "ruff"):
-        other = results[other_name]
-        if ours.failure or other.failure:
+def ratio(ours: ToolResult, other: ToolResult) -> float | None:
+    """OURS' median wall time divided by OTHER's (None if either failed)."""
+    if ours.failure or other.failure:
+        return None
+    return ours.median_ms() / other.median_ms()
+
+
+def findings_in(report: Path) -> int:
+    """Findings in a JSON report of ssot-guard."""
+    return len(json.loads(report.read_text())["findings"])
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def measure_tree(tree: Tree, ssot_guard: Path, rg: Path, ruff: Path, runs: int) -> TreeResult:
+    """Every tool on TREE; the two reports of ssot-guard compared."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    tools = {}
+    for name, argv in commands(tree.path, ssot_guard, rg, ruff).items():
+        report = OUT_DIR / f"{slug(tree.label)}.{name}.json" if argv[0] == str(ssot_guard) else None
+        tools[name] = measure(name, argv, runs, report)
+    result = TreeResult(tree, tree_stats(tree.path), tools)
+    ours, whole = tools["ssot-guard"], tools[NO_PREFILTER]
+    if not ours.failure and not whole.failure:
+        result.identical = ours.report.read_bytes() == whole.report.read_bytes()
+        result.findings = findings_in(ours.report)
+        if not result.identical:
+            result.problems.append(
+                f"the reports differ with and without --no-prefilter: {ours.report} {whole.report}"
+            )
+    if tree.clean and result.findings:
+        result.problems.append(f"{result.findings} findings in real code, where none are expected")
+    return result
+
+
+def mb_per_s_per_core(result: TreeResult) -> float | None:
+    """MB of source per second of wall time and core with --no-prefilter."""
+    whole = result.tools[NO_PREFILTER]
+    if whole.failure:
+        return None
+    seconds = whole.median_ms() / 1000
+    return result.size.py_bytes / 1e6 / seconds / (os.cpu_count() or 1)
+
+
+def mb_per_cpu_s(result: TreeResult) -> float | None:
+    """MB of source per second of CPU time with --no-prefilter: the speed of one core, less
+    distorted than the wall time by other work on the machine."""
+    whole = result.tools[NO_PREFILTER]
+    if whole.failure:
+        return None
+    return result.size.py_bytes / 1e6 / (whole.median_cpu_ms() / 1000)
+
+
+def relative(path: str, tree: Path) -> str:
+    """PATH as the stats name it, relative to TREE where it is below it."""
+    try:
+        return str(Path(path).resolve().relative_to(tree.resolve()))
+    except ValueError:
+        return path
+
+
+def print_tree_report(result: TreeResult) -> None:
+    """Print the numbers for one tree as a table."""
+    mib = 1024 * 1024
+    size = result.size
+    print(f"\ntree: {result.tree.label}: {result.tree.path} ({EXCLUDED_DIR} excluded)")
+    print(
+        f"  {size.py_files:,} .py files, {size.py_bytes / mib:.1f} MiB; "
+        f"{size.all_files:,} files of any kind, {size.all_bytes / mib:.1f} MiB"
+    )
+    header = (
+        f"  {'tool':<12} {'median ms':>10} {'min ms':>10} {'max ms':>10} {'CPU ms':>10}"
+        f" {'peak RSS MiB':>13}"
+    )
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for tool in result.tools.values():
+        if tool.failure:
+            print(f"  {tool.name:<12} FAILED with exit code {tool.failure.exit_code}")
             continue
-        out[f"ssot-guard/{other_name}"] = {
-            "wall": statistics.median(ours.wall_ms()) / statistics.median(other.wall_ms()),
-            "peak_rss": statistics.median(ours.rss_mib()) / statistics.median(other.rss_mib()),
-        }
+        wall = tool.wall_ms()
+        print(
+            f"  {tool.name:<12} {statistics.median(wall):>10.1f} {min(wall):>10.1f}"
+            f" {max(wall):>10.1f} {tool.median_cpu_ms():>10.1f} {tool.median_rss():>13.1f}"
+        )
+    for name in ("ssot-guard", NO_PREFILTER):
+        stats = result.tools[name].stats()
+        if stats:
+            slowest = relative(stats.get("slowest file", "-"), result.tree.path)
+            print(
+                f"  {name} --stats: {stats['bytes read']:,} bytes read, "
+                f"{stats['bytes parsed']:,} bytes parsed, {stats['files checked']:,} files "
+                f"checked, {stats['files parsed whole']:,} parsed whole, "
+                f"{stats['alias rounds']} alias rounds; slowest file "
+                f"{stats.get('slowest ms', 0):.1f} ms: {slowest}"
+            )
+    if (speed := mb_per_s_per_core(result)) is not None:
+        print(
+            f"  {NO_PREFILTER}: {speed:.1f} MB/s of source per core by wall time "
+            f"({os.cpu_count()} cores), {mb_per_cpu_s(result):.1f} MB/s per CPU second"
+        )
+    for other in ("rg", "ruff"):
+        if (value := ratio(result.tools["ssot-guard"], result.tools[other])) is not None:
+            print(f"  ssot-guard/{other}: wall {value:.2f}x")
+    if result.findings is not None:
+        same = "byte-identical" if result.identical else "DIFFERENT"
+        print(f"  {result.findings:,} findings; report with --no-prefilter: {same}")
+    for problem in result.problems:
+        print(f"  PROBLEM: {problem}")
+    for tool in result.tools.values():
+        print(f"  $ {shlex.join(tool.argv)}")
+        if tool.failure:
+            stderr = tool.failure.stderr.strip() or "(no stderr)"
+            print("    stderr: " + stderr.replace("\n", "\n            "))
+
+
+def time_file(ssot_guard: Path, path: Path, runs: int) -> ToolResult:
+    """``check FILE --format json --exit-zero``, its report kept in target/bench-out."""
+    argv = [str(ssot_guard), "check", str(path), "--format", "json", "--exit-zero"]
+    return measure(path.name, argv, runs, OUT_DIR / f"deep.{path.stem}.json", DEEP_DIR)
+
+
+def measure_deep(ssot_guard: Path, runs: int) -> dict:
+    """Median times of the deep inputs and the commented-out family, with their findings."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    deep, commented = deep_inputs()
+    out: dict = {"deep": {}, "commented": {}}
+    for kind, families in (("deep", deep), ("commented", commented)):
+        for family, files in families.items():
+            row = {}
+            for n, path in files.items():
+                result = time_file(ssot_guard, path, runs)
+                if result.failure:
+                    row[n] = {
+                        "failed": result.failure.exit_code,
+                        "bytes": path.stat().st_size,
+                        "stderr": result.failure.stderr[-2000:],
+                    }
+                else:
+                    row[n] = {
+                        "ms": result.median_ms(),
+                        "bytes": path.stat().st_size,
+                        "findings": findings_in(result.report),
+                    }
+                    result.report.unlink()  # up to 30 MB of findings
+                print(f"  {family} at {n:,}: {row[n]}", flush=True)
+            out[kind][family] = row
     return out
 
 
-def print_tree_report(tree: Path, stats: TreeStats, results: dict[str, ToolResult]) -> None:
-    """Print the numbers for one tree as a table."""
-    mib = 1024 * 1024
-    print(f"\ntree: {tree} ({EXCLUDED_DIR} excluded)")
-    print(
-        f"  {stats.py_files:,} .py files, {stats.py_bytes / mib:.1f} MiB; "
-        f"{stats.all_files:,} files of any kind, {stats.all_bytes / mib:.1f} MiB"
+def growth(row: dict, low: int, high: int) -> float | None:
+    if "ms" not in row[low] or "ms" not in row[high]:
+        return None
+    return row[high]["ms"] / row[low]["ms"]
+
+
+def thousands(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
+
+
+def fmt_ms(cell: dict) -> str:
+    return f"{cell['ms']:,.1f} ms" if "ms" in cell else f"failed ({cell['failed']})"
+
+
+def deep_markdown(deep: dict) -> list[str]:
+    """The two tables of --deep."""
+    low, high = DEEP_SIZES
+    header = (
+        f"| deep input (after the import and `s = DeepAgentState()`) | {thousands(low)} terms "
+        f"| {thousands(high)} terms | ratio (linear: {high // low}) "
+        f"| findings at {thousands(high)} |"
     )
-    header = f"  {'tool':<12} {'median ms':>10} {'min ms':>10} {'max ms':>10} {'peak RSS MiB':>13}"
-    print(header)
-    print("  " + "-" * (len(header) - 2))
-    for result in results.values():
-        if result.failure:
-            print(f"  {result.name:<12} FAILED with exit code {result.failure.exit_code}")
+    lines = [header, "|---|---|---|---|---|"]
+    for family, row in deep["deep"].items():
+        value = growth(row, low, high)
+        lines.append(
+            f"| {family} | {fmt_ms(row[low])} | {fmt_ms(row[high])} | "
+            f"{'-' if value is None else f'{value:.1f}'} | {row[high].get('findings', '-'):,} |"
+        )
+    first, last = COMMENTED_SIZES[0], COMMENTED_SIZES[-1]
+    sizes = " | ".join(f"{thousands(n)} lines" for n in COMMENTED_SIZES)
+    header = (
+        f"| `def f(): x = 1`, N lines at 8 spaces, `return x` | {sizes} "
+        f"| ratio {thousands(last)}/{thousands(first)} (linear: {last // first}) |"
+    )
+    lines += ["", header, "|---|" + "---|" * len(COMMENTED_SIZES) + "---|"]
+    for family, row in deep["commented"].items():
+        value = growth(row, first, last)
+        cells = " | ".join(fmt_ms(row[n]) for n in COMMENTED_SIZES)
+        lines.append(f"| {family} | {cells} | {'-' if value is None else f'{value:.1f}'} |")
+    return lines
+
+
+def slowest_cell(stats: dict, tree: Path) -> str:
+    """The slowest file of a scan, its time and size."""
+    if "slowest file" not in stats:
+        return "-"
+    slowest = relative(stats["slowest file"], tree)
+    size = (tree / slowest).stat().st_size if (tree / slowest).is_file() else 0
+    return f"{stats['slowest ms']:,.1f} ms: `{slowest}` ({size / 1000:,.0f} KB)"
+
+
+def trees_markdown(results: list[TreeResult], staged: ToolResult | None) -> list[str]:
+    """The two tables of the trees: speed and memory, and where the time goes."""
+    mib = 1024 * 1024
+    header = (
+        "| tree | ssot-guard | `--no-prefilter` | `rg -l` | `ruff check` TID251 "
+        "| vs `rg` | vs ruff | `--no-prefilter` MB/s per core: by wall, by CPU time |"
+    )
+    lines = [header, "|---|---|---|---|---|---|---|---|"]
+
+    def cell(tool: ToolResult) -> str:
+        if tool.failure:
+            return f"failed ({tool.failure.exit_code})"
+        return (
+            f"{tool.median_ms():,.0f} ms (CPU {tool.median_cpu_ms():,.0f} ms), "
+            f"{tool.median_rss():.0f} MiB"
+        )
+
+    for result in results:
+        tools = result.tools
+        size = f"{result.size.py_files:,} files, {result.size.py_bytes / mib:,.0f} MiB"
+        to_rg, to_ruff = (
+            ratio(tools["ssot-guard"], tools["rg"]),
+            ratio(tools["ssot-guard"], tools["ruff"]),
+        )
+        speed, cpu_speed = mb_per_s_per_core(result), mb_per_cpu_s(result)
+        lines.append(
+            f"| {result.tree.label}: {size} | {cell(tools['ssot-guard'])} | "
+            f"{cell(tools[NO_PREFILTER])} | {cell(tools['rg'])} | {cell(tools['ruff'])} | "
+            f"{'-' if to_rg is None else f'{to_rg:.2f}x'} | "
+            f"{'-' if to_ruff is None else f'{to_ruff:.3f}x'} | "
+            f"{'-' if speed is None else f'{speed:.1f}, {cpu_speed:.1f}'} |"
+        )
+    header = (
+        "| tree | bytes read | bytes parsed | files checked | parsed whole | alias rounds "
+        "| slowest file | slowest file with `--no-prefilter` | findings "
+        "| same as `--no-prefilter` |"
+    )
+    lines += ["", header, "|---|---|---|---|---|---|---|---|---|---|"]
+    for result in results:
+        stats = result.tools["ssot-guard"].stats()
+        if not stats:
             continue
-        wall = result.wall_ms()
-        print(
-            f"  {result.name:<12} {statistics.median(wall):>10.1f} {min(wall):>10.1f}"
-            f" {max(wall):>10.1f} {statistics.median(result.rss_mib()):>13.1f}"
+        lines.append(
+            f"| {result.tree.label} | {stats['bytes read'] / 1e6:,.1f} MB | "
+            f"{stats['bytes parsed'] / 1e6:,.2f} MB | {stats['files checked']:,} | "
+            f"{stats['files parsed whole']:,} | {stats['alias rounds']} | "
+            f"{slowest_cell(stats, result.tree.path)} | "
+            f"{slowest_cell(result.tools[NO_PREFILTER].stats(), result.tree.path)} | "
+            f"{result.findings if result.findings is not None else '-'} | "
+            f"{'yes' if result.identical else 'NO'} |"
         )
-    whole = results.get(NO_PREFILTER)
-    if whole and not whole.failure:
-        seconds = statistics.median(whole.wall_ms()) / 1000
-        cores = os.cpu_count() or 1
-        print(
-            f"  {NO_PREFILTER}: {stats.py_bytes / 1e6 / seconds:.1f} MB/s of source, "
-            f"{stats.py_bytes / 1e6 / seconds / cores:.1f} MB/s per core ({cores} cores)"
+    if staged is not None and not staged.failure:
+        stats = staged.stats()
+        line = (
+            f"`check --staged` with `{gen_corpus.LEGACY_FILE}` staged: "
+            f"{staged.median_ms():.1f} ms median of {len(staged.runs)} "
+            f"(min {min(staged.wall_ms()):.1f}, max {max(staged.wall_ms()):.1f}), "
+            f"{staged.median_rss():.0f} MiB, {stats.get('bytes parsed', 0):,} bytes parsed, "
+            f"the file itself {stats.get('slowest ms', 0):.1f} ms."
         )
-    for label, ratio in ratios(results).items():
-        print(f"  {label + ':':<16} wall {ratio['wall']:.2f}x, peak RSS {ratio['peak_rss']:.2f}x")
-    for result in results.values():
-        print(f"  $ {shlex.join(result.argv)}")
-        if result.failure:
-            stderr = result.failure.stderr.strip() or "(no stderr)"
-            print("    stderr: " + stderr.replace("\n", "\n            "))
+        lines += ["", line]
+    return lines
+
+
+def targets_markdown(
+    results: list[TreeResult], staged: ToolResult | None, deep: dict | None
+) -> list[str]:
+    """The targets of issue 11, met or not in this run."""
+    lines = ["| target | this run | met |", "|---|---|---|"]
+
+    def row(what: str, value: str, met: bool) -> None:
+        lines.append(f"| {what} | {value} | {'yes' if met else '**no**'} |")
+
+    for result in results:
+        tools = result.tools
+        if result.tree.path in (CORPUS_DIR.resolve(), NO_ALIASES_DIR.resolve()):
+            to_rg, to_ruff = (
+                ratio(tools["ssot-guard"], tools["rg"]),
+                ratio(tools["ssot-guard"], tools["ruff"]),
+            )
+            if to_rg is not None and to_ruff is not None:
+                rss = tools["ssot-guard"].median_rss()
+                row(
+                    f"{result.tree.label}: <= {TARGET_RG}x `rg`",
+                    f"{to_rg:.2f}x",
+                    to_rg <= TARGET_RG,
+                )
+                row(
+                    f"{result.tree.label}: <= {TARGET_RUFF}x ruff",
+                    f"{to_ruff:.3f}x",
+                    to_ruff <= TARGET_RUFF,
+                )
+                row(
+                    f"{result.tree.label}: <= {TARGET_RSS_MIB} MiB",
+                    f"{rss:.0f} MiB",
+                    rss <= TARGET_RSS_MIB,
+                )
+        stats = tools["ssot-guard"].stats()
+        slowest = relative(stats.get("slowest file", ""), result.tree.path)
+        path = result.tree.path / slowest
+        if stats and path.is_file() and path.stat().st_size < 1_000_000:
+            ms = stats["slowest ms"]
+            row(
+                f"{result.tree.label}: slowest file (under 1 MB) <= {TARGET_SLOWEST_MS} ms",
+                f"{ms:.1f} ms (`{slowest}`)",
+                ms <= TARGET_SLOWEST_MS,
+            )
+        if (speed := mb_per_cpu_s(result)) is not None:
+            row(
+                f"{result.tree.label}: `--no-prefilter` >= {TARGET_MBPS_CORE} MB/s per core "
+                "(per CPU second)",
+                f"{speed:.1f} MB/s (by wall: {mb_per_s_per_core(result):.1f})",
+                speed >= TARGET_MBPS_CORE,
+            )
+        if result.identical is not None:
+            row(
+                f"{result.tree.label}: report identical to `--no-prefilter`",
+                "identical" if result.identical else "different",
+                result.identical,
+            )
+    if staged is not None and not staged.failure:
+        row(
+            f"`--staged` with the 500 KB commented-out module: <= {TARGET_STAGED_MS} ms",
+            f"{staged.median_ms():.1f} ms",
+            staged.median_ms() <= TARGET_STAGED_MS,
+        )
+    if deep is not None:
+        first, last = COMMENTED_SIZES[0], COMMENTED_SIZES[-1]
+        for family, row_data in deep["commented"].items():
+            value = growth(row_data, first, last)
+            linear = last / first
+            row(
+                f"{family}: linear from {thousands(first)} to {thousands(last)} lines "
+                f"(ratio <= {LINEAR_SLACK * linear:.0f})",
+                "-" if value is None else f"{value:.1f}",
+                value is not None and value <= LINEAR_SLACK * linear,
+            )
+        low, high = DEEP_SIZES
+        for family, row_data in deep["deep"].items():
+            value = growth(row_data, low, high)
+            linear = high / low
+            row(
+                f"{family}: linear from {thousands(low)} to {thousands(high)} terms "
+                f"(ratio <= {LINEAR_SLACK * linear:.0f})",
+                "-" if value is None else f"{value:.1f}",
+                value is not None and value <= LINEAR_SLACK * linear,
+            )
+    return lines
 
 
 def main() -> int:
     """Build, set up the tools, measure every tree and report."""
     args = parse_args()
-    trees = [tree.resolve() for tree in (args.tree or [default_tree()])]
-    if args.corpus:
-        trees.append(generate_corpus(args.corpus))
+    trees: list[Tree] = []
+    if not args.no_trees:
+        if args.tree:
+            trees += [Tree(str(tree), tree.resolve()) for tree in args.tree]
+        else:
+            trees.append(default_tree())
+        if args.corpus:
+            shape = f"{args.shape} shape, "
+            trees.append(
+                Tree(
+                    f"generated back end ({shape}aliased re-exports)",
+                    generate_corpus(CORPUS_DIR, args.corpus, args.shape, True).resolve(),
+                )
+            )
+            trees.append(
+                Tree(
+                    f"generated back end ({shape}no aliases)",
+                    generate_corpus(NO_ALIASES_DIR, args.corpus, args.shape, False).resolve(),
+                )
+            )
     for tree in trees:
-        if not tree.is_dir():
-            sys.exit(f"error: tree {tree} is not a directory")
+        if not tree.path.is_dir():
+            sys.exit(f"error: tree {tree.path} is not a directory")
     if not args.no_build:
         build_release()
     ssot_guard = args.ssot_guard.resolve()
     if not os.access(ssot_guard, os.X_OK):
         sys.exit(f"error: {ssot_guard} is not an executable file")
-    rg, ruff = ensure_venv(VENV_DIR)
+    python, rg, ruff = ensure_venv(VENV_DIR)
+    if not args.no_trees and not args.no_real:
+        trees += real_packages(python)
 
     versions = {
         name: tool_version(exe)
@@ -405,45 +1011,95 @@ def main() -> int:
     floor = measure("floor", [NOOP], args.runs)
     print(f"runs: 1 warm-up + {args.runs} measured per tool, one tool at a time")
     print(
-        f"floor of the measurement ({NOOP}): {statistics.median(floor.wall_ms()):.1f} ms, "
-        f"{statistics.median(floor.rss_mib()):.1f} MiB peak RSS"
+        f"floor of the measurement ({NOOP}): {floor.median_ms():.1f} ms, "
+        f"{floor.median_rss():.1f} MiB peak RSS"
     )
     print("versions: " + "; ".join(f"{name} = {version}" for name, version in versions.items()))
+    load_before = os.getloadavg()
+    print(f"load average: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
 
-    report = {
+    report: dict = {
         "runs": args.runs,
         "warmup_runs": 1,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "versions": versions,
         "floor": floor.summary(),
+        "load_average_before": load_before,
         "trees": [],
     }
-    failed = False
+    problems: list[str] = []
+    results = []
     for tree in trees:
-        stats = tree_stats(tree)
-        results = {
-            name: measure(name, argv, args.runs)
-            for name, argv in commands(tree, ssot_guard, rg, ruff).items()
-        }
-        failed = failed or any(result.failure for result in results.values())
-        print_tree_report(tree, stats, results)
+        result = measure_tree(tree, ssot_guard, rg, ruff, args.runs)
+        results.append(result)
+        print_tree_report(result)
+        problems += [f"{tree.label}: {problem}" for problem in result.problems]
+        problems += [f"{tree.label}: {t.name} failed" for t in result.tools.values() if t.failure]
         report["trees"].append(
             {
-                "path": str(tree),
+                "label": tree.label,
+                "path": str(tree.path),
                 "excluded": EXCLUDED_DIR,
-                "py_files": stats.py_files,
-                "py_bytes": stats.py_bytes,
-                "all_files": stats.all_files,
-                "all_bytes": stats.all_bytes,
-                "tools": {name: result.summary() for name, result in results.items()},
-                "ratios": ratios(results),
+                "py_files": result.size.py_files,
+                "py_bytes": result.size.py_bytes,
+                "all_files": result.size.all_files,
+                "all_bytes": result.size.all_bytes,
+                "tools": {name: tool.summary() for name, tool in result.tools.items()},
+                "ratios": {
+                    f"ssot-guard/{other}": ratio(result.tools["ssot-guard"], result.tools[other])
+                    for other in ("rg", "ruff")
+                },
+                "no_prefilter_mb_per_s_per_core": mb_per_s_per_core(result),
+                "no_prefilter_mb_per_cpu_s": mb_per_cpu_s(result),
+                "findings": result.findings,
+                "identical_to_no_prefilter": result.identical,
             }
         )
 
+    staged = None
+    if not args.no_trees and args.corpus and not args.no_staged:
+        repo = staged_repo(CORPUS_DIR)
+        argv = [str(ssot_guard), "check", "--staged", "--format", "json", "--exit-zero", "--stats"]
+        staged = measure("check --staged", argv, args.staged_runs, OUT_DIR / "staged.json", repo)
+        if staged.failure:
+            problems.append(f"check --staged failed: {staged.failure.stderr.strip()}")
+        else:
+            print(
+                f"\ncheck --staged in {repo} with {gen_corpus.LEGACY_FILE} staged: "
+                f"{staged.median_ms():.1f} ms median of {args.staged_runs}, "
+                f"{staged.median_rss():.1f} MiB; --stats: {staged.stats()}"
+            )
+        report["staged"] = staged.summary()
+
+    deep = None
+    if args.deep:
+        print("\ndeep inputs: check FILE --format json --exit-zero, medians")
+        deep = measure_deep(ssot_guard, args.runs)
+        report["deep"] = deep
+
+    load_after = os.getloadavg()
+    report["load_average_after"] = load_after
+    markdown = [
+        f"{args.runs} runs after a warm-up, medians; {os.cpu_count()} cores; "
+        f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
+        + "; ".join(versions.values()),
+        "",
+    ]
+    if results:
+        markdown += trees_markdown(results, staged) + [""]
+    if deep is not None:
+        markdown += deep_markdown(deep) + [""]
+    markdown += targets_markdown(results, staged, deep)
+    print("\n" + "\n".join(markdown))
+    if args.markdown:
+        args.markdown.write_text("\n".join(markdown) + "\n")
+        print(f"\nwrote {args.markdown}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"\nwrote {args.json}")
-    return 1 if failed else 0
+        print(f"wrote {args.json}")
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -1,29 +1,60 @@
 #!/usr/bin/env python3
 """Generate a synthetic Python back end shaped like the real one, for benchmarks.
 
-    python3 scripts/gen_corpus.py OUT [--files 10000] [--seed 871]
+    python3 scripts/gen_corpus.py OUT [--files 10000] [--seed 871] [--shape real|legacy]
+                                      [--usage-share 0.05] [--no-aliases]
 
-The tree is deterministic for a given seed and file count:
+The tree is deterministic for a given seed, file count and shape. Both shapes have:
 
-* a package tree under ``netra_backend/app/...`` and ``tests/...`` with ``__init__.py`` files;
+* a package tree under ``netra_backend/app/...`` and ``tests/...`` (4 of its 10 areas are tests)
+  with ``__init__.py`` files;
 * the two class definitions (deprecated ``netra_backend/app/agents/state.py`` and SSOT
   ``netra_backend/app/schemas/agent_models.py``, copied from ``fixtures/backend``), a
   re-exporting ``schemas/registry.py`` and ``schemas/compat.py``, which re-exports the deprecated
-  class under the aliases ``AgentState`` and ``LegacyAgentState``;
-* about 5% of the modules use ``DeepAgentState`` through the import forms and access patterns the
-  scanner knows (from-imports with and without alias, parenthesised lists, module imports,
-  relative imports, star imports, function-local imports, try/except fallbacks, TYPE_CHECKING,
-  re-exports, aliased re-exports used by files that never name the class; annotated parameters, constructors, class-returning methods, ``self.x``, mocks,
+  class under the aliases ``AgentState`` and ``LegacyAgentState`` (left out by ``--no-aliases``);
+* about 5% of the modules (``--usage-share``) use ``DeepAgentState`` through the import forms and
+  access patterns the scanner knows (from-imports with and without alias, parenthesised lists,
+  module imports, relative imports, star imports, function-local imports, try/except fallbacks,
+  TYPE_CHECKING, re-exports, aliased re-exports used by files that never name the class;
+  annotated parameters, constructors, class-returning methods, ``self.x``, mocks,
   getattr/hasattr, f-strings);
-* the rest is ordinary Python of realistic size: classes, functions, docstrings, comments,
-  long test modules of up to 500 KB.
+* the rest is ordinary Python of realistic size (log-normal, median about 7 KB, at most 120 KB):
+  classes, functions, docstrings, comments.
 
-The default 10,000 files come to about 150 MB.
+``--shape legacy`` (the corpus of earlier benchmarks, byte for byte) adds only test modules of
+200 to 500 KB (2% of the test modules). ``--shape real`` (the default) is shaped like the real back
+end whose 500 KB test module took 4.4 s (issue 11); on top of the common part:
+
+* every test module is one ``unittest.TestCase`` class of many test methods;
+* 3% of the test modules are big: 50 to 500 KB (log-uniform, mean about 200 KB). Of those,
+  min(1, 6 x usage-share) (30% by default) use the class in 1 to 3 methods: an import at the top,
+  ``self.state = DeepAgentState(...)`` in ``setUp`` and ``self.state.thread_id`` in 0 to 2 tests;
+* of the test modules of ordinary size that use the class, half do so in the same way inside
+  their test class, the other half through one of the common forms above;
+* commented-out blocks: runs of 500 to 5,000 comment lines (log-uniform, mean about 2,000) at 8 to
+  24 spaces inside a method or function, at its end (deeper than the next code line) or before
+  its ``return``, in the style ``# REMOVED_SYNTAX_ERROR: <code>``, ``# <code>`` or ``#<code>``.
+  40% of the big test modules have one or two, 1% of the other modules one; 30% of the blocks
+  mention the class (``# REMOVED_SYNTAX_ERROR: from netra_backend.app.agents.state import
+  DeepAgentState``, ``self.state = DeepAgentState()``, ``state.thread_id``), which must never
+  give a finding;
+* comment-heavy ordinary code: 20% of the modules open with a comment block of 5 to 30 lines and
+  have a comment block of 1 to 6 lines above about a quarter of their lines;
+* fixed files: ``tests/mission_critical/events/test_deep_agent_state_legacy.py``, a 500 KB test
+  module with 3,000 commented-out lines at 12 spaces that mention the class, used in three
+  methods (the file of the issue); and
+  ``tests/unit/agents/test_commented_out_{1000,4000,16000}.py``, the quadratic family
+  (``def f():`` / ``x = 1`` / N comment lines at 8 spaces / ``return x``) after an import of
+  the class.
+
+The default 10,000 files come to about 165 MB with either shape (commented-out blocks about 10% of
+the bytes in the real shape).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import shutil
 from pathlib import Path
@@ -38,8 +69,24 @@ DEPRECATED = "netra_backend.app.agents.state"
 SSOT = "netra_backend.app.schemas.agent_models"
 
 AREAS = {
-    "netra_backend/app/agents": ["supervisor", "triage", "data", "reporting", "actions", "tools", "synthetic"],
-    "netra_backend/app/services": ["billing", "auth", "threads", "metrics", "cache", "llm", "storage"],
+    "netra_backend/app/agents": [
+        "supervisor",
+        "triage",
+        "data",
+        "reporting",
+        "actions",
+        "tools",
+        "synthetic",
+    ],
+    "netra_backend/app/services": [
+        "billing",
+        "auth",
+        "threads",
+        "metrics",
+        "cache",
+        "llm",
+        "storage",
+    ],
     "netra_backend/app/websocket_core": ["handlers", "routing", "auth", "events"],
     "netra_backend/app/routes": ["v1", "v2", "admin"],
     "netra_backend/app/db": ["models", "repositories", "migrations"],
@@ -49,7 +96,7 @@ AREAS = {
     "tests/e2e": ["flows"],
     "tests/mission_critical": ["events"],
 }
-WORDS = (
+WORDS = (  # noqa: SIM905 - a sentence reads better than a column of 52 words
     "agent thread user request result plan step report cache store metric event socket route "
     "handler session token query record batch window score budget model prompt context payload "
     "message channel stream retry limit quota tenant account invoice audit trace span worker "
@@ -69,27 +116,48 @@ def function(rng: random.Random, indent: str, method: bool) -> str:
     """An ordinary function of 8-40 lines: assignments, branches, loops, calls, strings."""
     name = ident(rng, rng.randint(2, 3))
     params = ["self"] if method else []
-    params += [f"{ident(rng, 1)}_{i}: {rng.choice(['int', 'str', 'dict', 'list', 'float'])}" for i in range(rng.randint(0, 4))]
-    lines = [f"{indent}def {name}({', '.join(params)}) -> {rng.choice(['int', 'str', 'dict', 'None', 'bool'])}:"]
+    params += [
+        f"{ident(rng, 1)}_{i}: {rng.choice(['int', 'str', 'dict', 'list', 'float'])}"
+        for i in range(rng.randint(0, 4))
+    ]
+    lines = [
+        f"{indent}def {name}({', '.join(params)}) -> {rng.choice(['int', 'str', 'dict', 'None', 'bool'])}:"
+    ]
     body = indent + "    "
-    lines.append(f'{body}"""{rng.choice(WORDS).capitalize()} the {rng.choice(WORDS)} for the {rng.choice(WORDS)} {rng.choice(WORDS)}."""')
+    lines.append(
+        f'{body}"""{rng.choice(WORDS).capitalize()} the {rng.choice(WORDS)} for the {rng.choice(WORDS)} {rng.choice(WORDS)}."""'
+    )
     for _ in range(rng.randint(6, 36)):
         kind = rng.random()
         var = ident(rng, 2)
         if kind < 0.35:
-            lines.append(f"{body}{var} = {ident(rng, 1)}.{ident(rng, 2)}({rng.randint(0, 999)}, key={ident(rng, 1)!r})")
+            lines.append(
+                f"{body}{var} = {ident(rng, 1)}.{ident(rng, 2)}({rng.randint(0, 999)}, key={ident(rng, 1)!r})"
+            )
         elif kind < 0.5:
             lines.append(f"{body}if {var} is not None and {ident(rng, 1)} > {rng.randint(0, 99)}:")
-            lines.append(f"{body}    logger.info(\"%s {rng.choice(WORDS)} %d\", {var}, {rng.randint(0, 9)})")
+            lines.append(
+                f'{body}    logger.info("%s {rng.choice(WORDS)} %d", {var}, {rng.randint(0, 9)})'
+            )
         elif kind < 0.62:
             lines.append(f"{body}for {ident(rng, 1)} in range({rng.randint(1, 50)}):")
-            lines.append(f"{body}    {var} = [{ident(rng, 1)} for {ident(rng, 1)} in {ident(rng, 1)}s if {ident(rng, 1)}]")
+            lines.append(
+                f"{body}    {var} = [{ident(rng, 1)} for {ident(rng, 1)} in {ident(rng, 1)}s if {ident(rng, 1)}]"
+            )
         elif kind < 0.75:
-            lines.append(f"{body}# {' '.join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))}")
+            lines.append(
+                f"{body}# {' '.join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))}"
+            )
         elif kind < 0.88:
-            lines.append(f"{body}{var} = {{\"{rng.choice(WORDS)}\": {rng.randint(0, 9)}, \"{rng.choice(WORDS)}\": f\"{{{ident(rng, 1)}}}-{rng.choice(WORDS)}\"}}")
+            lines.append(
+                f'{body}{var} = {{"{rng.choice(WORDS)}": {rng.randint(0, 9)}, "{rng.choice(WORDS)}": f"{{{ident(rng, 1)}}}-{rng.choice(WORDS)}"}}'
+            )
         else:
-            lines.append(f"{body}self.{var} = {ident(rng, 1)}.{ident(rng, 1)}" if method else f"{body}{var} = None")
+            lines.append(
+                f"{body}self.{var} = {ident(rng, 1)}.{ident(rng, 1)}"
+                if method
+                else f"{body}{var} = None"
+            )
     lines.append(f"{body}return {rng.choice(['None', '0', repr(rng.choice(WORDS)), '{}', 'True'])}")
     return "\n".join(lines)
 
@@ -108,7 +176,11 @@ def filler(rng: random.Random, target_bytes: int) -> str:
     size = sum(len(line) + 1 for line in out)
     while size < target_bytes:
         if rng.random() < 0.4:
-            block = [f"class {camel(rng)}:", f'    """{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)}."""', ""]
+            block = [
+                f"class {camel(rng)}:",
+                f'    """{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)}."""',
+                "",
+            ]
             for _ in range(rng.randint(2, 8)):
                 block.append(function(rng, "    ", True))
                 block.append("")
@@ -125,10 +197,14 @@ def usage(rng: random.Random, module: str, is_test: bool, aliases: bool) -> str:
     """A block that uses DeepAgentState in one of the known forms (findings or clean)."""
     package = module.rsplit(".", 1)[0]
     depth = package.count(".")
-    relative = "." * max(1, depth - 1) + "agents.state" if package.startswith("netra_backend.app.") else None
+    relative = (
+        "." * max(1, depth - 1) + "agents.state"
+        if package.startswith("netra_backend.app.")
+        else None
+    )
     forms = [
         f"from {DEPRECATED} import DeepAgentState\n\n\ndef use_{{n}}(state: DeepAgentState) -> str:\n    return state.thread_id\n",
-        f"from {SSOT} import DeepAgentState\n\n\ndef use_{{n}}(state: DeepAgentState) -> str:\n    return f\"{{{{state.thread_id}}}}\"\n",
+        f'from {SSOT} import DeepAgentState\n\n\ndef use_{{n}}(state: DeepAgentState) -> str:\n    return f"{{{{state.thread_id}}}}"\n',
         f"from {SSOT} import DeepAgentState\n\n\ndef use_{{n}}(state: DeepAgentState) -> str:\n    return state.chat_thread_id\n",
         f"from {DEPRECATED} import (\n    PlanStep,\n    DeepAgentState as LegacyState,\n)\n\n\ndef use_{{n}}(payload: dict) -> Any:\n    state = LegacyState(**payload)\n    return state.copy_with_updates(step_count=1).thread_id\n",
         f"import {DEPRECATED} as legacy_state\n\n\ndef use_{{n}}(payload: dict) -> Any:\n    return legacy_state.DeepAgentState(thread_id=payload.get('thread'))\n",
@@ -137,16 +213,24 @@ def usage(rng: random.Random, module: str, is_test: bool, aliases: bool) -> str:
         f"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from {SSOT} import DeepAgentState\n\n\ndef use_{{n}}(state: \"DeepAgentState\") -> bool:\n    return hasattr(state, 'thread_id')\n",
         f"def use_{{n}}(payload: dict) -> Any:\n    from {DEPRECATED} import DeepAgentState\n\n    return DeepAgentState.model_validate(payload).thread_id\n",
         f"from {DEPRECATED} import *\n\n\ndef use_{{n}}(state: DeepAgentState) -> Any:\n    del state.thread_id\n",
-        f"from netra_backend.app.schemas.registry import DeepAgentState\n\n\nclass Holder{{n}}:\n    def __init__(self, state: DeepAgentState) -> None:\n        self.state = state\n\n    def thread(self) -> str:\n        return self.state.thread_id\n",
+        "from netra_backend.app.schemas.registry import DeepAgentState\n\n\nclass Holder{n}:\n    def __init__(self, state: DeepAgentState) -> None:\n        self.state = state\n\n    def thread(self) -> str:\n        return self.state.thread_id\n",
         f"from {DEPRECATED} import OptimizationsResult\n\n\ndef use_{{n}}(result: OptimizationsResult, context: Any) -> Any:\n    return context.thread_id\n",
     ]
     if aliases:
-        forms.append("from netra_backend.app.schemas.compat import AgentState\n\n\ndef use_{n}(state: AgentState) -> str:\n    return state.thread_id\n")
-        forms.append("from netra_backend.app.schemas import compat\n\n\ndef use_{n}(payload: dict) -> Any:\n    return compat.LegacyAgentState(thread_id=payload.get('thread'))\n")
+        forms.append(
+            "from netra_backend.app.schemas.compat import AgentState\n\n\ndef use_{n}(state: AgentState) -> str:\n    return state.thread_id\n"
+        )
+        forms.append(
+            "from netra_backend.app.schemas import compat\n\n\ndef use_{n}(payload: dict) -> Any:\n    return compat.LegacyAgentState(thread_id=payload.get('thread'))\n"
+        )
     if relative:
-        forms.append(f"from {relative} import DeepAgentState\n\n\ndef use_{{n}}(state: DeepAgentState | None) -> Any:\n    return state.thread_id if state else None\n")
+        forms.append(
+            f"from {relative} import DeepAgentState\n\n\ndef use_{{n}}(state: DeepAgentState | None) -> Any:\n    return state.thread_id if state else None\n"
+        )
     if is_test:
-        forms.append(f"from unittest.mock import MagicMock\n\nfrom {SSOT} import DeepAgentState\n\n\ndef test_use_{{n}}() -> None:\n    state = MagicMock(spec=DeepAgentState)\n    state.thread_id = 'x'\n")
+        forms.append(
+            f"from unittest.mock import MagicMock\n\nfrom {SSOT} import DeepAgentState\n\n\ndef test_use_{{n}}() -> None:\n    state = MagicMock(spec=DeepAgentState)\n    state.thread_id = 'x'\n"
+        )
     return rng.choice(forms).replace("{n}", str(rng.randint(0, 99999)))
 
 
@@ -157,7 +241,261 @@ def file_size(rng: random.Random, is_test: bool) -> int:
     return int(min(120_000, rng.lognormvariate(8.8, 0.8)))
 
 
-def generate(out: Path, files: int, seed: int, usage_share: float, aliases: bool = True) -> tuple[int, int]:
+SHAPES = ("real", "legacy")
+# The issue's quadratic family: comment lines deeper than the code line after them.
+QUADRATIC_SIZES = (1_000, 4_000, 16_000)
+QUADRATIC_LINE = "        # comment line here with some text\n"
+# How the deep inputs of tests/deep_inputs.rs and scripts/bench.py --deep start.
+DEEP_HEAD = f"from {DEPRECATED} import DeepAgentState\n\ns = DeepAgentState()\n\n"
+LEGACY_FILE = "tests/mission_critical/events/test_deep_agent_state_legacy.py"
+# Lines of commented-out code that name the class (and, live, would give findings).
+MENTIONS = [
+    f"from {DEPRECATED} import DeepAgentState",
+    f"from {SSOT} import DeepAgentState",
+    "state = DeepAgentState(user_request='plan', thread_id='t-1')",
+    "self.state = DeepAgentState()",
+    "assert state.thread_id == 't-1'",
+    "return DeepAgentState.model_validate(payload).thread_id",
+]
+COMMENT_STYLES = ["# REMOVED_SYNTAX_ERROR: ", "# ", "#"]
+
+
+def quadratic_source(lines: int) -> str:
+    """The quadratic case of tree-sitter-python's scanner, after an import of the class."""
+    return DEEP_HEAD + "def f():\n    x = 1\n" + QUADRATIC_LINE * lines + "    return x\n"
+
+
+def words(rng: random.Random, low: int = 4, high: int = 12) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high)))
+
+
+def with_comments(rng: random.Random, text: str, share: float) -> str:
+    """TEXT with a block of 1-6 comment lines above about SHARE of its lines after the first,
+    at the indentation of the line below."""
+    lines = text.split("\n")
+    out = lines[:1]
+    for line in lines[1:]:
+        if rng.random() < share:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.extend(f"{indent}# {words(rng)}" for _ in range(rng.randint(1, 6)))
+        out.append(line)
+    return "\n".join(out)
+
+
+def block_lines(rng: random.Random) -> int:
+    """Lines in a commented-out block: 500 to 5,000, log-uniform."""
+    return int(math.exp(rng.uniform(math.log(500), math.log(5_000))))
+
+
+def commented_out(
+    rng: random.Random, indent: str, count: int, mentions: bool, style: str | None = None
+) -> list[str]:
+    """COUNT lines of commented-out code at INDENT, each after STYLE (one of COMMENT_STYLES by
+    default); some name the class if MENTIONS."""
+    style = style or rng.choice(COMMENT_STYLES)
+    code: list[str] = []
+    while len(code) < count:
+        code.extend(function(rng, "", rng.random() < 0.5).split("\n"))
+    code = code[:count]
+    if mentions:
+        code[0] = MENTIONS[0]
+        for _ in range(max(1, count // 150)):
+            code[rng.randrange(count)] = rng.choice(MENTIONS)
+    return [f"{indent}{style}{line}".rstrip() for line in code]
+
+
+def embed_block(rng: random.Random, text: str, block: list[str]) -> str:
+    """A function or method TEXT with BLOCK after its last line or before its return."""
+    lines = text.split("\n")
+    at = len(lines) if rng.random() < 0.6 else len(lines) - 1
+    return "\n".join(lines[:at] + block + lines[at:])
+
+
+def new_block(rng: random.Random, lines: int | None = None) -> list[str]:
+    """A commented-out block at 8 to 24 spaces, mentioning the class in 30% of the cases."""
+    indent = " " * rng.choice([8, 12, 16, 20, 24])
+    return commented_out(rng, indent, lines or block_lines(rng), rng.random() < 0.3)
+
+
+def comment_heavy_header(rng: random.Random) -> list[str]:
+    return [f"# {words(rng)}" for _ in range(rng.randint(5, 30))] + [""]
+
+
+def real_filler(
+    rng: random.Random, target_bytes: int, comments: float, block: list[str] | None
+) -> str:
+    """Ordinary module content of about TARGET_BYTES, with comment blocks above a COMMENTS share
+    of the lines and BLOCK (commented-out code) inside one function or method."""
+    out = comment_heavy_header(rng) if comments else []
+    out += [
+        (
+            f'"""{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} support for the '
+            f'{rng.choice(WORDS)} layer."""'
+        ),
+        "",
+        "import logging",
+        "from typing import Any, Dict, List, Optional",
+        "",
+        "logger = logging.getLogger(__name__)",
+        "",
+    ]
+    size = sum(len(line) + 1 for line in out)
+    embed_at = rng.uniform(0, target_bytes) if block else None
+    while size < target_bytes or block:
+        embed = block is not None and embed_at is not None and size >= embed_at
+        if rng.random() < 0.4:
+            methods = [
+                with_comments(rng, function(rng, "    ", True), comments)
+                for _ in range(rng.randint(2, 8))
+            ]
+            if embed:
+                index = rng.randrange(len(methods))
+                methods[index] = embed_block(rng, methods[index], block)
+            block_text = [
+                f"class {camel(rng)}:",
+                f'    """{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)}."""',
+                "",
+            ]
+            for method in methods:
+                block_text += [method, ""]
+            text = "\n".join(block_text)
+        else:
+            text = with_comments(rng, function(rng, "", False), comments)
+            if embed:
+                text = embed_block(rng, text, block)
+            text += "\n"
+        if embed:
+            block = None
+        out.append(text)
+        out.append("")
+        size += len(text) + 2
+    return "\n".join(out) + "\n"
+
+
+def test_use(rng: random.Random, aliases: bool) -> tuple[str, str]:
+    """An import of the class for a test module, and the name it binds."""
+    choices = [
+        (f"from {DEPRECATED} import DeepAgentState", "DeepAgentState"),
+        (f"from {SSOT} import DeepAgentState", "DeepAgentState"),
+        (f"from {DEPRECATED} import DeepAgentState as LegacyState", "LegacyState"),
+    ]
+    if aliases:
+        choices.append(("from netra_backend.app.schemas.compat import AgentState", "AgentState"))
+    return rng.choice(choices)
+
+
+def test_module(
+    rng: random.Random,
+    target_bytes: int,
+    comments: float,
+    use: tuple[str, str] | None,
+    blocks: list[list[str]],
+    uses: int = 0,
+) -> str:
+    """One unittest.TestCase class of about TARGET_BYTES (the blocks included). USE (import, name)
+    makes setUp construct the class and USES - 1 (0 to 2 when not given) tests read
+    ``self.state.thread_id``; each of BLOCKS goes into another method."""
+    head = comment_heavy_header(rng) if comments else []
+    head += [
+        (
+            f'"""Tests for the {rng.choice(WORDS)} {rng.choice(WORDS)} of the '
+            f'{rng.choice(WORDS)} layer."""'
+        ),
+        "",
+        "import unittest",
+        "from typing import Any",
+        "from unittest import mock",
+    ]
+    if use:
+        head += ["", use[0]]
+    thread = f"t-{rng.randint(0, 9999)}"
+    setup = [
+        "    def setUp(self) -> None:",
+        f"        self.client = mock.MagicMock(name={ident(rng, 1)!r})",
+    ]
+    setup.append(f"        self.{ident(rng, 2)} = {{{rng.choice(WORDS)!r}: {rng.randint(0, 99)}}}")
+    if use:
+        request = rng.choice(WORDS)
+        setup.append(
+            f"        self.state = {use[1]}(user_request={request!r}, thread_id={thread!r})"
+        )
+    head += [
+        "",
+        "",
+        f"class Test{camel(rng)}(unittest.TestCase):",
+        f'    """{words(rng, 3, 8).capitalize()}."""',
+        "",
+        "\n".join(setup),
+        "",
+    ]
+    methods: list[str] = []
+    size = sum(len(line) + 1 for line in head) + sum(
+        len(line) + 1 for block in blocks for line in block
+    )
+    while size < target_bytes or len(methods) < len(blocks) + 2:
+        method = with_comments(rng, function(rng, "    ", True), comments).replace(
+            "    def ", "    def test_", 1
+        )
+        methods.append(method)
+        size += len(method) + 2
+    if use:
+        readers = rng.sample(
+            range(len(methods)), min(len(methods), (uses or rng.randint(1, 3)) - 1)
+        )
+        for index in readers:
+            lines = methods[index].split("\n")
+            reads = rng.choice(
+                [
+                    "self.assertEqual(self.state.thread_id, {!r})",
+                    "thread = self.state.thread_id or {!r}",
+                ]
+            )
+            methods[index] = "\n".join([*lines[:2], "        " + reads.format(thread), *lines[2:]])
+    for block, index in zip(blocks, rng.sample(range(len(methods)), len(blocks))):
+        methods[index] = embed_block(rng, methods[index], block)
+    return (
+        "\n".join(head)
+        + "\n"
+        + "\n\n".join(methods)
+        + '\n\n\nif __name__ == "__main__":\n    unittest.main()\n'
+    )
+
+
+def real_module(
+    rng: random.Random, module: str, is_test: bool, usage_share: float, aliases: bool
+) -> str:
+    """A module of the real shape: see the docstring at the top for the proportions."""
+    comments = 0.25 if rng.random() < 0.2 else 0.0
+    if is_test and rng.random() < 0.03:
+        target = int(math.exp(rng.uniform(math.log(50_000), math.log(500_000))))
+        blocks = [new_block(rng) for _ in range(rng.randint(1, 2))] if rng.random() < 0.4 else []
+        for block in blocks:
+            del block[max(500, int(0.35 * target / (len(block[0]) + 1))) :]
+        use = test_use(rng, aliases) if rng.random() < min(1.0, 6 * usage_share) else None
+        return test_module(rng, target, comments, use, blocks)
+    target = int(min(120_000, rng.lognormvariate(8.8, 0.8)))
+    block = new_block(rng) if rng.random() < 0.01 else None
+    uses = rng.random() < usage_share
+    if is_test:
+        woven = uses and rng.random() < 0.5
+        text = test_module(
+            rng,
+            target,
+            comments,
+            test_use(rng, aliases) if woven else None,
+            [block] if block else [],
+        )
+        uses = uses and not woven
+    else:
+        text = real_filler(rng, target, comments, block)
+    if uses:
+        text = usage(rng, module, is_test, aliases) + "\n\n" + text
+    return text
+
+
+def generate(
+    out: Path, files: int, seed: int, usage_share: float, aliases: bool = True, shape: str = "real"
+) -> tuple[int, int]:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -184,13 +522,22 @@ def generate(out: Path, files: int, seed: int, usage_share: float, aliases: bool
 
     for definition in DEFINITIONS:
         write(definition, (FIXTURE / definition).read_text())
-    write("netra_backend/app/schemas/registry.py", f"from {SSOT} import DeepAgentState\n\n__all__ = ['DeepAgentState']\n")
+    write(
+        "netra_backend/app/schemas/registry.py",
+        f"from {SSOT} import DeepAgentState\n\n__all__ = ['DeepAgentState']\n",
+    )
     if aliases:
         write(
             "netra_backend/app/schemas/compat.py",
             f"from {DEPRECATED} import DeepAgentState as AgentState\n\n"
             "LegacyAgentState = AgentState\n\n__all__ = ['AgentState', 'LegacyAgentState']\n",
         )
+    if shape == "real":
+        block = commented_out(rng, " " * 12, 3_000, True, COMMENT_STYLES[0])
+        use = (f"from {DEPRECATED} import DeepAgentState", "DeepAgentState")
+        write(LEGACY_FILE, test_module(rng, 500_000, 0.0, use, [block], uses=3))
+        for lines in QUADRATIC_SIZES:
+            write(f"tests/unit/agents/test_commented_out_{lines}.py", quadratic_source(lines))
 
     areas = sorted(AREAS.items())
     index = 0
@@ -201,16 +548,21 @@ def generate(out: Path, files: int, seed: int, usage_share: float, aliases: bool
         name = f"{'test_' if is_test else ''}{ident(rng, 2)}_{index}.py"
         relative = f"{base}/{sub}/{name}"
         module = relative[:-3].replace("/", ".")
-        text = filler(rng, file_size(rng, is_test))
-        if rng.random() < usage_share:
-            text = usage(rng, module, is_test, aliases) + "\n\n" + text
+        if shape == "real":
+            text = real_module(rng, module, is_test, usage_share, aliases)
+        else:
+            text = filler(rng, file_size(rng, is_test))
+            if rng.random() < usage_share:
+                text = usage(rng, module, is_test, aliases) + "\n\n" + text
         write(relative, text)
         index += 1
     return written, total
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path, help="folder to create (replaced if it exists)")
     parser.add_argument("--files", type=int, default=10_000, help="number of files (default 10000)")
     parser.add_argument("--seed", type=int, default=871, help="random seed (default 871)")
@@ -225,8 +577,17 @@ def main() -> int:
         action="store_true",
         help="leave out schemas/compat.py and its users (a back end without aliased re-exports)",
     )
+    parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="real",
+        help="real: commented-out blocks, big test classes, comment-heavy code and the quadratic "
+        "family (default); legacy: the corpus of earlier benchmarks, byte for byte",
+    )
     args = parser.parse_args()
-    written, total = generate(args.out, args.files, args.seed, args.usage_share, not args.no_aliases)
+    written, total = generate(
+        args.out, args.files, args.seed, args.usage_share, not args.no_aliases, args.shape
+    )
     print(f"{args.out}: {written} files, {total / 1e6:.1f} MB")
     return 0
 

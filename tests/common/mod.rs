@@ -45,7 +45,8 @@ pub fn stderr(output: &Output) -> String {
 }
 
 /// Generates the synthetic back end of `scripts/gen_corpus.py` in `out` (replacing it), with the
-/// script's flags (`--files N`, `--seed N`, `--usage-share F`).
+/// script's flags (`--files N`, `--seed N`, `--usage-share F`, `--shape real|legacy`,
+/// `--no-aliases`).
 pub fn generate_corpus(out: &Path, flags: &[&str]) {
     let status = Command::new("python3")
         .arg(repo_root().join("scripts/gen_corpus.py"))
