@@ -148,11 +148,17 @@ pub fn check_source_sparse(
             }
         }
         new_words.retain(|name| !words.contains(name));
+        // Attributes that kept code makes instances (`self.state = DeepAgentState()`): a member
+        // left out that mentions one may read an instance. (An attribute that holds no
+        // instance cannot lead to a finding: what it holds comes from code that is kept.)
+        let resolver = Resolver::new(&scopes, &reduced, project);
         let mut new_member_words: Vec<Vec<u8>> = scopes
             .scopes
             .iter()
-            .flat_map(|scope| scope.attributes.keys())
-            .map(|name| name.as_bytes().to_vec())
+            .enumerate()
+            .flat_map(|(id, scope)| scope.attributes.keys().map(move |name| (id, *name)))
+            .filter(|(id, name)| resolver.attribute_instance(*id, name).is_some())
+            .map(|(_, name)| name.as_bytes().to_vec())
             .collect();
         new_member_words.sort_unstable();
         new_member_words.dedup();

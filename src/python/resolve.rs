@@ -277,6 +277,20 @@ impl<'a, 'p> Resolver<'a, 'p> {
             .scopes
             .class_of_self(scope, text(object, self.source))?;
         let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        self.attribute_instance_at_depth(class, name, depth)
+    }
+
+    /// Whether `self.<name>` holds an instance in methods of the class whose scope is `class`.
+    pub fn attribute_instance(&self, class: ScopeId, name: &'a str) -> Option<ResolvesTo> {
+        self.attribute_instance_at_depth(class, name, 0)
+    }
+
+    fn attribute_instance_at_depth(
+        &self,
+        class: ScopeId,
+        name: &'a str,
+        depth: usize,
+    ) -> Option<ResolvesTo> {
         let facts = self.scopes.scopes[class].attributes.get(name)?;
         let key = (class, name);
         if let Some(known) = self.attribute_instances.borrow().get(&key) {

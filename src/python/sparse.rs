@@ -104,6 +104,39 @@ fn logical_lines(
     first_line: usize,
 ) -> Option<Vec<LogicalLine>> {
     let mut lines = Vec::new();
+    lex_logical_lines(source, range, first_line, |line| {
+        lines.push(line);
+        true
+    })?;
+    Some(lines)
+}
+
+/// The first logical line of `range` that `wanted` accepts; the lexer stops there (so what
+/// follows is not checked: the caller has lexed the range before).
+fn first_logical_line(
+    source: &[u8],
+    range: Range<usize>,
+    mut wanted: impl FnMut(&LogicalLine) -> bool,
+) -> Option<LogicalLine> {
+    let mut found = None;
+    lex_logical_lines(source, range.clone(), range.start, |line| {
+        if wanted(&line) {
+            found = Some(line);
+            return false;
+        }
+        true
+    })?;
+    found
+}
+
+/// Hands each logical line of `range` to `each` until it returns false; `None` when the lexer is
+/// unsure (and did not stop before).
+fn lex_logical_lines(
+    source: &[u8],
+    range: Range<usize>,
+    first_line: usize,
+    mut each: impl FnMut(LogicalLine) -> bool,
+) -> Option<()> {
     let mut depth: usize = 0;
     let mut continued = false;
     // The last byte of the previous line outside comments and white space: after an operator
@@ -119,10 +152,13 @@ fn logical_lines(
         }
         let logical_start = depth == 0 && !continued && !dangling;
         if logical_start && j < range.end && !matches!(source[j], b'\n' | b'\r' | b'#') {
-            lines.push(LogicalLine {
+            let line = LogicalLine {
                 start: line_start,
                 text: j,
-            });
+            };
+            if !each(line) {
+                return Some(());
+            }
         }
         // The rest of the line.
         continued = false;
@@ -172,29 +208,30 @@ fn logical_lines(
     if depth != 0 || continued {
         return None;
     }
-    Some(lines)
+    Some(())
 }
 
 /// The statements of a top-level class's body (its methods, its assignments, ...), when `block`
 /// is a class definition with an indented body; `None` otherwise or when the lexer is unsure.
 pub fn class_members(source: &[u8], block: &Block) -> Option<Vec<Block>> {
-    let lines = logical_lines(source, block.range.clone(), block.range.start)?;
-    let header = lines
-        .iter()
-        .find(|line| line.text == line.start && source[line.text] != b'@')?;
+    let header = first_logical_line(source, block.range.clone(), |line| {
+        line.text == line.start && source[line.text] != b'@'
+    })?;
     if leading_word(&source[header.text..]) != b"class" {
         return None;
     }
-    let body = lines.iter().find(|line| line.text > line.start)?;
+    let body = first_logical_line(source, block.range.clone(), |line| line.text > line.start)?;
     let indent = &source[body.start..body.text];
+    // Lexes the whole body: unsure lexing anywhere in it gives `None`.
     statements_at(source, body.start..block.range.end, body.start, indent)
 }
 
 /// The name a member defines when it is a function (decorated or not): `run` for
 /// `@decorator\n    async def run(self):`. Only these may be left out of a kept class.
 pub fn function_name<'s>(source: &'s [u8], member: &Block) -> Option<&'s str> {
-    let lines = logical_lines(source, member.range.clone(), member.range.start)?;
-    let definition = lines.iter().find(|line| source[line.text] != b'@')?;
+    let definition = first_logical_line(source, member.range.clone(), |line| {
+        source[line.text] != b'@'
+    })?;
     let mut text = &source[definition.text..member.range.end];
     if leading_word(text) == b"async" {
         text = text[5..].trim_ascii_start();
