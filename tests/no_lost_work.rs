@@ -394,10 +394,14 @@ fn level_one_pasted_surgical_commands_keep_uncommitted_work() {
     assert_pasted_commands_keep_work(&repo, &commands, expected.as_bytes());
 }
 
-/// Level 1 after a rename: the old path's blob written to today's path, pasted line by line.
-#[test]
-fn level_one_pasted_commands_after_a_rename_keep_uncommitted_work() {
-    let old = "netra_backend/app/services/reporting.py";
+/// The service's path before [`renamed_service_repo`] renamed it.
+const RENAMED_FROM: &str = "netra_backend/app/services/reporting.py";
+
+/// The service added and migrated at [`RENAMED_FROM`], then renamed to [`SERVICE`]: the repo,
+/// the commit before the migration, and the Level 1 commands, whose restore writes the old
+/// path's blob to today's path.
+fn renamed_service_repo() -> (TestRepo, Oid, Vec<String>) {
+    let old = RENAMED_FROM;
     let repo = base_repo();
     repo.remove(SERVICE);
     repo.write(old, &service(DEPRECATED, ""));
@@ -410,7 +414,15 @@ fn level_one_pasted_commands_after_a_rename_keep_uncommitted_work() {
     let report = repo.rollback_json(&[]);
     let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
     assert!(commands[0].contains("cat-file blob"), "{}", commands[0]);
-    assert_pasted_commands_keep_work(&repo, &commands, &repo.blob(before_migration, old));
+    (repo, before_migration, commands)
+}
+
+/// Level 1 after a rename: the old path's blob written to today's path, pasted line by line.
+#[test]
+fn level_one_pasted_commands_after_a_rename_keep_uncommitted_work() {
+    let (repo, before_migration, commands) = renamed_service_repo();
+    let expected = repo.blob(before_migration, RENAMED_FROM);
+    assert_pasted_commands_keep_work(&repo, &commands, &expected);
 }
 
 /// After a rename the restore writes the old path's blob to today's path with a redirection,
@@ -418,19 +430,7 @@ fn level_one_pasted_commands_after_a_rename_keep_uncommitted_work() {
 /// shallow clone that ends after the migration), the file must stay as it was, not be left empty.
 #[test]
 fn level_one_pasted_commands_after_a_rename_leave_the_file_when_the_blob_is_missing() {
-    let old = "netra_backend/app/services/reporting.py";
-    let repo = base_repo();
-    repo.remove(SERVICE);
-    repo.write(old, &service(DEPRECATED, ""));
-    repo.commit("Add the reporting service");
-    repo.write(old, &service(SSOT, ""));
-    repo.commit("Migrate reporting");
-    repo.remove(old);
-    repo.write(SERVICE, &service(SSOT, ""));
-    repo.commit("Rename reporting.py to report.py");
-    let report = repo.rollback_json(&[]);
-    let commands = json_commands(&candidate(&report, SERVICE)["commands"]);
-    assert!(commands[0].contains("cat-file blob"), "{}", commands[0]);
+    let (repo, _, commands) = renamed_service_repo();
 
     let clones = tempfile::tempdir().unwrap();
     let url = format!("file://{}", repo.path().display());
@@ -1013,42 +1013,65 @@ fn assert_level_keeps_ignored_files(repo: &TestRepo, level: u8, tracked: &[&str]
 
 const LOCAL_CONFIGS: [&str; 2] = [LOCAL_CONFIG, ODD_LOCAL_CONFIG];
 
-#[test]
-fn level_two_commands_and_script_keep_ignored_files_the_target_tracks() {
-    for checkpoint in [true, false] {
-        let repo = level_two_repo_from(with_local_config(base_repo()), checkpoint);
-        stop_tracking_local_config(&repo);
-        assert_level_keeps_ignored_files(&repo, 2, &LOCAL_CONFIGS, &LOCAL_CONFIGS);
+/// What a work tree keeps ignored where the levels' targets track it.
+#[derive(Clone, Copy)]
+enum Ignored {
+    /// [`LOCAL_CONFIGS`]: the same paths the targets track.
+    LocalConfigs,
+    /// A file of one's own where the targets have one of [`CONFIG_FOLDERS`].
+    FilesWhereFoldersWere,
+}
+
+/// [`assert_level_keeps_ignored_files`] at `level` (Level 2 with and without a checkpoint, Level
+/// 3 with a last known good commit), on a repository whose targets track what is `ignored`
+/// today.
+fn assert_level_keeps_ignored(level: u8, ignored: Ignored) {
+    let checkpoints: &[bool] = if level == 2 { &[true, false] } else { &[true] };
+    for &checkpoint in checkpoints {
+        let base = match ignored {
+            Ignored::LocalConfigs => with_local_config(base_repo()),
+            Ignored::FilesWhereFoldersWere => with_config_folders(base_repo()),
+        };
+        let repo = if level == 2 {
+            level_two_repo_from(base, checkpoint)
+        } else {
+            level_three_repo_from(base, checkpoint)
+        };
+        match ignored {
+            Ignored::LocalConfigs => {
+                stop_tracking_local_config(&repo);
+                assert_level_keeps_ignored_files(&repo, level, &LOCAL_CONFIGS, &LOCAL_CONFIGS);
+            }
+            Ignored::FilesWhereFoldersWere => {
+                stop_tracking_config_folders(&repo);
+                let tracked = config_folder_files();
+                let tracked: Vec<&str> = tracked.iter().map(String::as_str).collect();
+                assert_level_keeps_ignored_files(&repo, level, &tracked, &CONFIG_FOLDERS);
+            }
+        }
     }
 }
 
 #[test]
+fn level_two_commands_and_script_keep_ignored_files_the_target_tracks() {
+    assert_level_keeps_ignored(2, Ignored::LocalConfigs);
+}
+
+#[test]
 fn level_three_commands_and_script_keep_ignored_files_the_target_tracks() {
-    let repo = level_three_repo_from(with_local_config(base_repo()), true);
-    stop_tracking_local_config(&repo);
-    assert_level_keeps_ignored_files(&repo, 3, &LOCAL_CONFIGS, &LOCAL_CONFIGS);
+    assert_level_keeps_ignored(3, Ignored::LocalConfigs);
 }
 
 /// `git reset --hard` replaces an ignored file with the folder the target has at its path (Level
 /// 3's `checkout --no-overwrite-ignore` stops instead, half-way through the pasted commands).
 #[test]
 fn level_two_commands_and_script_keep_an_ignored_file_where_the_target_has_a_folder() {
-    for checkpoint in [true, false] {
-        let repo = level_two_repo_from(with_config_folders(base_repo()), checkpoint);
-        stop_tracking_config_folders(&repo);
-        let tracked = config_folder_files();
-        let tracked: Vec<&str> = tracked.iter().map(String::as_str).collect();
-        assert_level_keeps_ignored_files(&repo, 2, &tracked, &CONFIG_FOLDERS);
-    }
+    assert_level_keeps_ignored(2, Ignored::FilesWhereFoldersWere);
 }
 
 #[test]
 fn level_three_commands_and_script_keep_an_ignored_file_where_the_target_has_a_folder() {
-    let repo = level_three_repo_from(with_config_folders(base_repo()), true);
-    stop_tracking_config_folders(&repo);
-    let tracked = config_folder_files();
-    let tracked: Vec<&str> = tracked.iter().map(String::as_str).collect();
-    assert_level_keeps_ignored_files(&repo, 3, &tracked, &CONFIG_FOLDERS);
+    assert_level_keeps_ignored(3, Ignored::FilesWhereFoldersWere);
 }
 
 /// The Level 2 commands were printed, then someone committed: pasting them must not reset the

@@ -819,6 +819,55 @@ fn assert_rolled_back(repo: &TestRepo, before: git2::Oid, head: git2::Oid) {
     assert_eq!(repo.status(), "");
 }
 
+/// The pasted form of a JSON list of commands: one a line.
+fn pasted_lines(commands: &serde_json::Value) -> String {
+    let commands: Vec<&str> = commands
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    format!("{}\n", commands.join("\n"))
+}
+
+/// `ssot-guard rollback ARGS` planned in `dir` with `SSOT_GUARD_BIN` set to `bin`: its stdout.
+fn plan_with_bin(bin: impl AsRef<std::ffi::OsStr>, dir: &std::path::Path, args: &[&str]) -> String {
+    let output = hermetic(&mut std::process::Command::new(env!(
+        "CARGO_BIN_EXE_ssot-guard"
+    )))
+    .env("SSOT_GUARD_BIN", bin)
+    .arg("rollback")
+    .args(args)
+    .current_dir(dir)
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    stdout(&output)
+}
+
+/// An executable at `path` that logs its arguments to `log`, then runs the binary under test.
+fn write_logging_wrapper(path: &std::path::Path, log: &std::path::Path) {
+    std::fs::write(
+        path,
+        format!(
+            "#!{}\nprintf '%s\\n' \"$*\" >> {}\nexec {} \"$@\"\n",
+            real_program("bash").display(),
+            shell_word(log.to_str().unwrap()),
+            shell_word(&binary_path())
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Back to `head` after a rollback, and the wrapper's log gone.
+fn undo_rollback(repo: &TestRepo, head: git2::Oid, log: &std::path::Path) {
+    let reset = git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
+    assert!(reset.status.success());
+    std::fs::remove_file(log).unwrap();
+}
+
 /// A fresh machine: `cargo build --release` made the binary, so `ssot-guard` is not on PATH, and
 /// there is `python3` but no `python`. The script reaches the binary that wrote it by its
 /// absolute path, the built-in rule's validation runs with `python3`, and the script completes.
@@ -882,13 +931,7 @@ fn fresh_machine_the_script_refuses_before_changing_anything_when_a_program_is_m
 fn fresh_machine_pasted_commands_check_their_programs_first() {
     let (repo, before, head) = builtin_rule_repo();
     let report = repo.rollback_json(&[]);
-    let commands: Vec<&str> = candidate(&report, SERVICE)["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
-    let pasted = format!("{}\n", commands.join("\n"));
+    let pasted = pasted_lines(&candidate(&report, SERVICE)["commands"]);
     assert!(
         pasted.contains(&format!(
             "{} check --expect-violations -- '{SERVICE}'",
@@ -911,25 +954,15 @@ fn fresh_machine_pasted_commands_check_their_programs_first() {
     // again.
     let nowhere = tempfile::tempdir().unwrap();
     let no_binary = nowhere.path().join("ssot-guard");
-    let output = hermetic(&mut std::process::Command::new(env!(
-        "CARGO_BIN_EXE_ssot-guard"
-    )))
-    .env("SSOT_GUARD_BIN", &no_binary)
-    .args(["rollback", "--format", "json"])
-    .current_dir(repo.path())
-    .output()
+    let report: serde_json::Value = serde_json::from_str(&plan_with_bin(
+        &no_binary,
+        repo.path(),
+        &["--format", "json"],
+    ))
     .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let lines: Vec<&str> = candidate(&report, SERVICE)["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
     let run = OnlyPrograms::new(&["bash", "git", "python3"]).bash(
         repo.path(),
-        &format!("{}\n", lines.join("\n")),
+        &pasted_lines(&candidate(&report, SERVICE)["commands"]),
         &[],
     );
     assert!(
@@ -960,41 +993,13 @@ fn ssot_guard_bin_names_the_binary_the_commands_run() {
         .join("it's a \"$(touch PWNED)\" `touch PWNED2` dir")
         .join("ssot-guard");
     std::fs::create_dir_all(odd.parent().unwrap()).unwrap();
-    // A wrapper that logs its arguments, then runs the binary under test.
-    std::fs::write(
-        &odd,
-        format!(
-            "#!{}\nprintf '%s\\n' \"$*\" >> {}\nexec {} \"$@\"\n",
-            real_program("bash").display(),
-            shell_word(log.to_str().unwrap()),
-            shell_word(&binary_path())
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&odd, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write_logging_wrapper(&odd, &log);
     let odd = odd.to_str().unwrap();
     let calls = || std::fs::read_to_string(&log).unwrap_or_default();
     let expected_call = format!("check --expect-violations -- {SERVICE}\n");
     let machine = OnlyPrograms::new(&["bash", "git", "python3"]);
-    let plan_with = |args: &[&str]| {
-        let output = hermetic(&mut std::process::Command::new(env!(
-            "CARGO_BIN_EXE_ssot-guard"
-        )))
-        .env("SSOT_GUARD_BIN", odd)
-        .arg("rollback")
-        .args(args)
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-        stdout(&output)
-    };
-    let undo = || {
-        let reset = git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
-        assert!(reset.status.success());
-        std::fs::remove_file(&log).unwrap();
-    };
+    let plan_with = |args: &[&str]| plan_with_bin(odd, repo.path(), args);
+    let undo = || undo_rollback(&repo, head, &log);
 
     // Written with it: the script says it, and runs it.
     let script = plan_with(&["--script"]);
@@ -1012,13 +1017,11 @@ fn ssot_guard_bin_names_the_binary_the_commands_run() {
     // The pasted commands too.
     let report: serde_json::Value =
         serde_json::from_str(&plan_with(&["--format", "json"])).unwrap();
-    let commands: Vec<&str> = candidate(&report, SERVICE)["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
-    let run = machine.bash(repo.path(), &format!("{}\n", commands.join("\n")), &[]);
+    let run = machine.bash(
+        repo.path(),
+        &pasted_lines(&candidate(&report, SERVICE)["commands"]),
+        &[],
+    );
     assert!(stderr(&run).is_empty(), "{}", stderr(&run));
     assert_eq!(calls(), expected_call);
     assert_rolled_back(&repo, before, head);
@@ -1048,19 +1051,7 @@ fn a_relative_ssot_guard_bin_is_made_absolute_when_planning() {
         .tempdir_in(repo.path().parent().unwrap())
         .unwrap();
     let log = bins.path().join("calls.log");
-    let wrapper = bins.path().join("ssot-guard");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!{}\nprintf '%s\\n' \"$*\" >> {}\nexec {} \"$@\"\n",
-            real_program("bash").display(),
-            shell_word(log.to_str().unwrap()),
-            shell_word(&binary_path())
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write_logging_wrapper(&bins.path().join("ssot-guard"), &log);
     // Planned from a folder below the top level, naming the wrapper relative to it.
     let planned_in = repo.path().join("netra_backend");
     let relative = format!(
@@ -1074,19 +1065,7 @@ fn a_relative_ssot_guard_bin_is_made_absolute_when_planning() {
     );
     let absolute = planned_in.join(&relative);
     let absolute = absolute.to_str().unwrap();
-    let plan_with = |args: &[&str]| {
-        let output = hermetic(&mut std::process::Command::new(env!(
-            "CARGO_BIN_EXE_ssot-guard"
-        )))
-        .env("SSOT_GUARD_BIN", &relative)
-        .arg("rollback")
-        .args(args)
-        .current_dir(&planned_in)
-        .output()
-        .unwrap();
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-        stdout(&output)
-    };
+    let plan_with = |args: &[&str]| plan_with_bin(&relative, &planned_in, args);
     let expected_call = format!("check --expect-violations -- {SERVICE}\n");
     let machine = OnlyPrograms::new(&["bash", "git", "python3"]);
 
@@ -1099,19 +1078,11 @@ fn a_relative_ssot_guard_bin_is_made_absolute_when_planning() {
     assert_eq!(run.status.code(), Some(0), "stderr: {}", stderr(&run));
     assert_eq!(std::fs::read_to_string(&log).unwrap(), expected_call);
     assert_rolled_back(&repo, before, head);
-    let reset = git_cli(repo.path(), &["reset", "-q", "--hard", &head.to_string()]);
-    assert!(reset.status.success());
-    std::fs::remove_file(&log).unwrap();
+    undo_rollback(&repo, head, &log);
 
     let report: serde_json::Value =
         serde_json::from_str(&plan_with(&["--format", "json"])).unwrap();
-    let commands: Vec<&str> = candidate(&report, SERVICE)["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
-    let pasted = format!("{}\n", commands.join("\n"));
+    let pasted = pasted_lines(&candidate(&report, SERVICE)["commands"]);
     assert!(
         pasted.contains(&format!(
             "{} check --expect-violations -- '{SERVICE}'",
@@ -1138,13 +1109,7 @@ fn fresh_machine_levels_two_and_three_check_their_programs_first() {
         let report = repo.rollback_json(&[]);
         assert_eq!(report["rollback"]["level"], level);
         assert_eq!(report["rollback"]["target"]["commit"], before.to_string());
-        let commands: Vec<&str> = report["rollback"]["commands"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
-        let pasted = format!("{}\n", commands.join("\n"));
+        let pasted = pasted_lines(&report["rollback"]["commands"]);
         let script = repo.script(&["--level", &level_arg]);
         let without = OnlyPrograms::new(&["bash", "git", "xargs", "date"]);
         let with = OnlyPrograms::new(&["bash", "git", "xargs", "date", "python3"]);

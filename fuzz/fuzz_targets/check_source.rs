@@ -6,6 +6,9 @@
 
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -14,20 +17,8 @@ use ssot_guard::check::{check_source, check_source_sparse};
 use ssot_guard::codes::Code;
 use ssot_guard::project::{MembersSource, Project};
 use ssot_guard::python::ModuleOfFile;
-use ssot_guard::report::{write_report, write_statistics, Format};
 use ssot_guard::rules::load_rules;
 use ssot_guard::scan::{scan_contents, ScanOptions};
-
-const FORMATS: [Format; 8] = [
-    Format::Human,
-    Format::Json,
-    Format::JsonLines,
-    Format::Concise,
-    Format::Sarif,
-    Format::Junit,
-    Format::Github,
-    Format::Gitlab,
-];
 
 struct Setup {
     project: Project,
@@ -88,28 +79,5 @@ fuzz_target!(|source: &[u8]| {
         },
     );
     assert!(result.errors.is_empty(), "{:?}", result.errors);
-    let mut out = Vec::new();
-    for format in FORMATS {
-        out.clear();
-        write_report(&mut out, format, &result, project, false).expect("writes to memory");
-        match format {
-            Format::Json | Format::Sarif | Format::Gitlab => {
-                serde_json::from_slice::<serde_json::Value>(&out)
-                    .unwrap_or_else(|e| panic!("{format:?} is not JSON: {e}"));
-            }
-            Format::JsonLines => {
-                for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-                    serde_json::from_slice::<serde_json::Value>(line)
-                        .unwrap_or_else(|e| panic!("a JSON line is not JSON: {e}"));
-                }
-            }
-            _ => {}
-        }
-        if format == Format::Human {
-            out.clear();
-            write_report(&mut out, format, &result, project, true).expect("writes to memory");
-        }
-        out.clear();
-        write_statistics(&mut out, format, &result).expect("writes to memory");
-    }
+    common::render(&result, project, true);
 });

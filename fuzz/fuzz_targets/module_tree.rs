@@ -16,6 +16,9 @@
 
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,9 +30,9 @@ use ssot_guard::codes::Code;
 use ssot_guard::discover::{discover, DiscoverOptions, DEFAULT_EXCLUDE};
 use ssot_guard::project::Project;
 use ssot_guard::python::ModulePath;
-use ssot_guard::report::{write_report, write_statistics, Format};
+use ssot_guard::report::{write_report, Format};
 use ssot_guard::rules::{parse_rule, Migration};
-use ssot_guard::scan::{scan, ScanOptions, ScanResult};
+use ssot_guard::scan::{scan, ScanOptions};
 
 /// Modules per input, statements per module, names per `__all__`.
 const MAX_MODULES: usize = 8;
@@ -48,17 +51,6 @@ risky-members = ["thread_id"]
 [renames]
 thread_id = "chat_thread_id"
 "##;
-
-const FORMATS: [Format; 8] = [
-    Format::Human,
-    Format::Json,
-    Format::JsonLines,
-    Format::Concise,
-    Format::Sarif,
-    Format::Junit,
-    Format::Github,
-    Format::Gitlab,
-];
 
 /// Where a module's file is: packages (`__init__.py`) and plain modules, the rule's two modules,
 /// and a file outside the package.
@@ -447,29 +439,6 @@ fn resolutions(project: &Project, modules: &[ModulePath], reverse: bool) -> Vec<
     answers
 }
 
-fn render(result: &ScanResult, project: &Project) {
-    let mut out = Vec::new();
-    for format in FORMATS {
-        out.clear();
-        write_report(&mut out, format, result, project, false).expect("writes to memory");
-        match format {
-            Format::Json | Format::Sarif | Format::Gitlab => {
-                serde_json::from_slice::<serde_json::Value>(&out)
-                    .unwrap_or_else(|e| panic!("{format:?} is not JSON: {e}"));
-            }
-            Format::JsonLines => {
-                for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-                    serde_json::from_slice::<serde_json::Value>(line)
-                        .unwrap_or_else(|e| panic!("a JSON line is not JSON: {e}"));
-                }
-            }
-            _ => {}
-        }
-        out.clear();
-        write_statistics(&mut out, format, result).expect("writes to memory");
-    }
-}
-
 fuzz_target!(|tree: Tree| {
     let files = tree.files();
     if std::env::var_os("FUZZ_SHOW").is_some() {
@@ -477,14 +446,7 @@ fuzz_target!(|tree: Tree| {
             eprintln!("--- {}\n{text}", slot.path());
         }
     }
-    // In memory where the system has it.
-    let shm = Path::new("/dev/shm");
-    let dir = if shm.is_dir() {
-        tempfile::tempdir_in(shm)
-    } else {
-        tempfile::tempdir()
-    }
-    .expect("temporary folder");
+    let dir = common::scratch_dir();
     let root = dir.path().canonicalize().expect("absolute");
     let mut written: Vec<PathBuf> = Vec::new();
     for (slot, text) in &files {
@@ -535,7 +497,7 @@ fuzz_target!(|tree: Tree| {
             &options,
         );
         assert!(result.errors.is_empty(), "{:?}", result.errors);
-        render(&result, &project);
+        common::render(&result, &project, false);
         (result, project)
     };
     let (filtered, _) = scan_with(true);

@@ -7,6 +7,9 @@
 
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -337,13 +340,7 @@ fn check_output(form: Form, out: &[u8]) {
 
 fuzz_target!(|history: History| {
     // In memory where the system has it: on disk, git's files make an execution ten times slower.
-    let shm = Path::new("/dev/shm");
-    let dir = if shm.is_dir() {
-        tempfile::tempdir_in(shm)
-    } else {
-        tempfile::tempdir()
-    }
-    .expect("temporary folder");
+    let dir = common::scratch_dir();
     let root = dir.path().canonicalize().expect("absolute");
     let mut repo = TestRepo::new(&root);
     for op in history.ops.iter().take(MAX_OPS) {

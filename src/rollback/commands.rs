@@ -51,15 +51,16 @@ pub fn restore_line(candidate: &Candidate, target: &RollbackTarget) -> String {
             sh(path)
         )
     } else {
-        format!(
-            "git cat-file blob {} > {}",
-            sh(&format!(
-                "{}:{}",
-                target.rollback_to.id, target.restore_path
-            )),
-            sh(path)
-        )
+        format!("git cat-file blob {} > {}", old_blob(target), sh(path))
     }
+}
+
+/// The old path's blob in the rollback target, `REV:PATH`, as a shell word.
+fn old_blob(target: &RollbackTarget) -> String {
+    sh(&format!(
+        "{}:{}",
+        target.rollback_to.id, target.restore_path
+    ))
 }
 
 /// [`restore_line`] as a pasted line says it. After a rename the redirection empties the file
@@ -72,13 +73,7 @@ fn pasted_restore_line(candidate: &Candidate, target: &RollbackTarget) -> String
     if target.restore_path == candidate.path {
         line
     } else {
-        format!(
-            "git cat-file -e {} && {line}",
-            sh(&format!(
-                "{}:{}",
-                target.rollback_to.id, target.restore_path
-            ))
-        )
+        format!("git cat-file -e {} && {line}", old_blob(target))
     }
 }
 
@@ -118,34 +113,36 @@ pub const NO_BYTECODE: &str = "PYTHONDONTWRITEBYTECODE=1";
 /// project root. The subshell also keeps a `cd` or `exit` in the command from moving or closing
 /// the engineer's shell.
 pub fn pasted_validation(plan: &RollbackPlan<'_>) -> Vec<String> {
-    let prefix = plan.project_prefix.trim_end_matches('/');
-    plan.project
-        .migration
-        .validation
-        .iter()
-        .map(|command| {
-            if prefix.is_empty() {
-                format!("(export {NO_BYTECODE} && {command})")
-            } else {
-                format!("(export {NO_BYTECODE} && cd {} && {command})", sh(prefix))
-            }
-        })
-        .collect()
+    validation_commands(plan, true)
 }
 
 /// The rule's validation commands, run from the project root, as the script runs them (it
 /// exports [`NO_BYTECODE`] itself).
 pub fn validation(plan: &RollbackPlan<'_>) -> Vec<String> {
+    validation_commands(plan, false)
+}
+
+/// The rule's validation commands, each run from the project root (`cd` into it, when the
+/// project is below the top level), in a subshell that exports [`NO_BYTECODE`] when `export`:
+/// the one place both [`pasted_validation`] and [`validation`] build them.
+fn validation_commands(plan: &RollbackPlan<'_>, export: bool) -> Vec<String> {
     let prefix = plan.project_prefix.trim_end_matches('/');
+    let cd = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("cd {} && ", sh(prefix))
+    };
     plan.project
         .migration
         .validation
         .iter()
         .map(|command| {
-            if prefix.is_empty() {
+            if export {
+                format!("(export {NO_BYTECODE} && {cd}{command})")
+            } else if cd.is_empty() {
                 command.clone()
             } else {
-                format!("(cd {} && {command})", sh(prefix))
+                format!("({cd}{command})")
             }
         })
         .collect()
