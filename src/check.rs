@@ -101,14 +101,15 @@ pub fn check_source_sparse(
     // left out too: a 3,000-line test class that uses the class in two methods parses as two.
     let mut classes: Vec<Option<Vec<Member>>> = Vec::new();
     classes.resize_with(blocks.len(), || None);
-    // Attribute names that kept code assigns or annotates on `self`: a member that reads one
-    // may read an instance.
+    // Attributes that kept code makes instances (`self.state`): a member that mentions one may
+    // read an instance.
     let mut member_words: Vec<Vec<u8>> = Vec::new();
     let mut imported_modules: Vec<(String, ModulePath)> = Vec::new();
     for round in 0..MAX_SPARSE_ROUNDS {
+        let finders = word_finders(&words);
         for (index, block) in blocks.iter().enumerate() {
             if kept[index] && classes[index].is_none() {
-                classes[index] = Some(class_members(source, block, &words));
+                classes[index] = Some(class_members(source, block, &finders));
             }
         }
         keep_members_of_relevant_classes(source, &blocks, &mut classes, &words);
@@ -169,13 +170,7 @@ pub fn check_source_sparse(
                     .iter()
                     .any(|(local, target)| reaches_class_through(text, local, target, project))
         };
-        let finders = |words: &[Vec<u8>]| -> Vec<memchr::memmem::Finder<'static>> {
-            words
-                .iter()
-                .map(|w| memchr::memmem::Finder::new(w).into_owned())
-                .collect()
-        };
-        let new_finders = finders(&new_words);
+        let new_finders = word_finders(&new_words);
         let mut grew = false;
         for (block, keep) in blocks.iter().zip(kept.iter_mut()) {
             let text = &source[block.range.clone()];
@@ -187,8 +182,8 @@ pub fn check_source_sparse(
         words.extend(new_words);
         member_words.extend(new_member_words);
         grew |= keep_members_of_relevant_classes(source, &blocks, &mut classes, &words);
-        let mut member_finders = finders(&words);
-        member_finders.extend(finders(&member_words));
+        let mut member_finders = word_finders(&words);
+        member_finders.extend(word_finders(&member_words));
         for member in classes.iter_mut().flatten().flatten() {
             let text = &source[member.range.clone()];
             if !member.kept && matters(text, &member_finders) {
@@ -225,7 +220,11 @@ struct Member {
 /// class, or lexing unsure. The class's header (decorators, bases) is kept with the first
 /// member; when it mentions a word (a subclass of the class, now or once a later round finds
 /// the word), [`keep_members_of_relevant_classes`] keeps every member.
-fn class_members(source: &[u8], block: &sparse::Block, words: &[Vec<u8>]) -> Vec<Member> {
+fn class_members(
+    source: &[u8],
+    block: &sparse::Block,
+    words: &[memchr::memmem::Finder<'_>],
+) -> Vec<Member> {
     let Some(statements) = sparse::class_members(source, block) else {
         return Vec::new();
     };
@@ -239,13 +238,21 @@ fn class_members(source: &[u8], block: &sparse::Block, words: &[Vec<u8>]) -> Vec
             let text = &source[statement.range.clone()];
             let droppable = sparse::function_name(source, &statement).is_some_and(|name| {
                 occurrences.get(name.as_bytes()) == Some(&1)
-                    && !words.iter().any(|w| sparse::contains_word(text, w))
+                    && !words.iter().any(|w| sparse::contains_word_with(text, w))
             });
             Member {
                 range: statement.range,
                 kept: !droppable,
             }
         })
+        .collect()
+}
+
+/// A searcher for each word, built once for the many texts a round looks at.
+fn word_finders(words: &[Vec<u8>]) -> Vec<memchr::memmem::Finder<'static>> {
+    words
+        .iter()
+        .map(|word| memchr::memmem::Finder::new(word).into_owned())
         .collect()
 }
 

@@ -263,12 +263,13 @@ impl Project {
     /// Solves a query and everything it leads to, without recursion (re-exports may form any
     /// cycle: `json = json`, modules importing each other), and caches every answer.
     fn solve(&self, query: Query) -> SymbolResolution {
-        if let Some(known) = self.lock_resolutions().get(&query) {
-            return known.map_or(SymbolResolution::NotTheClass, SymbolResolution::Class);
-        }
-        let solution = fixpoint::solve(query, |query| self.equation(query));
-        let value = solution[0].1;
-        self.lock_resolutions().extend(solution);
+        let known = self.lock_resolutions().get(&query).copied();
+        let value = known.unwrap_or_else(|| {
+            let solution = fixpoint::solve(query, |query| self.equation(query));
+            let value = solution[0].1;
+            self.lock_resolutions().extend(solution);
+            value
+        });
         value.map_or(SymbolResolution::NotTheClass, SymbolResolution::Class)
     }
 

@@ -273,12 +273,8 @@ fn scan_each<T: Sync>(
         outcomes[index] = Some(outcome);
     }
     let mut known_aliases = new_aliases(outcomes.iter().flatten(), &BTreeSet::new());
-    let mut needles: Vec<memchr::memmem::Finder<'_>> = vec![symbol.clone()];
-    needles.extend(
-        known_aliases
-            .iter()
-            .map(|alias| memchr::memmem::Finder::new(alias.as_bytes()).into_owned()),
-    );
+    let mut needles = vec![symbol.clone()];
+    needles.extend(alias_needles(&known_aliases));
     let rest: Vec<usize> = (0..items.len())
         .filter(|index| outcomes[*index].is_none())
         .collect();
@@ -295,10 +291,7 @@ fn scan_each<T: Sync>(
     while by_needles && !fresh.is_empty() {
         alias_rounds += 1;
         known_aliases.extend(fresh.iter().cloned());
-        let needles: Vec<memchr::memmem::Finder<'_>> = fresh
-            .iter()
-            .map(|alias| memchr::memmem::Finder::new(alias.as_bytes()).into_owned())
-            .collect();
+        let needles = alias_needles(&fresh);
         let skipped: Vec<usize> = outcomes
             .iter()
             .enumerate()
@@ -339,6 +332,14 @@ fn scan_each<T: Sync>(
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     result.add_errors(errors);
     result
+}
+
+/// A searcher for each alias.
+fn alias_needles(aliases: &BTreeSet<String>) -> Vec<memchr::memmem::Finder<'static>> {
+    aliases
+        .iter()
+        .map(|alias| memchr::memmem::Finder::new(alias.as_bytes()).into_owned())
+        .collect()
 }
 
 /// The aliases the checked files re-export that are not `known` yet, in name order.

@@ -252,14 +252,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
 
     fn name_instance(&self, scope: ScopeId, name: &'a str, depth: usize) -> Option<ResolvesTo> {
         let (binding_scope, facts) = self.scopes.lookup(scope, name)?;
-        let key = (binding_scope, name);
-        if let Some(known) = self.instances.borrow().get(&key) {
-            return *known;
-        }
-        self.instances.borrow_mut().insert(key, None);
-        let origin = self.facts_instance(facts, depth);
-        self.instances.borrow_mut().insert(key, origin);
-        origin
+        self.memoized_facts_instance(&self.instances, (binding_scope, name), facts, depth)
     }
 
     /// `self.x`: an instance when a method of the class (or the class body) makes `x` one.
@@ -292,13 +285,24 @@ impl<'a, 'p> Resolver<'a, 'p> {
         depth: usize,
     ) -> Option<ResolvesTo> {
         let facts = self.scopes.scopes[class].attributes.get(name)?;
-        let key = (class, name);
-        if let Some(known) = self.attribute_instances.borrow().get(&key) {
+        self.memoized_facts_instance(&self.attribute_instances, (class, name), facts, depth)
+    }
+
+    /// [`Resolver::facts_instance`] remembered under `key` in `memo`, which also cuts cycles
+    /// (`a = b; b = a`): a key being computed reads as no instance.
+    fn memoized_facts_instance(
+        &self,
+        memo: &RefCell<HashMap<(ScopeId, &'a str), Option<ResolvesTo>>>,
+        key: (ScopeId, &'a str),
+        facts: &[Fact<'a>],
+        depth: usize,
+    ) -> Option<ResolvesTo> {
+        if let Some(known) = memo.borrow().get(&key) {
             return *known;
         }
-        self.attribute_instances.borrow_mut().insert(key, None);
+        memo.borrow_mut().insert(key, None);
         let origin = self.facts_instance(facts, depth);
-        self.attribute_instances.borrow_mut().insert(key, origin);
+        memo.borrow_mut().insert(key, origin);
         origin
     }
 

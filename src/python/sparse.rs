@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
-use super::syntax::parse;
+use super::syntax::parse_comment_free;
 
 /// Byte offset of the start of every line, to map a (row, byte column) back to a byte offset.
 #[derive(Debug, Clone)]
@@ -355,7 +355,8 @@ pub fn is_name_assignment(text: &[u8]) -> bool {
 
 /// Parses `source` with only the `kept` blocks, less the `dropped` members of kept classes (see
 /// [`blank_out`]): the tree and the text it was parsed from, or `None` when that text does not
-/// parse cleanly (then the whole file must be).
+/// parse cleanly (then the whole file must be). `source` has its comments made spaces already
+/// ([`super::comments::blank_comments`]), as the statements were found in that text.
 pub fn parse_kept(
     source: &[u8],
     blocks: &[Block],
@@ -363,7 +364,7 @@ pub fn parse_kept(
     dropped: &[Range<usize>],
 ) -> Option<(Tree, Vec<u8>)> {
     let reduced = blank_out(source, blocks, kept, dropped);
-    let tree = parse(&reduced)?;
+    let tree = parse_comment_free(&reduced)?;
     (!tree.root_node().has_error()).then_some((tree, reduced))
 }
 

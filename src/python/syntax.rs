@@ -133,12 +133,17 @@ thread_local! {
 /// Comments are made spaces first ([`super::comments`]): the tree has no comment nodes, and every
 /// other node lies where it lies in `source`, whose text it is read from.
 pub fn parse(source: &[u8]) -> Option<Tree> {
-    let blanked = super::comments::blank_comments(source);
+    parse_comment_free(&super::comments::blank_comments(source))
+}
+
+/// [`parse`] for a text whose comments are already spaces (sparse parsing lexes the file once
+/// and parses reduced copies of it, round after round).
+pub fn parse_comment_free(source: &[u8]) -> Option<Tree> {
     crate::stats::count_parse(source.len());
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
         parser.reset();
-        parser.parse(&*blanked, None)
+        parser.parse(source, None)
     })
 }
 
