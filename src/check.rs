@@ -415,6 +415,7 @@ fn run_checks(
         positions,
         columns: CharColumns::new(source),
         project,
+        migration_id: std::sync::Arc::from(project.migration.id.as_str()),
         module,
         stack: vec![MODULE_SCOPE],
         findings: Vec::new(),
@@ -525,6 +526,7 @@ struct Checker<'a, 'p> {
     positions: Option<&'p LineStarts>,
     columns: CharColumns<'a>,
     project: &'p Project,
+    migration_id: std::sync::Arc<str>,
     module: Option<&'p ModuleOfFile>,
     stack: Vec<ScopeId>,
     findings: Vec<Finding>,
@@ -936,6 +938,7 @@ impl<'a> Checker<'a, '_> {
         receiver: Option<String>,
     ) {
         self.findings.push(Finding {
+            migration: self.migration_id.clone(),
             code,
             severity,
             location,

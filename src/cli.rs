@@ -275,7 +275,7 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
         }
     }
 
-    match write_output(&args, &result, &project) {
+    match write_output(&args, &result) {
         Ok(()) => {}
         // `ssot-guard check | head`: the reader has all it wants.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
@@ -313,7 +313,7 @@ fn check(mut args: CheckArgs) -> Result<ExitCode> {
 }
 
 /// Writes the report (or the statistics) to `--output` or standard output.
-fn write_output(args: &CheckArgs, result: &ScanResult, project: &Project) -> io::Result<()> {
+fn write_output(args: &CheckArgs, result: &ScanResult) -> io::Result<()> {
     let (mut out, color): (Box<dyn Write>, bool) = match &args.output {
         Some(path) => (
             Box::new(io::BufWriter::new(std::fs::File::create(path)?)),
@@ -328,7 +328,7 @@ fn write_output(args: &CheckArgs, result: &ScanResult, project: &Project) -> io:
     if args.statistics {
         write_statistics(&mut out, args.format, result)?;
     } else {
-        write_report(&mut out, args.format, result, project, color)?;
+        write_report(&mut out, args.format, result, color)?;
     }
     out.flush()
 }

@@ -1,5 +1,7 @@
 //! A finding: what one check reports about one place in one file.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::codes::Code;
@@ -89,6 +91,8 @@ pub struct Location {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// The id of the migration rule the finding belongs to.
+    pub migration: Arc<str>,
     pub code: Code,
     pub severity: Severity,
     pub location: Location,

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod fixpoint;
 pub mod gate;
 pub mod git;
+pub mod migration;
 pub mod project;
 pub mod python;
 pub mod report;

@@ -9,10 +9,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-
 use crate::finding::ResolvesTo;
 use crate::fixpoint::{self, Equation, Join};
+pub use crate::migration::MembersSource;
+use crate::migration::MigrationSummary;
 use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
 use crate::python::scopes::{Binding, Fact, FileScopes, MODULE_SCOPE};
 use crate::python::syntax::{parse, plain_string, python_line_ends, text, FIELDS, KINDS};
@@ -70,15 +70,6 @@ impl ClassSource {
             class: self.class.merge(other.class),
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MembersSource {
-    /// Read from both class definitions in the project.
-    Derived,
-    /// The rule file's `risky-members` list.
-    Configured,
 }
 
 /// What the migration means for attribute accesses.
@@ -207,6 +198,24 @@ impl Project {
         };
         project.interface = project.derive_interface();
         project
+    }
+
+    /// The migration as the reports describe it.
+    pub fn summary(&self) -> MigrationSummary {
+        let rule = &self.migration;
+        MigrationSummary {
+            id: rule.id.as_str().into(),
+            symbol: rule.symbol.clone(),
+            deprecated: rule
+                .deprecated
+                .iter()
+                .map(|m| m.as_str().to_owned())
+                .collect(),
+            ssot: rule.ssot.as_str().to_owned(),
+            issue: rule.issue.clone(),
+            risky_members: self.interface.risky_members.iter().cloned().collect(),
+            members_source: self.interface.members_source,
+        }
     }
 
     /// The module a file defines, when it lies under one of the package roots (the innermost

@@ -15,6 +15,7 @@ use crate::check::{check_source, check_source_sparse, FileOutcome};
 use crate::codes::Code;
 use crate::error::Error;
 use crate::finding::{fingerprint, fnv1a, Finding, ResolvesTo};
+use crate::migration::MigrationSummary;
 use crate::project::{absolute, Project};
 use crate::python::syntax::python_line_ends;
 use crate::stats::{Counters, ScanStats};
@@ -28,11 +29,23 @@ pub struct FileReport {
     pub project_path: String,
     /// Where the file is, for git lookups (`--changed-since`).
     pub absolute_path: PathBuf,
-    pub resolves_to: Option<ResolvesTo>,
+    /// Where the file's bindings of each migration's symbol come from, for the migrations
+    /// whose symbol it binds, in the scan's migration order (see [`FileReport::resolves_to`]).
+    pub resolves_to: Vec<(Arc<str>, ResolvesTo)>,
     pub parse_error: bool,
     pub findings: Vec<Finding>,
     /// The file's text, kept for files with findings so that reports can show snippets.
     pub source: Option<Arc<str>>,
+}
+
+impl FileReport {
+    /// Where the file's bindings of migration `id`'s symbol come from; `None` when it binds none.
+    pub fn resolves_to(&self, id: &str) -> Option<ResolvesTo> {
+        self.resolves_to
+            .iter()
+            .find(|(migration, _)| &**migration == id)
+            .map(|(_, origin)| *origin)
+    }
 }
 
 /// A path the scan could not check, and why: a file that cannot be read (a dangling link, a link
@@ -86,6 +99,8 @@ impl FileError {
 /// The result of a scan: per-file reports sorted by path, and the paths that could not be checked.
 #[derive(Debug)]
 pub struct ScanResult {
+    /// The migrations checked, in the order the rules were loaded.
+    pub migrations: Vec<MigrationSummary>,
     pub files: Vec<FileReport>,
     /// Sorted by path, then message (see [`ScanResult::add_errors`]).
     pub errors: Vec<FileError>,
@@ -318,6 +333,7 @@ fn scan_each<T: Sync>(
         slowest,
     };
     let mut result = ScanResult {
+        migrations: vec![project.summary()],
         files: Vec::with_capacity(outcomes.len()),
         errors: Vec::new(),
         stats,
@@ -377,7 +393,7 @@ fn check_file(
                 path: display,
                 project_path,
                 absolute_path,
-                resolves_to: None,
+                resolves_to: Vec::new(),
                 parse_error: false,
                 findings: Vec::new(),
                 source: None,
@@ -420,7 +436,10 @@ fn check_file(
             path: display,
             project_path,
             absolute_path,
-            resolves_to,
+            resolves_to: resolves_to
+                .map(|origin| (Arc::from(project.migration.id.as_str()), origin))
+                .into_iter()
+                .collect(),
             // A syntax error matters only where findings could be lost: in a file that mentions
             // the symbol. Defined so, the report is the same with and without the prefilter.
             parse_error: parse_error && mentions_symbol,

@@ -41,7 +41,7 @@ pub fn render(result: &ScanResult, project: &Project, human_in_color: bool) {
     let mut out = Vec::new();
     for format in FORMATS {
         out.clear();
-        write_report(&mut out, format, result, project, false).expect("writes to memory");
+        write_report(&mut out, format, result, false).expect("writes to memory");
         match format {
             Format::Json | Format::Sarif | Format::Gitlab => {
                 serde_json::from_slice::<serde_json::Value>(&out)
@@ -57,7 +57,7 @@ pub fn render(result: &ScanResult, project: &Project, human_in_color: bool) {
         }
         if human_in_color && format == Format::Human {
             out.clear();
-            write_report(&mut out, format, result, project, true).expect("writes to memory");
+            write_report(&mut out, format, result, true).expect("writes to memory");
         }
         out.clear();
         write_statistics(&mut out, format, result).expect("writes to memory");

@@ -504,7 +504,7 @@ fuzz_target!(|tree: Tree| {
     let (full, project) = scan_with(false);
     if std::env::var_os("FUZZ_SHOW").is_some() {
         let mut out = Vec::new();
-        write_report(&mut out, Format::Concise, &full, &project, false).expect("in memory");
+        write_report(&mut out, Format::Concise, &full, false).expect("in memory");
         eprintln!("--- findings\n{}", String::from_utf8_lossy(&out));
     }
     assert_eq!(filtered.files.len(), full.files.len());

@@ -4,10 +4,9 @@
 use std::io::{self, Write};
 
 use super::one_line;
-use crate::project::Project;
 use crate::scan::ScanResult;
 
-pub fn write(out: &mut dyn Write, result: &ScanResult, project: &Project) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
     for (file, finding) in result.findings() {
         writeln!(
             out,
@@ -19,5 +18,5 @@ pub fn write(out: &mut dyn Write, result: &ScanResult, project: &Project) -> io:
             one_line(&finding.message),
         )?;
     }
-    super::write_closing(out, result, project, one_line)
+    super::write_closing(out, result, one_line)
 }

@@ -10,7 +10,6 @@ use miette::{
 
 use super::one_line;
 use crate::finding::{Finding, Location, Severity};
-use crate::project::Project;
 use crate::scan::ScanResult;
 
 /// How many bytes into its line a finding may start and still be shown with a snippet. miette
@@ -105,12 +104,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-pub fn write(
-    out: &mut dyn Write,
-    result: &ScanResult,
-    project: &Project,
-    color: bool,
-) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, result: &ScanResult, color: bool) -> io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -142,5 +136,5 @@ pub fn write(
             writeln!(out, "{rendered}")?;
         }
     }
-    super::write_closing(out, result, project, one_line)
+    super::write_closing(out, result, one_line)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Summary;
 use crate::finding::{Finding, ResolvesTo, Severity};
-use crate::project::{MembersSource, Project};
+use crate::migration::{MembersSource, MigrationSummary};
 use crate::scan::{FileError, FileReport, ScanResult};
 
 #[derive(Serialize)]
@@ -111,36 +111,30 @@ impl<'a> JsonFinding<'a> {
             symbol: &finding.symbol,
             member: finding.member.as_deref(),
             receiver: finding.receiver.as_deref(),
-            resolves_to: file.resolves_to,
+            resolves_to: file.resolves_to(&finding.migration),
             fingerprint: &finding.fingerprint,
         }
     }
 }
 
-pub(crate) fn migration(project: &Project) -> Migration<'_> {
-    let rule = &project.migration;
+pub(crate) fn migration(rule: &MigrationSummary) -> Migration<'_> {
     Migration {
         id: &rule.id,
         symbol: &rule.symbol,
-        deprecated: rule.deprecated.iter().map(|m| m.as_str()).collect(),
-        ssot: rule.ssot.as_str(),
-        risky_members: project
-            .interface
-            .risky_members
-            .iter()
-            .map(String::as_str)
-            .collect(),
-        members_source: project.interface.members_source,
+        deprecated: rule.deprecated.iter().map(String::as_str).collect(),
+        ssot: &rule.ssot,
+        risky_members: rule.risky_members.iter().map(String::as_str).collect(),
+        members_source: rule.members_source,
     }
 }
 
-pub fn write(out: &mut dyn Write, result: &ScanResult, project: &Project) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &report(result, project))?;
+pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report(result))?;
     writeln!(out)
 }
 
 /// The report as serialized; `rollback --format json` adds its object after these fields.
-pub(crate) fn report<'a>(result: &'a ScanResult, project: &'a Project) -> Report<'a> {
+pub(crate) fn report(result: &ScanResult) -> Report<'_> {
     let summary = Summary::of(result);
     Report {
         version: 1,
@@ -148,7 +142,7 @@ pub(crate) fn report<'a>(result: &'a ScanResult, project: &'a Project) -> Report
             name: "ssot-guard",
             version: env!("CARGO_PKG_VERSION"),
         },
-        migration: migration(project),
+        migration: migration(&result.migrations[0]),
         summary: JsonSummary {
             files_scanned: summary.files_scanned,
             files_with_findings: summary.files_with_findings,
@@ -172,7 +166,7 @@ pub(crate) fn report<'a>(result: &'a ScanResult, project: &'a Project) -> Report
             .iter()
             .map(|file| JsonFile {
                 path: &file.path,
-                resolves_to: file.resolves_to,
+                resolves_to: file.resolves_to.first().map(|(_, origin)| *origin),
                 parse_error: file.parse_error,
                 findings: file.findings.len(),
             })

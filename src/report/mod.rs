@@ -15,7 +15,6 @@ use std::io::{self, Write};
 
 use crate::codes::Code;
 use crate::finding::ResolvesTo;
-use crate::project::Project;
 use crate::scan::ScanResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -63,7 +62,7 @@ impl Summary {
         for file in &result.files {
             summary.files_with_findings += usize::from(!file.findings.is_empty());
             summary.parse_errors += usize::from(file.parse_error);
-            match file.resolves_to {
+            match file.resolves_to.first().map(|(_, origin)| *origin) {
                 Some(ResolvesTo::Deprecated) => summary.files_deprecated += 1,
                 Some(ResolvesTo::Ssot) => summary.files_ssot += 1,
                 Some(ResolvesTo::Both) => summary.files_mixed += 1,
@@ -87,14 +86,13 @@ pub fn write_report(
     out: &mut dyn Write,
     format: Format,
     result: &ScanResult,
-    project: &Project,
     color: bool,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write(out, result, project, color),
-        Format::Json => json::write(out, result, project),
+        Format::Human => human::write(out, result, color),
+        Format::Json => json::write(out, result),
         Format::JsonLines => json_lines::write(out, result),
-        Format::Concise => concise::write(out, result, project),
+        Format::Concise => concise::write(out, result),
         Format::Sarif => sarif::write(out, result),
         Format::Junit => junit::write(out, result),
         Format::Github => github::write(out, result),
@@ -157,7 +155,6 @@ pub fn write_statistics(
 fn write_closing(
     out: &mut dyn Write,
     result: &ScanResult,
-    project: &Project,
     show_path: fn(&str) -> Cow<'_, str>,
 ) -> io::Result<()> {
     for error in &result.errors {
@@ -179,15 +176,15 @@ fn write_closing(
     if total == 0 {
         writeln!(
             out,
-            "No findings for `{}` in {} {}.",
-            project.migration.symbol,
+            "No findings for {} in {} {}.",
+            symbols(result),
             summary.files_scanned,
             plural(summary.files_scanned, "file", "files")
         )
     } else {
         writeln!(
             out,
-            "Found {total} {} ({} {}, {} {}, {} info) in {} of {} {}; `{}`: {} deprecated, {} SSOT, {} mixed.",
+            "Found {total} {} ({} {}, {} {}, {} info) in {} of {} {}; {}: {} deprecated, {} SSOT, {} mixed.",
             plural(total, "finding", "findings"),
             summary.errors,
             plural(summary.errors, "error", "errors"),
@@ -197,7 +194,7 @@ fn write_closing(
             summary.files_with_findings,
             summary.files_scanned,
             plural(summary.files_scanned, "file", "files"),
-            project.migration.symbol,
+            symbols(result),
             summary.files_deprecated,
             summary.files_ssot,
             summary.files_mixed,
@@ -213,6 +210,16 @@ fn write_closing(
         )?;
     }
     Ok(())
+}
+
+/// The migrated symbols, as the summary line names them: `` `A` `` or `` `A`, `B` ``.
+fn symbols(result: &ScanResult) -> String {
+    let quoted: Vec<String> = result
+        .migrations
+        .iter()
+        .map(|migration| format!("`{}`", migration.symbol))
+        .collect();
+    quoted.join(", ")
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -254,10 +261,13 @@ mod tests {
 
     /// One error of each kind `ScanResult::errors` holds, and one without a path.
     fn every_kind_of_error(root: &Path) -> ScanResult {
+        let migration = crate::rules::load_rules(&[]).unwrap().remove(0);
+        let project = Project::new(root, &[], migration);
         let io = |kind: std::io::ErrorKind| std::io::Error::from(kind);
         let error =
             |path: Option<&str>, error: Error| FileError::new(path.map(Path::new), error, root);
         let mut result = ScanResult {
+            migrations: vec![project.summary()],
             files: Vec::new(),
             errors: Vec::new(),
             stats: Default::default(),
@@ -285,9 +295,9 @@ mod tests {
         result
     }
 
-    fn render(format: Format, result: &ScanResult, project: &Project) -> String {
+    fn render(format: Format, result: &ScanResult) -> String {
         let mut out = Vec::new();
-        write_report(&mut out, format, result, project, false).unwrap();
+        write_report(&mut out, format, result, false).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -303,8 +313,6 @@ mod tests {
     #[test]
     fn every_kind_of_error_reaches_every_format() {
         let root = std::env::current_dir().unwrap();
-        let migration = crate::rules::load_rules(&[]).unwrap().remove(0);
-        let project = Project::new(&root, &[], migration);
         let result = every_kind_of_error(&root);
         let expected = expected(&result);
         assert_eq!(
@@ -324,14 +332,14 @@ mod tests {
         );
         let as_json = |(path, kind, message): &(Option<String>, &str, String)| json!({"path": path, "kind": kind, "message": message});
 
-        let report: Value = serde_json::from_str(&render(Format::Json, &result, &project)).unwrap();
+        let report: Value = serde_json::from_str(&render(Format::Json, &result)).unwrap();
         assert_eq!(
             report["errors"],
             Value::Array(expected.iter().map(as_json).collect())
         );
         assert_eq!(report["summary"]["errors"], 6);
 
-        let lines: Vec<Value> = render(Format::JsonLines, &result, &project)
+        let lines: Vec<Value> = render(Format::JsonLines, &result)
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
             .collect();
@@ -344,7 +352,7 @@ mod tests {
         };
         assert_eq!(lines, expected.iter().map(with_type).collect::<Vec<_>>());
 
-        let sarif: Value = serde_json::from_str(&render(Format::Sarif, &result, &project)).unwrap();
+        let sarif: Value = serde_json::from_str(&render(Format::Sarif, &result)).unwrap();
         let invocation = &sarif["runs"][0]["invocations"][0];
         assert_eq!(invocation["executionSuccessful"], false);
         let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
@@ -357,7 +365,7 @@ mod tests {
             assert_eq!(uri.as_str(), path.as_deref(), "{notification:#}");
         }
 
-        let junit = render(Format::Junit, &result, &project);
+        let junit = render(Format::Junit, &result);
         assert!(
             junit.contains(
                 "<testsuites name=\"ssot-guard\" tests=\"6\" failures=\"0\" errors=\"6\">"
@@ -383,7 +391,7 @@ mod tests {
             assert!(junit.contains(&error), "{error} in {junit}");
         }
 
-        let github = render(Format::Github, &result, &project);
+        let github = render(Format::Github, &result);
         let commands: Vec<String> = expected
             .iter()
             .map(|(path, kind, message)| match path {
@@ -393,8 +401,7 @@ mod tests {
             .collect();
         assert_eq!(github, commands.concat());
 
-        let gitlab: Value =
-            serde_json::from_str(&render(Format::Gitlab, &result, &project)).unwrap();
+        let gitlab: Value = serde_json::from_str(&render(Format::Gitlab, &result)).unwrap();
         let issues = gitlab.as_array().unwrap();
         assert_eq!(issues.len(), 6);
         for (issue, (path, kind, message)) in issues.iter().zip(&expected) {
@@ -422,8 +429,8 @@ mod tests {
             "6 paths could not be checked (see above): the counts leave them out.".to_owned(),
         );
         let text = text.join("\n") + "\n";
-        assert_eq!(render(Format::Concise, &result, &project), text);
-        assert_eq!(render(Format::Human, &result, &project), text);
+        assert_eq!(render(Format::Concise, &result), text);
+        assert_eq!(render(Format::Human, &result), text);
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub fn write(out: &mut dyn Write, result: &ScanResult, plan: &RollbackPlan<'_>) 
             .collect(),
     };
     let document = RollbackReport {
-        report: report(result, plan.project),
+        report: report(result),
         rollback,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

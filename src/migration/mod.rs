@@ -1,0 +1,30 @@
+//! Migrations as the scan sees them: what each loaded rule resolved to in this project.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MembersSource {
+    /// Read from both class definitions in the project.
+    Derived,
+    /// The rule file's `risky-members` list.
+    Configured,
+}
+
+/// One migration of a scan, as every report describes it: the rule and what it resolved to in
+/// this project. A scan's migrations are in the order the rules were loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MigrationSummary {
+    /// The rule id, as findings name it in [`crate::finding::Finding::migration`].
+    pub id: Arc<str>,
+    pub symbol: String,
+    pub deprecated: Vec<String>,
+    pub ssot: String,
+    /// Issue reference of the rule, e.g. `#871`.
+    pub issue: String,
+    /// Members the deprecated class has and the SSOT class lacks, sorted.
+    pub risky_members: Vec<String>,
+    pub members_source: MembersSource,
+}
