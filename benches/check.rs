@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ssot_guard::check::{check_source, check_source_sparse};
-use ssot_guard::project::Project;
+use ssot_guard::migration::MigrationOracle;
 use ssot_guard::python::sparse::top_level_blocks;
 use ssot_guard::python::syntax::parse;
 use ssot_guard::rules::load_rules;
+use ssot_guard::workspace::{Sources, Workspace};
 
 fn backend() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/backend")
@@ -32,7 +33,9 @@ fn agent_module(filler_functions: usize) -> Vec<u8> {
 
 fn benches(c: &mut Criterion) {
     let migration = load_rules(&[]).unwrap().remove(0);
-    let project = Project::new(&backend(), &[], migration);
+    let workspace = Workspace::new(&backend(), &[], Sources::disk());
+    let oracle = MigrationOracle::new(std::sync::Arc::new(workspace), migration);
+    let migrations = [&oracle];
     let source = agent_module(400);
     let mut group = c.benchmark_group("agent module");
     group.throughput(Throughput::Bytes(source.len() as u64));
@@ -43,10 +46,10 @@ fn benches(c: &mut Criterion) {
         b.iter(|| top_level_blocks(black_box(&source)))
     });
     group.bench_function("check, whole file", |b| {
-        b.iter(|| check_source(black_box(&source), None, &project))
+        b.iter(|| check_source(black_box(&source), None, &migrations))
     });
     group.bench_function("check, sparse", |b| {
-        b.iter(|| check_source_sparse(black_box(&source), None, &project))
+        b.iter(|| check_source_sparse(black_box(&source), None, &migrations))
     });
     group.finish();
 }

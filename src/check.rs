@@ -7,10 +7,11 @@ use tree_sitter::Node;
 
 use crate::codes::Code;
 use crate::finding::{Finding, Location, ResolvesTo, Severity};
-use crate::project::{Project, SymbolResolution};
+use crate::migration::MigrationOracle;
 use crate::python::columns::CharColumns;
 use crate::python::comments;
 use crate::python::imports::{self, Import};
+use crate::python::oracle::SymbolResolution;
 use crate::python::resolve::Resolver;
 use crate::python::scopes::{Binding, Fact, FileScopes, ScopeId, MODULE_SCOPE};
 use crate::python::sparse::{self, LineStarts};
@@ -19,18 +20,37 @@ use crate::python::syntax::{
 };
 use crate::python::{ModuleOfFile, ModulePath};
 
-/// What checking one file found.
+/// What checking one file found, for each migration it was checked against.
 #[derive(Debug, Default)]
 pub struct FileOutcome {
-    /// Where the file's bindings of the symbol come from, `None` when it binds none.
-    pub resolves_to: Option<ResolvesTo>,
     /// tree-sitter had to recover from a syntax error; findings inside the broken part are lost.
     pub parse_error: bool,
+    /// One per migration, in the order the migrations were given.
+    pub migrations: Vec<MigrationOutcome>,
+}
+
+/// What checking one file found for one migration.
+#[derive(Debug, Default)]
+pub struct MigrationOutcome {
+    /// Where the file's bindings of the symbol come from, `None` when it binds none.
+    pub resolves_to: Option<ResolvesTo>,
     /// Sorted by position; suppressed findings are already removed.
     pub findings: Vec<Finding>,
     /// Module-level names other than the symbol that the file binds to the class: where the file
     /// is a module, other files may import the class under these names.
     pub class_aliases: Vec<String>,
+}
+
+impl FileOutcome {
+    /// A file that could not be parsed at all: nothing found for any migration.
+    fn unparsed(migrations: usize) -> FileOutcome {
+        FileOutcome {
+            parse_error: true,
+            migrations: (0..migrations)
+                .map(|_| MigrationOutcome::default())
+                .collect(),
+        }
+    }
 }
 
 /// The builtins that reach a member by name: `getattr(x, "m")` and friends.
@@ -39,40 +59,79 @@ const REFLECTION_BUILTINS: [&str; 4] = ["getattr", "hasattr", "setattr", "delatt
 /// How many times the set of kept statements may grow before sparse parsing gives up.
 const MAX_SPARSE_ROUNDS: usize = 8;
 
-/// Checks one file's source, parsing all of it. `module` is the module the file defines (for
-/// relative imports).
+/// Checks one file's source against each migration, parsing all of it once. `module` is the
+/// module the file defines (for relative imports).
 pub fn check_source(
     source: &[u8],
     module: Option<&ModuleOfFile>,
-    project: &Project,
+    migrations: &[&MigrationOracle],
 ) -> FileOutcome {
-    check_whole(&python_line_ends(source), module, project)
+    check_whole(&python_line_ends(source), module, migrations)
 }
 
 /// [`check_source`] on a source whose line ends are already Python's.
-fn check_whole(source: &[u8], module: Option<&ModuleOfFile>, project: &Project) -> FileOutcome {
+fn check_whole(
+    source: &[u8],
+    module: Option<&ModuleOfFile>,
+    migrations: &[&MigrationOracle],
+) -> FileOutcome {
     crate::stats::count_whole_parse();
     let Some(tree) = parse(source) else {
-        return FileOutcome {
-            parse_error: true,
-            ..FileOutcome::default()
-        };
+        return FileOutcome::unparsed(migrations.len());
     };
     let root = tree.root_node();
     let scopes = FileScopes::collect(root, source, module);
     let suppressions = suppression_comments(source);
-    run_checks(root, &scopes, source, None, module, project, suppressions)
+    check_tree(
+        root,
+        &scopes,
+        source,
+        None,
+        module,
+        migrations,
+        &suppressions,
+    )
 }
 
-/// Checks one file's source, parsing only the top-level statements that can matter (see
-/// [`crate::python::sparse`]): the same findings as [`check_source`] for a file without syntax
-/// errors, in a fraction of the time. Falls back to the whole file when the statements cannot be
-/// told apart, or when what is kept does not parse cleanly. A syntax error in a statement left out
-/// is not seen: the file is not marked, and its other statements' findings stand.
+/// Runs every migration's checks over one parsed tree.
+fn check_tree(
+    root: Node<'_>,
+    scopes: &FileScopes<'_>,
+    source: &[u8],
+    positions: Option<&LineStarts>,
+    module: Option<&ModuleOfFile>,
+    migrations: &[&MigrationOracle],
+    suppressions: &HashMap<usize, Suppression>,
+) -> FileOutcome {
+    FileOutcome {
+        parse_error: root.has_error(),
+        migrations: migrations
+            .iter()
+            .map(|migration| {
+                run_checks(
+                    root,
+                    scopes,
+                    source,
+                    positions,
+                    module,
+                    migration,
+                    suppressions,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Checks one file's source against each migration, parsing once only the top-level statements
+/// that can matter to any of them (see [`crate::python::sparse`]): the same findings as
+/// [`check_source`] for a file without syntax errors, in a fraction of the time. Falls back to
+/// the whole file when the statements cannot be told apart, or when what is kept does not parse
+/// cleanly. A syntax error in a statement left out is not seen: the file is not marked, and its
+/// other statements' findings stand.
 pub fn check_source_sparse(
     source: &[u8],
     module: Option<&ModuleOfFile>,
-    project: &Project,
+    migrations: &[&MigrationOracle],
 ) -> FileOutcome {
     let source = python_line_ends(source);
     let original = &*source;
@@ -81,14 +140,17 @@ pub fn check_source_sparse(
     let blanked = comments::blank_comments(original);
     let source = &*blanked;
     let Some(blocks) = sparse::top_level_blocks(source) else {
-        return check_whole(original, module, project);
+        return check_whole(original, module, migrations);
     };
-    // The symbol, and the builtins whose shadowing changes a check: a module-level
+    // The symbols, and the builtins whose shadowing changes a check: a module-level
     // `def getattr(...)` is not the builtin, so the statement that defines it must be seen.
-    let mut words: Vec<Vec<u8>> = std::iter::once(project.migration.symbol.as_str())
+    let mut words: Vec<Vec<u8>> = migrations
+        .iter()
+        .map(|migration| migration.rule.symbol.as_str())
         .chain(REFLECTION_BUILTINS)
         .map(|word| word.as_bytes().to_vec())
         .collect();
+    words.dedup();
     let mut kept: Vec<bool> = blocks
         .iter()
         .map(|block| {
@@ -125,42 +187,50 @@ pub fn check_source_sparse(
         };
         let root = tree.root_node();
         let scopes = FileScopes::collect(root, &reduced, module);
-        // Module-level names the kept statements bind to a value or to the class: a statement
+        // Module-level names the kept statements bind to a value or to a class: a statement
         // left out that mentions one could hold an instance or an alias. Keep those too.
-        let mut new_words: Vec<Vec<u8>> = relevant_module_names(&scopes, project)
+        let mut new_words: Vec<Vec<u8>> = relevant_module_names(&scopes, migrations)
             .map(|name| name.as_bytes().to_vec())
             .collect();
         // Every import statement is kept from the start, so the first round sees all the
-        // modules the file imports: a statement that reaches a re-exported alias of the class
-        // through one of them (`registry.AgentState`) is kept too, and so is one that names the
+        // modules the file imports: a statement that reaches a re-exported alias of a class
+        // through one of them (`registry.AgentState`) is kept too, and so is one that names a
         // class under a name a star import provides it as.
         if round == 0 {
             imported_modules.extend(
-                imported_modules_of(&scopes, project)
+                imported_modules_of(&scopes, migrations)
                     .map(|(local, target)| (local.to_owned(), target.clone())),
             );
             for (star, _) in &scopes.scopes[MODULE_SCOPE].star_imports {
-                new_words.extend(
-                    project
-                        .class_names(star)
-                        .into_iter()
-                        .map(String::into_bytes),
-                );
+                for migration in migrations {
+                    new_words.extend(
+                        migration
+                            .class_names(star)
+                            .into_iter()
+                            .map(String::into_bytes),
+                    );
+                }
             }
         }
+        new_words.sort_unstable();
+        new_words.dedup();
         new_words.retain(|name| !words.contains(name));
         // Attributes that kept code makes instances (`self.state = DeepAgentState()`): a member
         // left out that mentions one may read an instance. (An attribute that holds no
         // instance cannot lead to a finding: what it holds comes from code that is kept.)
-        let resolver = Resolver::new(&scopes, &reduced, project);
-        let mut new_member_words: Vec<Vec<u8>> = scopes
-            .scopes
-            .iter()
-            .enumerate()
-            .flat_map(|(id, scope)| scope.attributes.keys().map(move |name| (id, *name)))
-            .filter(|(id, name)| resolver.attribute_instance(*id, name).is_some())
-            .map(|(_, name)| name.as_bytes().to_vec())
-            .collect();
+        let mut new_member_words: Vec<Vec<u8>> = Vec::new();
+        for migration in migrations {
+            let resolver = Resolver::new(&scopes, &reduced, *migration);
+            new_member_words.extend(
+                scopes
+                    .scopes
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(id, scope)| scope.attributes.keys().map(move |name| (id, *name)))
+                    .filter(|(id, name)| resolver.attribute_instance(*id, name).is_some())
+                    .map(|(_, name)| name.as_bytes().to_vec()),
+            );
+        }
         new_member_words.sort_unstable();
         new_member_words.dedup();
         new_member_words.retain(|name| !member_words.contains(name) && !words.contains(name));
@@ -168,7 +238,7 @@ pub fn check_source_sparse(
             words.iter().any(|w| sparse::contains_word_with(text, w))
                 || imported_modules
                     .iter()
-                    .any(|(local, target)| reaches_class_through(text, local, target, project))
+                    .any(|(local, target)| reaches_class_through(text, local, target, migrations))
         };
         let new_finders = word_finders(&new_words);
         let mut grew = false;
@@ -193,18 +263,18 @@ pub fn check_source_sparse(
         }
         if !grew {
             let suppressions = suppression_comments(original);
-            return run_checks(
+            return check_tree(
                 root,
                 &scopes,
                 &reduced,
                 Some(&positions),
                 module,
-                project,
-                suppressions,
+                migrations,
+                &suppressions,
             );
         }
     }
-    check_whole(original, module, project)
+    check_whole(original, module, migrations)
 }
 
 /// One statement of a kept top-level class's body; only a function that mentions nothing
@@ -295,7 +365,7 @@ fn identifier_counts(text: &[u8]) -> HashMap<&[u8], usize> {
 /// `Alias = DeepAgentState` (or `= m.DeepAgentState`): in the module that defines the class the
 /// file's own scopes see a class definition, not the class, yet other modules import the alias.
 /// A candidate only: the scan keeps the aliases the project resolves to the class.
-fn names_the_symbol(fact: &Fact<'_>, source: &[u8], project: &Project) -> bool {
+fn names_the_symbol(fact: &Fact<'_>, source: &[u8], symbol: &str) -> bool {
     let Binding::Assigned { value } = fact.binding else {
         return false;
     };
@@ -307,13 +377,14 @@ fn names_the_symbol(fact: &Fact<'_>, source: &[u8], project: &Project) -> bool {
     } else {
         None
     };
-    last.is_some_and(|name| text(name, source) == project.migration.symbol)
+    last.is_some_and(|name| text(name, source) == symbol)
 }
 
-/// Names bound at module level to a value (which may be an instance) or imported as the class.
+/// Names bound at module level to a value (which may be an instance) or imported as one of the
+/// classes.
 fn relevant_module_names<'s>(
     scopes: &'s FileScopes<'_>,
-    project: &'s Project,
+    migrations: &'s [&MigrationOracle],
 ) -> impl Iterator<Item = &'s str> {
     scopes.scopes[MODULE_SCOPE]
         .names
@@ -321,30 +392,34 @@ fn relevant_module_names<'s>(
         .filter(move |(_, facts)| {
             facts.iter().any(|fact| match &fact.binding {
                 Binding::Assigned { .. } | Binding::Annotated { .. } => true,
-                Binding::Import { target, .. } => {
+                Binding::Import { target, .. } => migrations.iter().any(|migration| {
                     target
                         .split_last()
-                        .is_some_and(|(_, name)| name == project.migration.symbol)
-                        || project.resolve_path(target).is_class()
-                }
+                        .is_some_and(|(_, name)| name == migration.rule.symbol)
+                        || migration.resolve_path(target).is_class()
+                }),
                 Binding::Other => false,
             })
         })
         .map(|(name, _)| *name)
 }
 
-/// Module-level names bound by an import to something other than the class (a module, as far as
-/// attribute chains go), with what they were imported as.
+/// Module-level names bound by an import to something other than one of the classes (a module,
+/// as far as attribute chains go), with what they were imported as.
 fn imported_modules_of<'s>(
     scopes: &'s FileScopes<'_>,
-    project: &'s Project,
+    migrations: &'s [&MigrationOracle],
 ) -> impl Iterator<Item = (&'s str, &'s ModulePath)> {
     scopes.scopes[MODULE_SCOPE]
         .names
         .iter()
         .flat_map(|(name, facts)| facts.iter().map(move |fact| (*name, fact)))
         .filter_map(move |(name, fact)| match &fact.binding {
-            Binding::Import { target, .. } if !project.resolve_path(target).is_class() => {
+            Binding::Import { target, .. }
+                if !migrations
+                    .iter()
+                    .all(|migration| migration.resolve_path(target).is_class()) =>
+            {
                 Some((name, target))
             }
             _ => None,
@@ -354,10 +429,15 @@ fn imported_modules_of<'s>(
 /// How many attributes of an attribute chain (`m.a.b.C`) are followed to find the class.
 const MAX_CHAIN: usize = 8;
 
-/// Whether `text` names the class through the module imported as `local`: `local.C` or
+/// Whether `text` names one of the classes through the module imported as `local`: `local.C` or
 /// `local.a.b.C` where `C` resolves to the class. Lexical, so a match inside a string or comment
 /// only keeps a statement that did not need keeping.
-fn reaches_class_through(text: &[u8], local: &str, target: &ModulePath, project: &Project) -> bool {
+fn reaches_class_through(
+    text: &[u8],
+    local: &str,
+    target: &ModulePath,
+    migrations: &[&MigrationOracle],
+) -> bool {
     let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
     let skip_blanks = |mut at: usize| {
         while text.get(at).is_some_and(|c| matches!(c, b' ' | b'\t')) {
@@ -387,7 +467,10 @@ fn reaches_class_through(text: &[u8], local: &str, target: &ModulePath, project:
             if name.is_empty() {
                 return false;
             }
-            if project.resolve(&module, name).is_class() {
+            if migrations
+                .iter()
+                .any(|migration| migration.resolve(&module, name).is_class())
+            {
                 return true;
             }
             module = module.join(name);
@@ -405,17 +488,16 @@ fn run_checks(
     source: &[u8],
     positions: Option<&LineStarts>,
     module: Option<&ModuleOfFile>,
-    project: &Project,
-    suppressions: HashMap<usize, Suppression>,
-) -> FileOutcome {
+    migration: &MigrationOracle,
+    suppressions: &HashMap<usize, Suppression>,
+) -> MigrationOutcome {
     let mut checker = Checker {
-        resolver: Resolver::new(scopes, source, project),
+        resolver: Resolver::new(scopes, source, migration),
         scopes,
         source,
         positions,
         columns: CharColumns::new(source),
-        project,
-        migration_id: std::sync::Arc::from(project.migration.id.as_str()),
+        migration,
         module,
         stack: vec![MODULE_SCOPE],
         findings: Vec::new(),
@@ -429,12 +511,12 @@ fn run_checks(
     let mut class_aliases: Vec<String> = scopes.scopes[MODULE_SCOPE]
         .names
         .iter()
-        .filter(|(name, _)| **name != project.migration.symbol)
+        .filter(|(name, _)| **name != migration.rule.symbol)
         .filter(|(name, facts)| {
             checker.resolver.name_class(name, MODULE_SCOPE).is_some()
                 || facts
                     .iter()
-                    .any(|fact| names_the_symbol(fact, source, project))
+                    .any(|fact| names_the_symbol(fact, source, &migration.rule.symbol))
         })
         .map(|(name, _)| (*name).to_owned())
         .collect();
@@ -452,12 +534,11 @@ fn run_checks(
             .is_some_and(|suppression| suppression.covers(finding.code))
     });
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    FileOutcome {
+    MigrationOutcome {
         resolves_to: bindings
             .iter()
             .map(|binding| binding.origin)
             .reduce(ResolvesTo::merge),
-        parse_error: root.has_error(),
         findings,
         class_aliases,
     }
@@ -525,15 +606,15 @@ struct Checker<'a, 'p> {
     source: &'a [u8],
     positions: Option<&'p LineStarts>,
     columns: CharColumns<'a>,
-    project: &'p Project,
-    migration_id: std::sync::Arc<str>,
+    migration: &'p MigrationOracle,
     module: Option<&'p ModuleOfFile>,
     stack: Vec<ScopeId>,
     findings: Vec<Finding>,
     bindings: Vec<SymbolBinding>,
     /// Names used that no scope binds: the module's star imports provide them, if anything does.
     star_names: BTreeSet<&'a str>,
-    suppressions: HashMap<usize, Suppression>,
+    /// The file's suppression comments by line (read by the lexer: the parsed text has none).
+    suppressions: &'p HashMap<usize, Suppression>,
 }
 
 impl<'a> Visitor<'a> for Checker<'a, '_> {
@@ -552,11 +633,6 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
             self.call(node);
         } else if kind == KINDS.identifier {
             self.identifier(node, parent);
-        } else if kind == KINDS.comment {
-            if let Some(suppression) = Suppression::parse(text(node, self.source)) {
-                self.suppressions
-                    .insert(node.start_position().row + 1, suppression);
-            }
         }
         Descend::Yes
     }
@@ -574,7 +650,7 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn symbol(&self) -> &str {
-        &self.project.migration.symbol
+        &self.migration.rule.symbol
     }
 
     fn import(&mut self, node: Node<'a>) {
@@ -585,7 +661,7 @@ impl<'a> Checker<'a, '_> {
             let Some((module, imported)) = name.target.split_last() else {
                 continue;
             };
-            let resolution = self.project.resolve(&module, imported);
+            let resolution = self.migration.resolve(&module, imported);
             self.symbol_reference(
                 name.site,
                 &module,
@@ -623,7 +699,7 @@ impl<'a> Checker<'a, '_> {
                 if origin == ResolvesTo::Ssot {
                     return;
                 }
-                let via = if self.project.migration.is_deprecated(module) {
+                let via = if self.migration.rule.is_deprecated(module) {
                     format!("deprecated module `{module}`")
                 } else {
                     format!("`{module}`, which re-exports the deprecated class")
@@ -669,7 +745,7 @@ impl<'a> Checker<'a, '_> {
     fn ssot_help(&self) -> String {
         format!(
             "import it from the SSOT module: `from {} import {}`",
-            self.project.migration.ssot,
+            self.migration.rule.ssot,
             self.symbol()
         )
     }
@@ -690,12 +766,13 @@ impl<'a> Checker<'a, '_> {
             .import_path(node, scope)
             .and_then(|path| {
                 let (module, _) = path.split_last()?;
-                Some((self.project.resolve(&module, member), module))
+                Some((self.migration.resolve(&module, member), module))
             })
             .filter(|(resolution, _)| member == self.symbol() || resolution.is_class());
         if let Some((resolution, module)) = reference {
             self.symbol_reference(node, &module, member, resolution, ReferenceForm::Attribute);
-        } else if member != self.symbol() && self.project.interface.risky_members.contains(member) {
+        } else if member != self.symbol() && self.migration.interface.risky_members.contains(member)
+        {
             let origin = self
                 .resolver
                 .instance(object, scope)
@@ -739,11 +816,11 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn member_help(&self, member: &str) -> String {
-        match self.project.migration.renames.get(member) {
+        match self.migration.rule.renames.get(member) {
             Some(renamed) => format!("the SSOT class calls it `{renamed}`: use `{renamed}` instead of `{member}`"),
             None => format!(
                 "`{}.{}` has no `{member}`: move this logic off the state object or add `{member}` to the SSOT class",
-                self.project.migration.ssot,
+                self.migration.rule.ssot,
                 self.symbol()
             ),
         }
@@ -785,7 +862,7 @@ impl<'a> Checker<'a, '_> {
         let Some(member) = plain_string(name, self.source) else {
             return;
         };
-        if !self.project.interface.risky_members.contains(member) {
+        if !self.migration.interface.risky_members.contains(member) {
             return;
         }
         let Some(origin) = self
@@ -841,7 +918,7 @@ impl<'a> Checker<'a, '_> {
                 continue;
             };
             let member = text(name, self.source);
-            if !self.project.interface.risky_members.contains(member) {
+            if !self.migration.interface.risky_members.contains(member) {
                 continue;
             }
             let severity = origin.access_severity();
@@ -881,7 +958,7 @@ impl<'a> Checker<'a, '_> {
                 .iter()
                 .filter(|name| **name == self.symbol())
                 .chain(used.iter().filter(|name| **name != self.symbol()))
-                .map(|name| (*name, self.project.resolve_star(module, name)))
+                .map(|name| (*name, self.migration.resolve_star(module, name)))
                 .find(|(_, resolution)| resolution.is_class());
             if let Some((name, resolution)) = found {
                 let site = site.parent().unwrap_or(*site);
@@ -913,7 +990,7 @@ impl<'a> Checker<'a, '_> {
                 "this file binds `{}` from both the deprecated and the SSOT module (first binding on line {first_line})",
                 self.symbol()
             );
-            let help = format!("import it only from `{}`", self.project.migration.ssot);
+            let help = format!("import it only from `{}`", self.migration.rule.ssot);
             self.report(
                 Code::MixedSources,
                 Severity::Warning,
@@ -938,13 +1015,13 @@ impl<'a> Checker<'a, '_> {
         receiver: Option<String>,
     ) {
         self.findings.push(Finding {
-            migration: self.migration_id.clone(),
+            migration: self.migration.id.clone(),
             code,
             severity,
             location,
             message,
             help,
-            symbol: self.project.migration.symbol.clone(),
+            symbol: self.migration.rule.symbol.clone(),
             member: member.map(str::to_owned),
             receiver,
             scope: self.scopes.qualified_name(self.scope()),

@@ -71,7 +71,7 @@ impl Config {
 
 /// The nearest configuration at or above `start` (a file's folder, or a folder).
 pub fn discover(start: &Path) -> Result<Option<Config>> {
-    let start = crate::project::absolute(start);
+    let start = crate::paths::absolute(start);
     let mut folder = if start.is_dir() {
         Some(start.as_path())
     } else {

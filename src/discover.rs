@@ -87,7 +87,7 @@ impl Excludes {
         Ok(Excludes {
             by_name: build(by_name)?,
             by_path: build(by_path)?,
-            project_root: crate::project::absolute(project_root),
+            project_root: crate::paths::absolute(project_root),
         })
     }
 
@@ -101,7 +101,7 @@ impl Excludes {
         if self.by_path.is_empty() {
             return false;
         }
-        let absolute = crate::project::absolute(path);
+        let absolute = crate::paths::absolute(path);
         absolute
             .strip_prefix(&self.project_root)
             .is_ok_and(|relative| self.by_path.is_match(relative))

@@ -1,7 +1,7 @@
 //! A scan: discover the files, check them in parallel, then sort. Workers return results; nothing
 //! is printed here.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::check::{check_source, check_source_sparse, FileOutcome};
 use crate::codes::Code;
+use crate::engine::{Engine, Judged, Parse};
 use crate::error::Error;
-use crate::finding::{fingerprint, fnv1a, Finding, ResolvesTo};
+use crate::finding::{fnv1a, Finding, ResolvesTo};
 use crate::migration::MigrationSummary;
-use crate::project::{absolute, Project};
+use crate::paths::{absolute, Located};
 use crate::python::syntax::python_line_ends;
 use crate::stats::{Counters, ScanStats};
 
@@ -129,44 +129,50 @@ impl ScanResult {
 pub struct ScanOptions {
     /// Only findings with these codes are kept.
     pub selected: Vec<Code>,
-    /// Skip parsing files whose bytes never mention the symbol nor an alias under which a scanned
+    /// Skip parsing files whose bytes never mention a symbol nor an alias under which a scanned
     /// module re-exports it (they cannot hold a finding: every finding starts from a reference to
-    /// the class by one of its names), and in the others parse only the top-level statements that
-    /// can matter (`check_source_sparse`).
+    /// a class by one of its names), and in the others parse only the top-level statements that
+    /// can matter (`Parse::Sparse`).
     pub prefilter: bool,
 }
 
-/// Checks the files on disk that discovery found from `paths` (the command line's) against the
-/// project's migration. When every path names a file, each is checked whatever names it
+/// Checks the files on disk that discovery found from `paths` (the command line's) against every
+/// migration of the engine. When every path names a file, each is checked whatever names it
 /// mentions: an alias it imports may be re-exported by a module that is not among them.
 pub fn scan(
     paths: &[PathBuf],
     files: &[PathBuf],
-    project: &Project,
+    engine: &Engine,
     options: &ScanOptions,
 ) -> ScanResult {
     let named_one_by_one = paths.iter().all(|path| path.is_file());
     let by_needles = options.prefilter && !named_one_by_one;
     let first = if by_needles {
-        migration_module_files(files, project)
+        migration_module_files(files, engine)
     } else {
         Vec::new()
     };
-    scan_each(files, project, options, by_needles, &first, read_file)
+    scan_each(files, engine, options, by_needles, &first, read_file)
 }
 
-/// The indices of the files that define the migration's modules (deprecated and SSOT) and the
+/// The indices of the files that define the migrations' modules (deprecated and SSOT) and the
 /// packages above them: where a project usually re-exports the class under another name
 /// (`AgentState = DeepAgentState` in the SSOT module, `... as AgentState` in a package
 /// `__init__`). Checked before the others, their aliases join the symbol as needles of the first
 /// full pass, so such a project reads its files once, not once per round.
-fn migration_module_files(files: &[PathBuf], project: &Project) -> Vec<usize> {
-    let migration = &project.migration;
+fn migration_module_files(files: &[PathBuf], engine: &Engine) -> Vec<usize> {
     let mut wanted: HashSet<PathBuf> = HashSet::new();
-    for module in migration.deprecated.iter().chain([&migration.ssot]) {
+    let modules = engine.migrations().iter().flat_map(|migration| {
+        migration
+            .rule
+            .deprecated
+            .iter()
+            .chain([&migration.rule.ssot])
+    });
+    for module in modules {
         let mut current = Some(module.clone());
         while let Some(module) = current {
-            if let Some(file) = project.module_file(&module) {
+            if let Some(file) = engine.workspace().module_file(&module) {
                 wanted.insert(file);
             }
             current = module.split_last().map(|(parent, _)| parent);
@@ -196,12 +202,12 @@ fn read_file<'p>(path: &'p PathBuf, buffer: &mut Vec<u8>) -> (&'p Path, Result<(
 /// module that is not among them, and is found by following its imports.
 pub fn scan_contents(
     files: &[(PathBuf, Vec<u8>)],
-    project: &Project,
+    engine: &Engine,
     options: &ScanOptions,
 ) -> ScanResult {
     scan_each(
         files,
-        project,
+        engine,
         options,
         false,
         &[],
@@ -218,26 +224,32 @@ struct Checked {
     report: FileReport,
     /// Parsed and checked, rather than skipped for mentioning no needle.
     checked: bool,
-    /// Names other than the symbol under which this module re-exports the class.
+    /// Names other than a symbol under which this module re-exports a class.
     aliases: Vec<String>,
 }
 
 /// Puts each item's content into a buffer with `read` and checks it, in parallel; then sorts by
 /// path. Each worker reuses one buffer for all the files it reads.
 ///
-/// With `by_needles`, a file is checked only when its bytes contain a needle: first the symbol;
+/// With `by_needles`, a file is checked only when its bytes contain a needle: first the symbols;
 /// then, round by round until no new one turns up, the aliases under which the modules checked
-/// so far re-export the class (only the files skipped so far are read again).
+/// so far re-export a class (only the files skipped so far are read again). The aliases found
+/// are left in the engine, for the commands that judge more files after the scan.
 fn scan_each<T: Sync>(
     items: &[T],
-    project: &Project,
+    engine: &Engine,
     options: &ScanOptions,
     by_needles: bool,
     first: &[usize],
     read: impl for<'t> Fn(&'t T, &mut Vec<u8>) -> (&'t Path, Result<(), Error>) + Sync,
 ) -> ScanResult {
     let cwd = std::env::current_dir().ok();
-    let symbol = memchr::memmem::Finder::new(project.migration.symbol.as_bytes());
+    let symbols: Vec<memchr::memmem::Finder<'_>> = engine
+        .migrations()
+        .iter()
+        .map(|migration| memchr::memmem::Finder::new(migration.rule.symbol.as_bytes()))
+        .collect();
+    let root = &engine.workspace().root;
     let counters = Counters::now();
     let reads = AtomicU64::new(0);
     let bytes_read = AtomicU64::new(0);
@@ -251,17 +263,9 @@ fn scan_each<T: Sync>(
                 bytes_read.fetch_add(buffer.len() as u64, Ordering::Relaxed);
                 let checked = read
                     .and_then(|()| {
-                        check_file(
-                            path,
-                            buffer,
-                            project,
-                            options,
-                            &symbol,
-                            needles,
-                            cwd.as_deref(),
-                        )
+                        check_file(path, buffer, engine, options, needles, cwd.as_deref())
                     })
-                    .map_err(|error| FileError::new(Some(path), error, &project.root));
+                    .map_err(|error| FileError::new(Some(path), error, root));
                 (checked, started.elapsed(), path)
             })
             .collect::<Vec<(Result<Checked, FileError>, Duration, &Path)>>()
@@ -282,13 +286,12 @@ fn scan_each<T: Sync>(
     // with every alias found by rounds; only the reading is saved.
     let mut outcomes: Vec<Option<Result<Checked, FileError>>> = Vec::new();
     outcomes.resize_with(items.len(), || None);
-    let symbol_needle = [symbol.clone()];
-    let first_round = check_round(first, by_needles.then_some(&symbol_needle[..]));
+    let first_round = check_round(first, by_needles.then_some(&symbols[..]));
     for (&index, outcome) in first.iter().zip(note_times(first_round)) {
         outcomes[index] = Some(outcome);
     }
     let mut known_aliases = new_aliases(outcomes.iter().flatten(), &BTreeSet::new());
-    let mut needles = vec![symbol.clone()];
+    let mut needles = symbols.clone();
     needles.extend(alias_needles(&known_aliases));
     let rest: Vec<usize> = (0..items.len())
         .filter(|index| outcomes[*index].is_none())
@@ -320,6 +323,8 @@ fn scan_each<T: Sync>(
         }
         fresh = new_aliases(outcomes.iter(), &known_aliases);
     }
+    known_aliases.extend(fresh);
+    engine.learn_aliases(&known_aliases);
     let stats = ScanStats {
         files: items.len(),
         reads: reads.into_inner(),
@@ -333,7 +338,7 @@ fn scan_each<T: Sync>(
         slowest,
     };
     let mut result = ScanResult {
-        migrations: vec![project.summary()],
+        migrations: engine.summaries(),
         files: Vec::with_capacity(outcomes.len()),
         errors: Vec::new(),
         stats,
@@ -374,9 +379,8 @@ fn new_aliases<'o>(
 fn check_file(
     path: &Path,
     source: &[u8],
-    project: &Project,
+    engine: &Engine,
     options: &ScanOptions,
-    symbol: &memchr::memmem::Finder<'_>,
     needles: Option<&[memchr::memmem::Finder<'_>]>,
     cwd: Option<&Path>,
 ) -> Result<Checked, Error> {
@@ -384,8 +388,7 @@ fn check_file(
         absolute_path,
         display,
         project_path,
-    } = Located::new(path, cwd, &project.root);
-    let mentions_symbol = symbol.find(source).is_some();
+    } = Located::new(path, cwd, &engine.workspace().root);
     let wanted = needles.is_none_or(|needles| needles.iter().any(|n| n.find(source).is_some()));
     if !wanted {
         return Ok(Checked {
@@ -402,32 +405,27 @@ fn check_file(
             aliases: Vec::new(),
         });
     }
-    let module = project.module_of_file(&absolute_path);
-    // A bug of ours on one file becomes an error about that file, not a crash of the scan.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if options.prefilter {
-            check_source_sparse(source, module.as_ref(), project)
-        } else {
-            check_source(source, module.as_ref(), project)
-        }
-    }))
-    .map_err(|_| Error::Internal(path.display().to_string()))?;
-    let FileOutcome {
-        resolves_to,
-        parse_error,
-        mut findings,
-        class_aliases,
-    } = outcome;
-    // What other files can import: the names the module binds publicly to the class.
-    let aliases = match &module {
-        Some(module) => class_aliases
-            .into_iter()
-            .filter(|alias| project.resolve(&module.module, alias).is_class())
-            .collect(),
-        None => Vec::new(),
+    let parse = if options.prefilter {
+        Parse::Sparse
+    } else {
+        Parse::Whole
     };
+    let Judged {
+        parse_error,
+        outcome,
+        aliases,
+    } = engine.check(path, source, parse)?;
+    let mut resolves_to = Vec::new();
+    let mut findings = Vec::new();
+    for (found, migration) in outcome.migrations.into_iter().zip(engine.migrations()) {
+        if let Some(origin) = found.resolves_to {
+            resolves_to.push((migration.id.clone(), origin));
+        }
+        findings.extend(found.findings);
+    }
     findings.retain(|finding| options.selected.contains(&finding.code));
-    assign_fingerprints(&project_path, &mut findings);
+    // One order for every migration's findings: position, then code, then migration order.
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // With the line ends the checks saw, so that snippets show the lines the findings name.
     let source = (!findings.is_empty())
         .then(|| Arc::from(String::from_utf8_lossy(&python_line_ends(source))));
@@ -436,73 +434,12 @@ fn check_file(
             path: display,
             project_path,
             absolute_path,
-            resolves_to: resolves_to
-                .map(|origin| (Arc::from(project.migration.id.as_str()), origin))
-                .into_iter()
-                .collect(),
-            // A syntax error matters only where findings could be lost: in a file that mentions
-            // the symbol. Defined so, the report is the same with and without the prefilter.
-            parse_error: parse_error && mentions_symbol,
+            resolves_to,
+            parse_error,
             findings,
             source,
         },
         checked: true,
         aliases,
     })
-}
-
-/// Where a path is, in the three forms the reports and the gates use.
-struct Located {
-    absolute_path: PathBuf,
-    /// Relative to the current folder when below it, `/`-separated.
-    display: String,
-    /// Relative to the project root when below it, `/`-separated.
-    project_path: String,
-}
-
-impl Located {
-    fn new(path: &Path, cwd: Option<&Path>, root: &Path) -> Located {
-        // Joined to the current folder known once: `std::path::absolute` would ask the system for
-        // it again for every relative path.
-        let absolute_path = match cwd {
-            Some(cwd) if path.is_relative() => crate::project::absolute(&cwd.join(path)),
-            _ => crate::project::absolute(path),
-        };
-        let display = match cwd {
-            Some(cwd) => below(&absolute_path, cwd).unwrap_or_else(|| slash_path(path)),
-            None => slash_path(path),
-        };
-        let project_path = below(&absolute_path, root).unwrap_or_else(|| slash_path(path));
-        Located {
-            absolute_path,
-            display,
-            project_path,
-        }
-    }
-}
-
-/// Fingerprints use the path below the project root, so they do not depend on where the scan ran.
-fn assign_fingerprints(project_path: &str, findings: &mut [Finding]) {
-    let mut occurrences: HashMap<String, usize> = HashMap::new();
-    for finding in findings.iter_mut() {
-        let identity = fingerprint(project_path, finding, 0);
-        let occurrence = occurrences.entry(identity).or_default();
-        finding.fingerprint = fingerprint(project_path, finding, *occurrence);
-        *occurrence += 1;
-    }
-}
-
-/// An absolute path relative to `base`, `/`-separated, when it lies below it.
-fn below(absolute: &Path, base: &Path) -> Option<String> {
-    absolute.strip_prefix(base).ok().map(slash_path)
-}
-
-fn slash_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    let text = text.strip_prefix("./").unwrap_or(&text);
-    if std::path::MAIN_SEPARATOR == '/' {
-        text.to_owned()
-    } else {
-        text.replace(std::path::MAIN_SEPARATOR, "/")
-    }
 }

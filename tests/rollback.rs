@@ -675,10 +675,11 @@ fn level_three_restores_the_last_known_good_commit() {
 #[test]
 fn the_last_known_good_search_parses_each_version_once() {
     use ssot_guard::discover::{Excludes, DEFAULT_EXCLUDE};
+    use ssot_guard::engine::Engine;
     use ssot_guard::git::Repo;
-    use ssot_guard::project::Project;
     use ssot_guard::rollback::last_good::LastGoodSearch;
     use ssot_guard::rollback::verdict::{ProjectInRepo, Verdicts};
+    use ssot_guard::workspace::{Sources, Workspace};
 
     let repo = TestRepo::new();
     repo.write(SERVICE, &service(DEPRECATED, ""));
@@ -696,12 +697,14 @@ fn the_last_known_good_search_parses_each_version_once() {
         .into_iter()
         .find(|m| m.id == "deepagentstate")
         .unwrap();
-    let project = Project::new(repo.path(), &[], migration);
+    let workspace = Workspace::new(repo.path(), &[], Sources::disk());
+    let engine = Engine::new(std::sync::Arc::new(workspace), vec![migration]);
+    let root = &engine.workspace().root;
     let git = Repo::discover(repo.path()).unwrap();
-    let layout = ProjectInRepo::new(&git, &project).unwrap();
+    let layout = ProjectInRepo::new(&git, root).unwrap();
     let patterns: Vec<String> = DEFAULT_EXCLUDE.iter().map(|p| (*p).to_owned()).collect();
-    let excludes = Excludes::new(&patterns, &project.root).unwrap();
-    let mut verdicts = Verdicts::new(&project, &layout);
+    let excludes = Excludes::new(&patterns, root).unwrap();
+    let mut verdicts = Verdicts::new(&engine, &layout);
     let found = LastGoodSearch::new(&git, &layout, &excludes, &mut verdicts)
         .find(git.head().unwrap().commit)
         .unwrap();

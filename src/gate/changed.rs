@@ -8,7 +8,7 @@ use git2::{DiffOptions, Repository};
 
 use super::staged::git_error;
 use crate::error::{Error, Result};
-use crate::project::absolute;
+use crate::paths::absolute;
 
 /// Line numbers (1-based, in the current version) added or changed since a revision, per file.
 #[derive(Debug, Default)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use git2::{DiffOptions, Repository};
 
 use crate::error::{Error, Result};
-use crate::project::absolute;
+use crate::paths::absolute;
 
 /// The staged versions of Python files, and the ones whose content git could not give.
 #[derive(Debug, Default)]

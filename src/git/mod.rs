@@ -100,7 +100,7 @@ impl Repo {
     /// `path` (absolute, or relative to the current folder) relative to the work tree's top level,
     /// `/`-separated; `None` outside the work tree or for names that are not UTF-8.
     pub fn relative(&self, path: &Path) -> Option<String> {
-        let absolute = crate::project::absolute(path);
+        let absolute = crate::paths::absolute(path);
         // Resolve symlinks in the folders (a temporary folder under a symlinked /tmp), not in the
         // file's own name: a symlinked file is tracked as itself.
         let canonical = match (absolute.parent(), absolute.file_name()) {

@@ -1,6 +1,10 @@
 //! Migrations as the scan sees them: what each loaded rule resolved to in this project.
 
+mod oracle;
+
 use std::sync::Arc;
+
+pub use oracle::{MigrationInterface, MigrationOracle};
 
 use serde::Serialize;
 

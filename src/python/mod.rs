@@ -6,6 +6,7 @@ pub mod comments;
 pub mod imports;
 pub mod interface;
 pub mod module_path;
+pub mod oracle;
 pub mod resolve;
 pub mod scopes;
 pub mod sparse;

@@ -10,12 +10,12 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use super::oracle::{ClassOracle, SymbolResolution};
 use super::scopes::{Binding, Fact, FileScopes, ScopeId, MODULE_SCOPE};
 use super::syntax::{field, text, FIELDS, KINDS};
 use super::ModulePath;
 use crate::finding::ResolvesTo;
 use crate::fixpoint::{self, Equation};
-use crate::project::{Project, SymbolResolution};
 
 /// How many steps (`a = b`, `b = c(...)`, ...) an instance is followed through.
 const MAX_DEPTH: usize = 16;
@@ -36,7 +36,7 @@ const MOCK_FACTORIES: &[&str] = &[
 pub struct Resolver<'a, 'p> {
     pub scopes: &'p FileScopes<'a>,
     pub source: &'a [u8],
-    pub project: &'p Project,
+    pub oracle: &'p dyn ClassOracle,
     /// Memo of `name_instance`, also the guard against cycles (`a = b; b = a`).
     instances: RefCell<HashMap<(ScopeId, &'a str), Option<ResolvesTo>>>,
     /// The same for `self.x`, by class scope and attribute name.
@@ -48,11 +48,11 @@ pub struct Resolver<'a, 'p> {
 }
 
 impl<'a, 'p> Resolver<'a, 'p> {
-    pub fn new(scopes: &'p FileScopes<'a>, source: &'a [u8], project: &'p Project) -> Self {
+    pub fn new(scopes: &'p FileScopes<'a>, source: &'a [u8], oracle: &'p dyn ClassOracle) -> Self {
         Resolver {
             scopes,
             source,
-            project,
+            oracle,
             instances: RefCell::new(HashMap::new()),
             attribute_instances: RefCell::new(HashMap::new()),
             chain_roots: RefCell::new(HashMap::new()),
@@ -128,7 +128,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
     /// `m.DeepAgentState` through an imported module.
     fn attribute_class(&self, attribute: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
         class_of(
-            self.project
+            self.oracle
                 .resolve_path(&self.import_path(attribute, scope)?),
         )
     }
@@ -163,7 +163,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
         let mut depends_on = Vec::new();
         for fact in facts {
             let found = match &fact.binding {
-                Binding::Import { target, .. } => class_of(self.project.resolve_path(target)),
+                Binding::Import { target, .. } => class_of(self.oracle.resolve_path(target)),
                 Binding::Assigned { value } if value.kind_id() == KINDS.identifier => {
                     depends_on.push((fact.scope, text(*value, self.source)));
                     None
@@ -189,7 +189,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
     fn star_class(&self, name: &str) -> Option<ResolvesTo> {
         let module = &self.scopes.scopes[MODULE_SCOPE];
         module.star_imports.iter().fold(None, |origin, (star, _)| {
-            match self.project.resolve_star(star, name) {
+            match self.oracle.resolve_star(star, name) {
                 SymbolResolution::Class(found) => {
                     Some(ResolvesTo::merge_option(origin, found.class))
                 }
@@ -229,7 +229,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
                     return None;
                 }
                 let method = text(function.child_by_field_id(FIELDS.attribute)?, self.source);
-                if !self.project.interface.self_returning.contains(method) {
+                if !self.oracle.returns_instance(method) {
                     return None;
                 }
                 let receiver = function.child_by_field_id(FIELDS.object)?;
@@ -396,7 +396,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
             None => self.name_class(dotted, scope),
             Some((first, rest)) => {
                 let path = self.imported_path(scope, first)?.join(rest);
-                class_of(self.project.resolve_path(&path))
+                class_of(self.oracle.resolve_path(&path))
             }
         }
     }

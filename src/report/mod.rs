@@ -256,18 +256,20 @@ mod tests {
 
     use super::{one_line, write_report, Format};
     use crate::error::Error;
-    use crate::project::Project;
+    use crate::migration::MigrationOracle;
     use crate::scan::{FileError, ScanResult};
+    use crate::workspace::{Sources, Workspace};
 
     /// One error of each kind `ScanResult::errors` holds, and one without a path.
     fn every_kind_of_error(root: &Path) -> ScanResult {
-        let migration = crate::rules::load_rules(&[]).unwrap().remove(0);
-        let project = Project::new(root, &[], migration);
+        let rule = crate::rules::load_rules(&[]).unwrap().remove(0);
+        let workspace = Workspace::new(root, &[], Sources::disk());
+        let migration = MigrationOracle::new(std::sync::Arc::new(workspace), rule);
         let io = |kind: std::io::ErrorKind| std::io::Error::from(kind);
         let error =
             |path: Option<&str>, error: Error| FileError::new(path.map(Path::new), error, root);
         let mut result = ScanResult {
-            migrations: vec![project.summary()],
+            migrations: vec![migration.summary()],
             files: Vec::new(),
             errors: Vec::new(),
             stats: Default::default(),

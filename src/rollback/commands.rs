@@ -132,8 +132,8 @@ fn validation_commands(plan: &RollbackPlan<'_>, export: bool) -> Vec<String> {
     } else {
         format!("cd {} && ", sh(prefix))
     };
-    plan.project
-        .migration
+    plan.migration
+        .rule
         .validation
         .iter()
         .map(|command| {
@@ -185,7 +185,7 @@ pub fn commit_message(
     target: &RollbackTarget,
     surgical: bool,
 ) -> String {
-    let rule = &plan.project.migration;
+    let rule = &plan.migration.rule;
     let symbol = &rule.symbol;
     let path = one_line(&candidate.path);
     let (subject, how) = if surgical {

@@ -10,7 +10,7 @@ use crate::git::checkpoints::CHECKPOINT_MARKER;
 use crate::report::one_line;
 
 pub fn write(out: &mut dyn Write, plan: &RollbackPlan<'_>) -> io::Result<()> {
-    let rule = &plan.project.migration;
+    let rule = &plan.migration.rule;
     writeln!(
         out,
         "Rollback plan for `{}` (migration {}, issue {})",
@@ -205,10 +205,10 @@ fn file(out: &mut dyn Write, plan: &RollbackPlan<'_>, candidate: &Candidate) -> 
             writeln!(
                 out,
                 "   No rollback target: {}.",
-                explain_no_target(no_target, &plan.project.migration.symbol)
+                explain_no_target(no_target, &plan.migration.rule.symbol)
             )?;
             writeln!(out, "   Fix it instead:")?;
-            for fix in candidate.fix(plan.project) {
+            for fix in candidate.fix(plan.migration) {
                 writeln!(out, "     {fix}")?;
             }
             return Ok(());

@@ -98,8 +98,8 @@ fn candidate(plan: &RollbackPlan<'_>, candidate: &Candidate) -> CandidateJson {
             discarded_lines: 0,
             commands: Vec::new(),
             surgical_commands: Vec::new(),
-            no_target: Some(explain_no_target(no_target, &plan.project.migration.symbol)),
-            fix: Some(candidate.fix(plan.project)),
+            no_target: Some(explain_no_target(no_target, &plan.migration.rule.symbol)),
+            fix: Some(candidate.fix(plan.migration)),
         },
     }
 }

@@ -9,7 +9,6 @@
 //! runs, quoted by [`quote`], checking first that the [`programs`] they run are there; [`human`]
 //! and [`json`] print the plan.
 
-pub mod cli;
 pub mod commands;
 pub mod human;
 pub mod json;
@@ -27,10 +26,11 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::discover::Excludes;
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::git::{checkpoints, CommitRef, FileState, Head, Repo};
-use crate::project::Project;
+use crate::migration::MigrationOracle;
 use crate::python::ModuleOfFile;
 use crate::report::one_line;
 use crate::scan::ScanResult;
@@ -108,7 +108,7 @@ impl Candidate {
 
     /// What to do instead when there is no revision to roll back to: each finding's fix, then
     /// the rule's renames.
-    pub fn fix(&self, project: &Project) -> Vec<String> {
+    pub fn fix(&self, migration: &MigrationOracle) -> Vec<String> {
         let mut fix: Vec<String> = Vec::new();
         for finding in &self.failing {
             if let Some(help) = &finding.help {
@@ -118,8 +118,8 @@ impl Candidate {
                 }
             }
         }
-        let renames: Vec<String> = project
-            .migration
+        let renames: Vec<String> = migration
+            .rule
             .renames
             .iter()
             .map(|(from, to)| format!("{from} -> {to}"))
@@ -186,7 +186,8 @@ pub struct PlanOptions {
 
 /// A complete rollback plan.
 pub struct RollbackPlan<'p> {
-    pub project: &'p Project,
+    /// The migration the plan undoes.
+    pub migration: &'p MigrationOracle,
     pub head: Head,
     pub head_commit: CommitRef,
     /// The project root relative to the work tree (`""` or `sub/`).
@@ -206,7 +207,8 @@ pub struct RollbackPlan<'p> {
 /// What a plan is made from.
 pub struct PlanInput<'a> {
     pub repo: &'a Repo,
-    pub project: &'a Project,
+    /// Judges files for the one migration the plan undoes.
+    pub engine: &'a Engine,
     pub layout: &'a ProjectInRepo,
     pub excludes: &'a Excludes,
     pub scan: &'a ScanResult,
@@ -217,16 +219,17 @@ pub struct PlanInput<'a> {
 pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackPlan<'a>> {
     let PlanInput {
         repo,
-        project,
+        engine,
         layout,
         excludes,
         scan,
     } = *input;
+    let migration = engine.the_migration();
     let head = repo.head()?;
-    let mut verdicts = Verdicts::new(project, layout);
+    let mut verdicts = Verdicts::new(engine, layout);
     let mut candidates = Vec::new();
     for report in &scan.files {
-        let absolute = crate::project::absolute(std::path::Path::new(&report.path));
+        let absolute = crate::paths::absolute(std::path::Path::new(&report.path));
         let named = options.named.contains(&absolute);
         let failing: Vec<Finding> = report
             .findings
@@ -245,9 +248,9 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
             ),
             help: Some("name files inside the repository's work tree".to_owned()),
         })?;
-        let severity = severity_of(project, layout, &path);
+        let severity = severity_of(migration, layout, &path);
         let state = repo.file_state(&path, head.commit);
-        let module = layout.module(project, &path);
+        let module = layout.module(engine.workspace(), &path);
         let target = if state.committed {
             target::find(repo, head.commit, &path, &mut verdicts)?
         } else {
@@ -256,7 +259,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         let surgical = match &target {
             Ok(found) => {
                 let source = repo.read_blob(found.head_blob)?;
-                surgical::build(&source, &path, module.as_ref().map(|(m, _)| m), project)
+                surgical::build(&source, &path, layout.file(&path).as_deref(), engine)
             }
             Err(_) => Err("there is no migration to undo".to_owned()),
         };
@@ -293,7 +296,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         &mut LastGoodSearch::new(repo, layout, excludes, &mut verdicts),
     )?;
     Ok(RollbackPlan {
-        project,
+        migration,
         head_commit: repo.commit_ref(head.commit),
         head,
         project_prefix: layout.prefix().to_owned(),
@@ -308,9 +311,9 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
 }
 
 /// The runbook's table: golden path CRITICAL, tests MEDIUM, everything else HIGH.
-fn severity_of(project: &Project, layout: &ProjectInRepo, path: &str) -> RunbookSeverity {
+fn severity_of(migration: &MigrationOracle, layout: &ProjectInRepo, path: &str) -> RunbookSeverity {
     let project_path = layout.project_path(path).unwrap_or(path);
-    if project.migration.golden_path_set.is_match(project_path) {
+    if migration.rule.golden_path_set.is_match(project_path) {
         RunbookSeverity::Critical
     } else if is_test_path(project_path) {
         RunbookSeverity::Medium

@@ -136,8 +136,8 @@ pub fn levels_two_three(plan: &RollbackPlan<'_>, level_three: bool) -> Vec<Progr
 /// the command runs.
 fn validation(plan: &RollbackPlan<'_>) -> Vec<Program> {
     let prefix = plan.project_prefix.trim_end_matches('/');
-    plan.project
-        .migration
+    plan.migration
+        .rule
         .validation
         .iter()
         .filter_map(|command| validation_program(command))

@@ -49,7 +49,7 @@ pub fn write(plan: &RollbackPlan<'_>) -> String {
 }
 
 fn header(plan: &RollbackPlan<'_>, level: Option<Level>) -> String {
-    let rule = &plan.project.migration;
+    let rule = &plan.migration.rule;
     let title = level.map_or_else(
         || "nothing to roll back".to_owned(),
         |l| format!("Level {} ({})", l.number(), l.title()),
@@ -143,9 +143,9 @@ fn level_one(script: &mut String, plan: &RollbackPlan<'_>) {
                 script,
                 "# Skipped {}: {}",
                 one_line(&candidate.path),
-                explain_no_target(no_target, &plan.project.migration.symbol)
+                explain_no_target(no_target, &plan.migration.rule.symbol)
             );
-            for fix in candidate.fix(plan.project) {
+            for fix in candidate.fix(plan.migration) {
                 let _ = writeln!(script, "#   fix: {fix}");
             }
         }

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
-use super::verdict::check_guarded;
+use crate::check::MigrationOutcome;
+use crate::engine::{Engine, Parse};
 use crate::finding::ResolvesTo;
-use crate::project::{Project, SymbolResolution};
 use crate::python::imports::{self, Import};
+use crate::python::oracle::SymbolResolution;
 use crate::python::syntax::{field, parse, text, walk, Descend, Visitor, FIELDS, KINDS};
-use crate::python::ModuleOfFile;
 
 /// A patch that switches the import statements back.
 #[derive(Clone, Debug)]
@@ -25,15 +25,17 @@ pub struct SurgicalPatch {
     pub blob: git2::Oid,
 }
 
-/// Builds the patch for `source` (HEAD's version of the file at `repo_path`, which defines
-/// `module`); the error says why there is none, in words for the engineer.
+/// Builds the patch for `source` (HEAD's version of the file at `repo_path`, on disk at `file`),
+/// judged by `engine` (which holds the one migration to undo); the error says why there is none,
+/// in words for the engineer.
 pub fn build(
     source: &[u8],
     repo_path: &str,
-    module: Option<&ModuleOfFile>,
-    project: &Project,
+    file: Option<&Path>,
+    engine: &Engine,
 ) -> Result<SurgicalPatch, String> {
-    let switched = switch_imports(source, module, project)?;
+    let file = file.ok_or_else(|| "the file is outside the project".to_owned())?;
+    let switched = switch_imports(source, file, engine)?;
     let original = std::str::from_utf8(source).unwrap_or_default();
     let blob = git2::Oid::hash_object(git2::ObjectType::Blob, switched.text.as_bytes())
         .map_err(|e| format!("cannot hash the patched file: {}", e.message()))?;
@@ -53,41 +55,58 @@ pub struct SwitchedImports {
 }
 
 /// Rewrites every `from M import ...` that binds the class from the SSOT module (directly or
-/// through a re-export) to import it from the deprecated module; other names of the statement
-/// stay imported from `M`. Checked with `check_source`: the result must bind the class from the
-/// deprecated module only.
+/// through a re-export, under its name or another: `from compat import AgentState` becomes
+/// `from <deprecated> import DeepAgentState as AgentState`) to import it from the deprecated
+/// module; other names of the statement stay imported from `M`. Checked with the engine: the
+/// result must bind the class from the deprecated module only.
 pub fn switch_imports(
     source: &[u8],
-    module: Option<&ModuleOfFile>,
-    project: &Project,
+    file: &Path,
+    engine: &Engine,
 ) -> Result<SwitchedImports, String> {
+    let migration = engine.the_migration();
+    let module = engine.workspace().module_of_file(file);
+    let module = module.as_ref();
     let original = std::str::from_utf8(source)
         .map_err(|_| "the file is not UTF-8; restore the whole file instead".to_owned())?;
     let tree = parse(source).ok_or_else(|| "the file cannot be parsed".to_owned())?;
     let mut collector = Statements::default();
     walk(tree.root_node(), &mut collector);
 
-    let symbol = project.migration.symbol.as_str();
-    let deprecated = project.migration.deprecated[0].as_str();
+    let symbol = migration.rule.symbol.as_str();
+    let deprecated = migration.rule.deprecated[0].as_str();
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut lines = Vec::new();
     for statement in collector.statements {
         let Some(Import::Names(names)) = imports::decode(statement, source, module) else {
             continue;
         };
-        let switched: Vec<Node<'_>> = names
+        // Each entry to switch, with what it becomes: itself when it names the class, else
+        // `Class as local`.
+        let switched: Vec<(Node<'_>, String)> = names
             .iter()
             .filter(|name| {
                 name.target.split_last().is_some_and(|(from, imported)| {
-                    imported == symbol
-                        && matches!(
-                            project.resolve(&from, imported),
-                            SymbolResolution::Class(source)
-                                if matches!(source.via, ResolvesTo::Ssot | ResolvesTo::Both)
-                        )
+                    matches!(
+                        migration.resolve(&from, imported),
+                        SymbolResolution::Class(source)
+                            if matches!(source.via, ResolvesTo::Ssot | ResolvesTo::Both)
+                    )
                 })
             })
-            .map(|name| entry_of(name.site))
+            .map(|name| {
+                let entry = entry_of(name.site);
+                let imported = name
+                    .target
+                    .split_last()
+                    .map(|(_, imported)| imported.to_owned());
+                let written = if imported.as_deref() == Some(symbol) {
+                    text(entry, source).to_owned()
+                } else {
+                    format!("{symbol} as {}", name.local_name)
+                };
+                (entry, written)
+            })
             .collect();
         if switched.is_empty() {
             continue;
@@ -109,10 +128,13 @@ pub fn switch_imports(
             .collect();
         let kept: Vec<Node<'_>> = entries
             .iter()
-            .filter(|entry| !switched.iter().any(|s| s.id() == entry.id()))
+            .filter(|entry| !switched.iter().any(|(s, _)| s.id() == entry.id()))
             .copied()
             .collect();
-        if kept.is_empty() {
+        let renamed = switched
+            .iter()
+            .any(|(entry, written)| text(*entry, source) != written);
+        if kept.is_empty() && !renamed {
             edits.push((module_node.byte_range(), deprecated.to_owned()));
         } else {
             let list = |nodes: &[Node<'_>]| {
@@ -122,6 +144,11 @@ pub fn switch_imports(
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            let switched_list = switched
+                .iter()
+                .map(|(_, written)| written.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             let line_start = original[..statement.start_byte()]
                 .rfind('\n')
                 .map_or(0, |i| i + 1);
@@ -131,14 +158,18 @@ pub fn switch_imports(
             } else {
                 "; ".to_owned()
             };
-            edits.push((
-                statement.byte_range(),
+            let rest = if kept.is_empty() {
+                String::new()
+            } else {
                 format!(
-                    "from {deprecated} import {}{separator}from {} import {}",
-                    list(&switched),
+                    "{separator}from {} import {}",
                     text(module_node, source),
                     list(&kept)
-                ),
+                )
+            };
+            edits.push((
+                statement.byte_range(),
+                format!("from {deprecated} import {switched_list}{rest}"),
             ));
         }
         lines.push(line);
@@ -155,14 +186,25 @@ pub fn switch_imports(
     for (range, replacement) in edits {
         patched.replace_range(range, &replacement);
     }
-    let before = check_guarded(source, module, project);
-    let after = check_guarded(patched.as_bytes(), module, project);
-    if after.parse_error && !before.parse_error {
+    let judge = |bytes: &[u8]| {
+        engine
+            .check(file, bytes, Parse::Whole)
+            .ok()
+            .map(|judged| {
+                let parse_error = judged.outcome.parse_error;
+                let outcome = judged.outcome.migrations.into_iter().next();
+                (parse_error, outcome.unwrap_or_default())
+            })
+            .unwrap_or((false, MigrationOutcome::default()))
+    };
+    let before = judge(source);
+    let after = judge(patched.as_bytes());
+    if after.0 && !before.0 {
         return Err(
             "switching the imports would break the file's syntax; switch them by hand".to_owned(),
         );
     }
-    if after.resolves_to != Some(ResolvesTo::Deprecated) {
+    if after.1.resolves_to != Some(ResolvesTo::Deprecated) {
         return Err(format!(
             "switching the import statements is not enough: the file also binds `{symbol}` from \
              the SSOT module another way (`module.{symbol}`, a star import); restore the whole \
@@ -221,20 +263,24 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::python::ModulePath;
     use crate::rules::load_rules;
+    use crate::workspace::{Sources, Workspace};
 
     /// The bundled example back end: both class definitions, and `registry` re-exporting the SSOT
     /// class.
-    fn project() -> Project {
+    fn engine() -> (Engine, std::path::PathBuf) {
         let migration = load_rules(&[]).unwrap().remove(0);
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/backend");
-        Project::new(&root, &[], migration)
+        let workspace = Workspace::new(&root, &[], Sources::disk());
+        (
+            Engine::new(std::sync::Arc::new(workspace), vec![migration]),
+            root,
+        )
     }
 
     fn switch(source: &str, file: &str) -> Result<String, String> {
-        let module = ModulePath::from_relative_file(Path::new(file));
-        switch_imports(source.as_bytes(), module.as_ref(), &project()).map(|s| s.text)
+        let (engine, root) = engine();
+        switch_imports(source.as_bytes(), &root.join(file), &engine).map(|s| s.text)
     }
 
     const SSOT: &str = "netra_backend.app.schemas.agent_models";

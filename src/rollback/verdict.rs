@@ -1,6 +1,7 @@
-//! Judging one version of a file with the scanner's own checks: every decision about history
-//! (which commit migrated the file, which commit was last known good) runs `check_source` on the
-//! blob's bytes, never a text search.
+//! Judging one version of a file with the scanner's own engine: every decision about history
+//! (which commit migrated the file, which commit was last known good) runs [`Engine::check`] on
+//! the blob's bytes, with the needles the scan learned (the symbol and every alias under which a
+//! module provides the class), never a text search.
 //!
 //! A blob from history is checked against the working tree's project: where a re-exporting module
 //! says the class comes from is read from today's files, not from the same commit. That is an
@@ -8,17 +9,18 @@
 //! commit's whole tree to resolve one import would make history searches far slower.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use git2::Oid;
 
-use crate::check::{check_source, FileOutcome};
+use crate::check::MigrationOutcome;
 use crate::codes::Code;
+use crate::engine::{Engine, Parse};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, ResolvesTo, Severity};
 use crate::git::Repo;
-use crate::project::Project;
 use crate::python::ModuleOfFile;
+use crate::workspace::Workspace;
 
 /// A finding that means the file fails today: an error-severity SSOT002 (a member the SSOT class
 /// lacks, on an SSOT instance: AttributeError), SSOT003 (a keyword the SSOT class silently drops)
@@ -42,7 +44,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn of(outcome: &FileOutcome) -> Verdict {
+    pub fn of(outcome: &MigrationOutcome) -> Verdict {
         Verdict {
             resolves_to: outcome.resolves_to,
             failing: outcome.findings.iter().filter(|f| is_failing(f)).count(),
@@ -74,22 +76,19 @@ impl Verdict {
 pub struct ProjectInRepo {
     /// The project root relative to the work tree, `""` or ending in `/`.
     prefix: String,
-    /// The project root as `Project` has it (not canonicalized), so module lookups match.
+    /// The project root as the workspace has it (not canonicalized), so module lookups match.
     root: PathBuf,
 }
 
 impl ProjectInRepo {
-    pub fn new(repo: &Repo, project: &Project) -> Result<ProjectInRepo> {
-        let canonical = project
-            .root
-            .canonicalize()
-            .map_err(|e| Error::io(&project.root, e))?;
+    pub fn new(repo: &Repo, root: &Path) -> Result<ProjectInRepo> {
+        let canonical = root.canonicalize().map_err(|e| Error::io(root, e))?;
         let relative = canonical
             .strip_prefix(repo.workdir())
             .map_err(|_| Error::Git {
                 message: format!(
                     "the project root `{}` is outside the repository `{}`",
-                    project.root.display(),
+                    root.display(),
                     repo.workdir().display()
                 ),
                 help: Some(
@@ -107,7 +106,7 @@ impl ProjectInRepo {
         };
         Ok(ProjectInRepo {
             prefix,
-            root: project.root.clone(),
+            root: root.to_path_buf(),
         })
     }
 
@@ -121,16 +120,16 @@ impl ProjectInRepo {
         repo_path.strip_prefix(self.prefix.as_str())
     }
 
-    /// Where a work-tree path lies on disk, spelled the way `Project` spells its roots.
+    /// Where a work-tree path lies on disk, spelled the way the workspace spells its roots.
     pub fn file(&self, repo_path: &str) -> Option<PathBuf> {
         Some(self.root.join(self.project_path(repo_path)?))
     }
 
     /// The module a work-tree path defines, with the package root it is imported from (relative
     /// to the work tree, `.` for the top level).
-    pub fn module(&self, project: &Project, repo_path: &str) -> Option<(ModuleOfFile, String)> {
+    pub fn module(&self, workspace: &Workspace, repo_path: &str) -> Option<(ModuleOfFile, String)> {
         let file = self.file(repo_path)?;
-        let module = project.module_of_file(&file)?;
+        let module = workspace.module_of_file(&file)?;
         // `a/b/c.py` is `a.b.c`: its root is three components up; `a/b/__init__.py` is `a.b`,
         // also three components up.
         let depth = module.module.segments().count() + usize::from(module.is_package);
@@ -148,20 +147,19 @@ impl ProjectInRepo {
 /// Verdicts on blobs, cached by blob id and path: a version of a file is parsed once however many
 /// commits hold it. (The path is part of the key because relative imports resolve against it.)
 pub struct Verdicts<'p> {
-    project: &'p Project,
+    /// An engine with the one migration the plan undoes.
+    engine: &'p Engine,
     layout: &'p ProjectInRepo,
     cache: HashMap<(Oid, String), Verdict>,
-    needle: memchr::memmem::Finder<'p>,
     parsed: usize,
 }
 
 impl<'p> Verdicts<'p> {
-    pub fn new(project: &'p Project, layout: &'p ProjectInRepo) -> Verdicts<'p> {
+    pub fn new(engine: &'p Engine, layout: &'p ProjectInRepo) -> Verdicts<'p> {
         Verdicts {
-            project,
+            engine,
             layout,
             cache: HashMap::new(),
-            needle: memchr::memmem::Finder::new(project.migration.symbol.as_bytes()),
             parsed: 0,
         }
     }
@@ -181,39 +179,29 @@ impl<'p> Verdicts<'p> {
         verdict
     }
 
-    /// The verdict on `source` as the file at `path`, without the cache.
+    /// The verdict on `source` as the file at `path`, without the cache. A file the engine
+    /// cannot judge (a bug of ours) is judged as binding nothing and failing nothing.
     pub fn judge_bytes(&mut self, source: &[u8], path: &str) -> Verdict {
-        // Every finding starts from the class's name, as in `scan`.
-        if self.needle.find(source).is_none() {
+        if !self.engine.may_matter(source) {
             return Verdict::default();
         }
         self.parsed += 1;
-        Verdict::of(&self.outcome(source, path))
+        let Some(file) = self.layout.file(path) else {
+            return Verdict::default();
+        };
+        match self.engine.check(&file, source, Parse::Sparse) {
+            Ok(judged) => judged
+                .outcome
+                .migrations
+                .first()
+                .map(Verdict::of)
+                .unwrap_or_default(),
+            Err(_) => Verdict::default(),
+        }
     }
 
-    /// The full outcome of checking `source` as the file at `path`.
-    pub fn outcome(&self, source: &[u8], path: &str) -> FileOutcome {
-        let module = self
-            .layout
-            .module(self.project, path)
-            .map(|(module, _)| module);
-        check_guarded(source, module.as_ref(), self.project)
-    }
-
-    /// How many blobs were parsed (cache misses that mention the symbol).
+    /// How many blobs were parsed (cache misses that mention the symbol or an alias).
     pub fn parsed(&self) -> usize {
         self.parsed
     }
-}
-
-/// `check_source`, with a panic on one version becoming "nothing found" rather than a crash.
-pub(crate) fn check_guarded(
-    source: &[u8],
-    module: Option<&ModuleOfFile>,
-    project: &Project,
-) -> FileOutcome {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_source(source, module, project)
-    }))
-    .unwrap_or_default()
 }

@@ -1,4 +1,5 @@
-//! The `rollback` and `checkpoints` commands: flags, and the runs that print a plan.
+//! The `rollback` and `checkpoints` commands: flags, and the runs that print a plan. A plan
+//! undoes one migration: the one named, the only one loaded, or the only one with failing files.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -6,14 +7,16 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::verdict::ProjectInRepo;
-use super::{plan, Level, PlanInput, PlanOptions};
-use crate::cli::{discover_options, load_project};
 use crate::codes::Code;
 use crate::discover::{discover, Excludes};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::git::{checkpoints, Repo};
-use crate::scan::{scan, ScanOptions};
+use crate::rollback::verdict::{is_failing, ProjectInRepo};
+use crate::rollback::{plan, Level, PlanInput, PlanOptions};
+use crate::scan::{scan, ScanOptions, ScanResult};
+use crate::session::Session;
+use crate::workspace::Sources;
 
 /// How a plan (or the checkpoint list) is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -46,7 +49,8 @@ pub struct RollbackArgs {
     /// Use this config file instead of looking for one.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// The migration, by rule id (needed when several rules are loaded).
+    /// The migration to undo, by rule id (needed when several rules are loaded and more than
+    /// one has failing files).
     #[arg(long, value_name = "ID")]
     migration: Option<String>,
     /// Scan files that .gitignore, .ignore and git's exclude files leave out.
@@ -73,18 +77,20 @@ pub fn run(args: RollbackArgs) -> Result<ExitCode> {
 
 /// [`run`], writing the plan to `out` (the fuzz target renders every form of a plan this way).
 pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
-    let (config, project) = load_project(
+    let wanted: Vec<String> = args.migration.iter().cloned().collect();
+    let session = Session::load(
         &args.paths,
         args.config.as_deref(),
-        args.migration.as_deref(),
+        &wanted,
+        Sources::disk(),
     )?;
-    let options = discover_options(&config, &project, &[], &[], args.no_ignore);
+    let options = session.discover_options(&[], &[], args.no_ignore);
     let discovered = discover(&args.paths, &options)?;
     // Judged with every code: `select` and `ignore` hide findings, they do not make code work.
     let mut result = scan(
         &args.paths,
         &discovered.files,
-        &project,
+        &session.engine,
         &ScanOptions {
             selected: Code::ALL.to_vec(),
             prefilter: true,
@@ -92,34 +98,45 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     );
     // What could not be walked is in the JSON report too, beside what could not be read.
     result.add_errors(discovered.errors);
+    let several = session.engine.migrations().len() > 1;
+    let engine = session
+        .engine
+        .select(chosen_migration(&session.engine, &result)?);
+    let migration = engine.the_migration();
+    keep_only(&mut result, &migration.id);
+    let root = engine.workspace().root.clone();
     let start = if args.paths[0].is_dir() {
         args.paths[0].clone()
     } else {
-        crate::project::absolute(&args.paths[0])
+        crate::paths::absolute(&args.paths[0])
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
     let repo = Repo::discover(&start)?;
-    let layout = ProjectInRepo::new(&repo, &project)?;
-    let excludes = Excludes::new(&options.exclude, &project.root)?;
+    let layout = ProjectInRepo::new(&repo, &root)?;
+    let excludes = Excludes::new(&options.exclude, &root)?;
 
     let mut check_flags = String::new();
     if let Some(config) = &args.config {
         let shown = repo
             .relative(config)
-            .unwrap_or_else(|| crate::project::absolute(config).display().to_string());
-        check_flags.push_str(&format!(" --config {}", super::quote::sh(&shown)));
+            .unwrap_or_else(|| crate::paths::absolute(config).display().to_string());
+        check_flags.push_str(&format!(" --config {}", crate::rollback::quote::sh(&shown)));
     }
-    if let Some(id) = args.migration.as_ref().or(config.migration.as_ref()) {
-        check_flags.push_str(&format!(" --migration {}", super::quote::sh(id)));
+    // The pasted checks judge the migration the plan undoes, and only it.
+    if several || args.migration.is_some() || session.config.migration.is_some() {
+        check_flags.push_str(&format!(
+            " --migration {}",
+            crate::rollback::quote::sh(&migration.id)
+        ));
     }
     // The commands run this binary by its path: it need not be on PATH.
-    let ssot_guard = super::programs::own_binary();
-    let mut rerun = format!("{} rollback", super::quote::sh(&ssot_guard));
+    let ssot_guard = crate::rollback::programs::own_binary();
+    let mut rerun = format!("{} rollback", crate::rollback::quote::sh(&ssot_guard));
     if args.paths != [PathBuf::from(".")] {
         for path in &args.paths {
             rerun.push(' ');
-            rerun.push_str(&super::quote::sh(&path.to_string_lossy()));
+            rerun.push_str(&crate::rollback::quote::sh(&path.to_string_lossy()));
         }
     }
     rerun.push_str(&check_flags);
@@ -133,11 +150,11 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
         .paths
         .iter()
         .filter(|path| !path.is_dir())
-        .map(|path| crate::project::absolute(path))
+        .map(|path| crate::paths::absolute(path))
         .collect();
     let input = PlanInput {
         repo: &repo,
-        project: &project,
+        engine: &engine,
         layout: &layout,
         excludes: &excludes,
         scan: &result,
@@ -155,11 +172,11 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     )?;
 
     let written = if args.script {
-        out.write_all(super::script::write(&plan).as_bytes())
+        out.write_all(crate::rollback::script::write(&plan).as_bytes())
     } else {
         match args.format {
-            PlanFormat::Human => super::human::write(out, &plan),
-            PlanFormat::Json => super::json::write(out, &result, &plan),
+            PlanFormat::Human => crate::rollback::human::write(out, &plan),
+            PlanFormat::Json => crate::rollback::json::write(out, &result, &plan),
         }
     }
     .and_then(|()| out.flush());
@@ -171,12 +188,12 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
         .candidates
         .iter()
         .filter_map(|candidate| match &candidate.target {
-            Err(no_target @ super::target::NoTarget::UnreadableHistory { .. }) => {
+            Err(no_target @ crate::rollback::target::NoTarget::UnreadableHistory { .. }) => {
                 Some(Error::Git {
                     message: format!(
                         "cannot plan `{}`: {}",
                         crate::report::one_line(&candidate.path),
-                        super::explain_no_target(no_target, &project.migration.symbol)
+                        crate::rollback::explain_no_target(no_target, &migration.rule.symbol)
                     ),
                     help: None,
                 })
@@ -198,6 +215,54 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The index of the migration a plan undoes: the only one loaded (or named), else the only one
+/// with failing files; several with failing files, or none, need `--migration`.
+fn chosen_migration(engine: &Engine, result: &ScanResult) -> Result<usize> {
+    let migrations = engine.migrations();
+    if migrations.len() == 1 {
+        return Ok(0);
+    }
+    let failing: Vec<usize> = (0..migrations.len())
+        .filter(|index| {
+            let id = &migrations[*index].id;
+            result
+                .findings()
+                .any(|(_, finding)| finding.migration == *id && is_failing(finding))
+        })
+        .collect();
+    if let [only] = failing[..] {
+        return Ok(only);
+    }
+    let ids: Vec<&str> = migrations.iter().map(|m| &*m.id).collect();
+    let failing_ids: Vec<&str> = failing.iter().map(|index| ids[*index]).collect();
+    let message = if failing.is_empty() {
+        format!(
+            "{} migrations are loaded ({}) and none has failing files",
+            ids.len(),
+            ids.join(", ")
+        )
+    } else {
+        format!(
+            "{} migrations have failing files ({}); a plan undoes one",
+            failing.len(),
+            failing_ids.join(", ")
+        )
+    };
+    Err(Error::usage(
+        message,
+        Some("pass `--migration ID` to plan the rollback of one migration".to_owned()),
+    ))
+}
+
+/// Keeps only migration `id`'s findings and facts in a scan's result.
+fn keep_only(result: &mut ScanResult, id: &str) {
+    result.migrations.retain(|migration| &*migration.id == id);
+    for file in &mut result.files {
+        file.findings.retain(|finding| &*finding.migration == id);
+        file.resolves_to.retain(|(migration, _)| &**migration == id);
+    }
 }
 
 /// `ssot-guard checkpoints`: the `checkpoint: pre-` commits reachable from HEAD, newest first.

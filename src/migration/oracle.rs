@@ -1,0 +1,364 @@
+//! One migration compiled against a workspace: its rule, what the two class definitions say
+//! (the risky members), and the oracle that tells where an imported name really comes from
+//! (following re-exports through the workspace's export tables, with its own cache).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use super::{MembersSource, MigrationSummary};
+use crate::finding::ResolvesTo;
+use crate::fixpoint::{self, Equation};
+use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
+use crate::python::oracle::{ClassOracle, ClassSource, SymbolResolution};
+use crate::python::syntax::{parse, python_line_ends};
+use crate::python::ModulePath;
+use crate::rules::Migration;
+use crate::workspace::{ExportBinding, ModuleExports, Workspace};
+
+/// What the migration means for attribute accesses.
+#[derive(Clone, Debug)]
+pub struct MigrationInterface {
+    /// Members the deprecated class has and the SSOT class lacks.
+    pub risky_members: BTreeSet<String>,
+    pub members_source: MembersSource,
+    /// Methods (of either class, or pydantic's) that return an instance of the class.
+    pub self_returning: BTreeSet<String>,
+}
+
+/// A migration rule as this workspace resolves it.
+pub struct MigrationOracle {
+    /// The rule's id, shared by every finding of the migration.
+    pub id: Arc<str>,
+    pub rule: Migration,
+    pub interface: MigrationInterface,
+    workspace: Arc<Workspace>,
+    /// Every re-export query answered so far (answers do not depend on the order of queries).
+    resolutions: Mutex<HashMap<Query, Option<ClassSource>>>,
+}
+
+/// A question about a module-level name, one node of the re-export equations.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Query {
+    /// What `module.name` is.
+    Resolve(ModulePath, String),
+    /// What `from module import *` binds `name` to.
+    Star(ModulePath, String),
+    /// Where the bindings of `name` in `module` lead (see [`Project::follow`]).
+    Follow {
+        module: ModulePath,
+        name: String,
+        internal: bool,
+    },
+}
+
+/// Importing the class's own name from a deprecated module that defines it: a deprecated import
+/// whose class is the deprecated one, or also whatever it re-exports.
+fn deprecated_with_own_class(reexported: Option<ClassSource>) -> Option<ClassSource> {
+    Some(ClassSource {
+        via: ResolvesTo::Deprecated,
+        class: reexported.map_or(ResolvesTo::Deprecated, |r| {
+            ResolvesTo::Deprecated.merge(r.class)
+        }),
+    })
+}
+
+/// Importing the class's own name from a deprecated module that only re-exports a class (a
+/// shim): still a deprecated import, but of the class it re-exports.
+fn deprecated_shim(reexported: Option<ClassSource>) -> Option<ClassSource> {
+    Some(ClassSource {
+        via: ResolvesTo::Deprecated,
+        class: reexported.map_or(ResolvesTo::Deprecated, |r| r.class),
+    })
+}
+
+impl MigrationOracle {
+    pub fn new(workspace: Arc<Workspace>, rule: Migration) -> MigrationOracle {
+        let mut oracle = MigrationOracle {
+            id: Arc::from(rule.id.as_str()),
+            interface: MigrationInterface {
+                risky_members: BTreeSet::new(),
+                members_source: MembersSource::Configured,
+                self_returning: BTreeSet::new(),
+            },
+            rule,
+            workspace,
+            resolutions: Mutex::new(HashMap::new()),
+        };
+        oracle.interface = oracle.derive_interface();
+        oracle
+    }
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// The migration as the reports describe it.
+    pub fn summary(&self) -> MigrationSummary {
+        let rule = &self.rule;
+        MigrationSummary {
+            id: self.id.clone(),
+            symbol: rule.symbol.clone(),
+            deprecated: rule
+                .deprecated
+                .iter()
+                .map(|m| m.as_str().to_owned())
+                .collect(),
+            ssot: rule.ssot.as_str().to_owned(),
+            issue: rule.issue.clone(),
+            risky_members: self.interface.risky_members.iter().cloned().collect(),
+            members_source: self.interface.members_source,
+        }
+    }
+
+    /// Where `module.<name>` comes from: the migrated class (under its own name or a re-exported
+    /// alias), a module that does not define it, or something else.
+    pub fn resolve(&self, module: &ModulePath, name: &str) -> SymbolResolution {
+        if name == self.rule.symbol {
+            if let Some(exports) = self.exports(module) {
+                if !exports.names.contains_key(name) && exports.star_imports.is_empty() {
+                    return SymbolResolution::Undefined;
+                }
+            }
+        }
+        self.solve(Query::Resolve(module.clone(), name.to_owned()))
+    }
+
+    /// [`Project::resolve`] for a dotted path `<module>.<name>`.
+    pub fn resolve_path(&self, path: &ModulePath) -> SymbolResolution {
+        match path.split_last() {
+            Some((module, name)) => self.resolve(&module, name),
+            None => SymbolResolution::NotTheClass,
+        }
+    }
+
+    /// Where the `name` that `from module import *` binds comes from: like [`Project::resolve`],
+    /// but `NotTheClass` when the import does not bind the name (`__all__`, a private name).
+    pub fn resolve_star(&self, module: &ModulePath, name: &str) -> SymbolResolution {
+        self.solve(Query::Star(module.clone(), name.to_owned()))
+    }
+
+    /// Solves a query and everything it leads to, without recursion (re-exports may form any
+    /// cycle: `json = json`, modules importing each other), and caches every answer.
+    fn solve(&self, query: Query) -> SymbolResolution {
+        let known = self.lock_resolutions().get(&query).copied();
+        let value = known.unwrap_or_else(|| {
+            let solution = fixpoint::solve(query, |query| self.equation(query));
+            let value = solution[0].1;
+            self.lock_resolutions().extend(solution);
+            value
+        });
+        value.map_or(SymbolResolution::NotTheClass, SymbolResolution::Class)
+    }
+
+    /// What one query depends on. Answers cached by earlier solves are constants.
+    fn equation(&self, query: &Query) -> Equation<Query, ClassSource> {
+        if let Some(known) = self.lock_resolutions().get(query) {
+            return Equation::constant(*known);
+        }
+        match query {
+            Query::Resolve(module, name) => self.resolve_equation(module, name),
+            Query::Star(module, name) => match self.exports(module) {
+                Some(exports) if !exports.star_provides(name) => Equation::constant(None),
+                _ => Equation::join_of(vec![Query::Resolve(module.clone(), name.clone())]),
+            },
+            Query::Follow {
+                module,
+                name,
+                internal,
+            } => match self.exports(module) {
+                Some(exports) => Equation::join_of(self.follow(module, &exports, name, *internal)),
+                None => Equation::constant(None),
+            },
+        }
+    }
+
+    fn resolve_equation(&self, module: &ModulePath, name: &str) -> Equation<Query, ClassSource> {
+        let is_symbol = name == self.rule.symbol;
+        let named = if !is_symbol {
+            None
+        } else if self.rule.is_deprecated(module) {
+            Some(ResolvesTo::Deprecated)
+        } else if *module == self.rule.ssot {
+            Some(ResolvesTo::Ssot)
+        } else {
+            None
+        };
+        let Some(exports) = self.exports(module) else {
+            // Outside the project: trust the module's name.
+            return Equation::constant(named.map(ClassSource::direct));
+        };
+        if !exports.names.contains_key(name) && exports.star_imports.is_empty() {
+            return Equation::constant(None);
+        }
+        let follow = vec![Query::Follow {
+            module: module.clone(),
+            name: name.to_owned(),
+            internal: false,
+        }];
+        match named {
+            // Its own class, or (a shim) whatever class it re-exports.
+            Some(ResolvesTo::Deprecated) => {
+                let own = exports.names.get(name).is_some_and(|bindings| {
+                    bindings.iter().any(|b| matches!(b, ExportBinding::Local))
+                });
+                Equation {
+                    constant: None,
+                    depends_on: follow,
+                    finish: if own {
+                        deprecated_with_own_class
+                    } else {
+                        deprecated_shim
+                    },
+                }
+            }
+            Some(origin) => Equation::constant(Some(ClassSource::direct(origin))),
+            None => Equation::join_of(follow),
+        }
+    }
+
+    /// What a project module binds `name` to (its explicit bindings, else its star imports).
+    /// `internal` for a name the module uses itself (`Y = X`): then every import counts, not only
+    /// those it makes public.
+    fn follow(
+        &self,
+        module: &ModulePath,
+        exports: &ModuleExports,
+        name: &str,
+        internal: bool,
+    ) -> Vec<Query> {
+        let is_symbol = name == self.rule.symbol;
+        let resolve = |path: &ModulePath| {
+            path.split_last()
+                .map(|(from, name)| Query::Resolve(from, name.to_owned()))
+        };
+        match exports.names.get(name) {
+            Some(bindings) => bindings
+                .iter()
+                .filter_map(|binding| match binding {
+                    ExportBinding::Import { target, public }
+                        if is_symbol || internal || *public =>
+                    {
+                        resolve(target)
+                    }
+                    // `Y = X`: another name of the module; `Y = m.X`: through an imported module.
+                    ExportBinding::Alias(dotted) => match dotted.split_once('.') {
+                        None if *dotted != self.rule.symbol => Some(Query::Follow {
+                            module: module.clone(),
+                            name: dotted.clone(),
+                            internal: true,
+                        }),
+                        None => Some(Query::Resolve(module.clone(), dotted.clone())),
+                        Some((first, rest)) => {
+                            let target =
+                                exports.names.get(first)?.iter().find_map(|b| match b {
+                                    ExportBinding::Import { target, .. } => Some(target),
+                                    _ => None,
+                                })?;
+                            resolve(&target.join(rest))
+                        }
+                    },
+                    _ => None,
+                })
+                .collect(),
+            None => exports
+                .star_imports
+                .iter()
+                .map(|star| Query::Star(star.clone(), name.to_owned()))
+                .collect(),
+        }
+    }
+
+    /// The names under which `module` provides the class to `from module import *`, its own
+    /// star imports included, in name order (a superset where an `__all__` up the chain would
+    /// leave one out: it only decides which statements sparse parsing keeps).
+    pub fn class_names(&self, module: &ModulePath) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        let mut pending = vec![module.clone()];
+        let mut seen = HashSet::new();
+        while let Some(module) = pending.pop() {
+            if !seen.insert(module.clone()) {
+                continue;
+            }
+            let Some(exports) = self.exports(&module) else {
+                continue;
+            };
+            names.extend(
+                exports
+                    .names
+                    .keys()
+                    .filter(|name| exports.star_provides(name))
+                    .filter(|name| self.resolve(&module, name).is_class())
+                    .cloned(),
+            );
+            pending.extend(exports.star_imports.iter().cloned());
+        }
+        names
+    }
+
+    fn exports(&self, module: &ModulePath) -> Option<Arc<ModuleExports>> {
+        self.workspace.exports(module)
+    }
+
+    fn lock_resolutions(&self) -> std::sync::MutexGuard<'_, HashMap<Query, Option<ClassSource>>> {
+        // As for `lock_exports`: inserts are atomic, so a poisoned lock is still usable.
+        self.resolutions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Risky members from the two class definitions when both are in the project, else the rule's
+    /// configured list.
+    fn derive_interface(&self) -> MigrationInterface {
+        let symbol = self.rule.symbol.as_str();
+        let read = |module: &ModulePath| {
+            let path = self.workspace.module_file(module)?;
+            let source = self.workspace.read(&path)?;
+            let source = python_line_ends(&source);
+            let tree = parse(&source)?;
+            class_interface(tree.root_node(), &source, symbol)
+        };
+        let deprecated = self.rule.deprecated.iter().find_map(read);
+        let ssot = read(&self.rule.ssot);
+        let mut self_returning: BTreeSet<String> = PYDANTIC_SELF_RETURNING
+            .iter()
+            .map(|m| (*m).to_owned())
+            .collect();
+        match (deprecated, ssot) {
+            (Some(deprecated), Some(ssot)) => {
+                self_returning.extend(deprecated.self_returning.iter().cloned());
+                self_returning.extend(ssot.self_returning.iter().cloned());
+                MigrationInterface {
+                    risky_members: deprecated
+                        .members
+                        .difference(&ssot.members)
+                        .filter(|m| !is_dunder(m))
+                        .cloned()
+                        .collect(),
+                    members_source: MembersSource::Derived,
+                    self_returning,
+                }
+            }
+            _ => MigrationInterface {
+                risky_members: self.rule.fallback_risky_members.iter().cloned().collect(),
+                members_source: MembersSource::Configured,
+                self_returning,
+            },
+        }
+    }
+}
+
+impl ClassOracle for MigrationOracle {
+    fn symbol(&self) -> &str {
+        &self.rule.symbol
+    }
+
+    fn resolve(&self, module: &ModulePath, name: &str) -> SymbolResolution {
+        MigrationOracle::resolve(self, module, name)
+    }
+
+    fn resolve_star(&self, module: &ModulePath, name: &str) -> SymbolResolution {
+        MigrationOracle::resolve_star(self, module, name)
+    }
+
+    fn returns_instance(&self, method: &str) -> bool {
+        self.interface.self_returning.contains(method)
+    }
+}
