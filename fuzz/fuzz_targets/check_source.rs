@@ -10,18 +10,20 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use ssot_guard::check::{check_source, check_source_sparse};
 use ssot_guard::codes::Code;
-use ssot_guard::project::{MembersSource, Project};
+use ssot_guard::engine::Engine;
+use ssot_guard::migration::MembersSource;
 use ssot_guard::python::ModuleOfFile;
 use ssot_guard::rules::load_rules;
 use ssot_guard::scan::{scan_contents, ScanOptions};
+use ssot_guard::workspace::{Sources, Workspace};
 
 struct Setup {
-    project: Project,
+    engine: Engine,
     /// Where the fuzzed file pretends to live: a module of the back end's `services` package,
     /// so that relative imports resolve against the real packages.
     path: PathBuf,
@@ -35,18 +37,23 @@ fn setup() -> &'static Setup {
         let migration = load_rules(&[])
             .expect("the built-in rule loads")
             .swap_remove(0);
-        let project = Project::new(&backend, &[], migration);
+        let workspace = Workspace::new(&backend, &[], Sources::disk());
+        let engine = Engine::new(Arc::new(workspace), vec![migration]);
         assert_eq!(
-            project.interface.members_source,
+            engine.the_migration().interface.members_source,
             MembersSource::Derived,
             "the fixture's class definitions are found"
         );
-        let path = project.root.join("netra_backend/app/services/fuzzed.py");
-        let module = project
+        let path = engine
+            .workspace()
+            .root
+            .join("netra_backend/app/services/fuzzed.py");
+        let module = engine
+            .workspace()
             .module_of_file(&path)
             .expect("a module of the project");
         Setup {
-            project,
+            engine,
             path,
             module,
         }
@@ -55,29 +62,32 @@ fn setup() -> &'static Setup {
 
 fuzz_target!(|source: &[u8]| {
     let setup = setup();
-    let project = &setup.project;
-    let whole = check_source(source, Some(&setup.module), project);
-    let sparse = check_source_sparse(source, Some(&setup.module), project);
+    let engine = &setup.engine;
+    let migrations = [engine.the_migration()];
+    let whole = check_source(source, Some(&setup.module), &migrations);
+    let sparse = check_source_sparse(source, Some(&setup.module), &migrations);
     if !whole.parse_error {
         assert!(!sparse.parse_error, "sparse parsing broke a clean file");
-        assert_eq!(
-            sparse.findings, whole.findings,
-            "sparse and whole findings differ"
-        );
-        assert_eq!(sparse.resolves_to, whole.resolves_to);
+        for (sparse, whole) in sparse.migrations.iter().zip(&whole.migrations) {
+            assert_eq!(
+                sparse.findings, whole.findings,
+                "sparse and whole findings differ"
+            );
+            assert_eq!(sparse.resolves_to, whole.resolves_to);
+        }
     }
     // Without a module (a file outside the package roots) relative imports do not resolve.
-    let _ = check_source_sparse(source, None, project);
+    let _ = check_source_sparse(source, None, &migrations);
 
     let files = [(setup.path.clone(), source.to_vec())];
     let result = scan_contents(
         &files,
-        project,
+        engine,
         &ScanOptions {
             selected: Code::ALL.to_vec(),
             prefilter: true,
         },
     );
     assert!(result.errors.is_empty(), "{:?}", result.errors);
-    common::render(&result, project, true);
+    common::render(&result, true);
 });

@@ -7,7 +7,6 @@
 
 use std::path::Path;
 
-use ssot_guard::project::Project;
 use ssot_guard::report::{write_report, write_statistics, Format};
 use ssot_guard::scan::ScanResult;
 
@@ -37,7 +36,7 @@ pub fn scratch_dir() -> tempfile::TempDir {
 
 /// `result` written in every format, and its statistics: nothing panics, and the JSON formats are
 /// JSON. With `human_in_color`, the human report is written in colour too.
-pub fn render(result: &ScanResult, project: &Project, human_in_color: bool) {
+pub fn render(result: &ScanResult, human_in_color: bool) {
     let mut out = Vec::new();
     for format in FORMATS {
         out.clear();

@@ -22,17 +22,20 @@ mod common;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use ssot_guard::check::{check_source, check_source_sparse};
 use ssot_guard::codes::Code;
 use ssot_guard::discover::{discover, DiscoverOptions, DEFAULT_EXCLUDE};
-use ssot_guard::project::Project;
+use ssot_guard::engine::Engine;
+use ssot_guard::migration::MigrationOracle;
 use ssot_guard::python::ModulePath;
 use ssot_guard::report::{write_report, Format};
 use ssot_guard::rules::{parse_rule, Migration};
 use ssot_guard::scan::{scan, ScanOptions};
+use ssot_guard::workspace::{Sources, Workspace};
 
 /// Modules per input, statements per module, names per `__all__`.
 const MAX_MODULES: usize = 8;
@@ -415,8 +418,15 @@ fn migration() -> Migration {
     parse_rule(Path::new("rules/widget.toml"), RULE).expect("the fuzz rule loads")
 }
 
-/// Every module-level name of every module, as `Project::resolve` and `resolve_star` answer it.
-fn resolutions(project: &Project, modules: &[ModulePath], reverse: bool) -> Vec<String> {
+/// A fresh engine over the folder (nothing cached) with the fuzz rule.
+fn engine(root: &Path) -> Engine {
+    let workspace = Workspace::new(root, &[], Sources::disk());
+    Engine::new(Arc::new(workspace), vec![migration()])
+}
+
+/// Every module-level name of every module, as the oracle's `resolve` and `resolve_star` answer
+/// it.
+fn resolutions(oracle: &MigrationOracle, modules: &[ModulePath], reverse: bool) -> Vec<String> {
     let mut queries: Vec<(&ModulePath, Name)> = modules
         .iter()
         .flat_map(|module| Name::ALL.iter().map(move |name| (module, *name)))
@@ -430,8 +440,8 @@ fn resolutions(project: &Project, modules: &[ModulePath], reverse: bool) -> Vec<
             format!(
                 "{module}.{}: {:?} / star {:?}",
                 name.text(),
-                project.resolve(module, name.text()),
-                project.resolve_star(module, name.text())
+                oracle.resolve(module, name.text()),
+                oracle.resolve_star(module, name.text())
             )
         })
         .collect();
@@ -464,11 +474,10 @@ fuzz_target!(|tree: Tree| {
     .into_iter()
     .map(ModulePath::new)
     .collect();
-    let forward = Project::new(&root, &[], migration());
-    let backward = Project::new(&root, &[], migration());
+    let (forward, backward) = (engine(&root), engine(&root));
     assert_eq!(
-        resolutions(&forward, &modules, false),
-        resolutions(&backward, &modules, true),
+        resolutions(forward.the_migration(), &modules, false),
+        resolutions(backward.the_migration(), &modules, true),
         "resolution depends on the order of the questions"
     );
 
@@ -485,7 +494,7 @@ fuzz_target!(|tree: Tree| {
     assert!(discovered.errors.is_empty(), "{:?}", discovered.errors);
     assert_eq!(discovered.files, written, "discovery finds every module");
     let scan_with = |prefilter: bool| {
-        let project = Project::new(&root, &[], migration());
+        let engine = engine(&root);
         let options = ScanOptions {
             selected: Code::ALL.to_vec(),
             prefilter,
@@ -493,15 +502,16 @@ fuzz_target!(|tree: Tree| {
         let result = scan(
             std::slice::from_ref(&root),
             &discovered.files,
-            &project,
+            &engine,
             &options,
         );
         assert!(result.errors.is_empty(), "{:?}", result.errors);
-        common::render(&result, &project, false);
-        (result, project)
+        common::render(&result, false);
+        (result, engine)
     };
     let (filtered, _) = scan_with(true);
-    let (full, project) = scan_with(false);
+    let (full, engine) = scan_with(false);
+    let migrations = [engine.the_migration()];
     if std::env::var_os("FUZZ_SHOW").is_some() {
         let mut out = Vec::new();
         write_report(&mut out, Format::Concise, &full, false).expect("in memory");
@@ -513,14 +523,15 @@ fuzz_target!(|tree: Tree| {
         assert_eq!(with.absolute_path, without.absolute_path);
         let path = &with.absolute_path;
         let source = std::fs::read(path).expect("read back");
-        let module = project.module_of_file(path);
-        let whole = check_source(&source, module.as_ref(), &project);
-        let sparse = check_source_sparse(&source, module.as_ref(), &project);
+        let module = engine.workspace().module_of_file(path);
+        let whole = check_source(&source, module.as_ref(), &migrations);
+        let sparse = check_source_sparse(&source, module.as_ref(), &migrations);
         if whole.parse_error {
             // A statement the prefilter leaves out may hold the syntax error: not comparable.
             continue;
         }
         assert!(!sparse.parse_error, "sparse parsing broke a clean file");
+        let (sparse, whole) = (&sparse.migrations[0], &whole.migrations[0]);
         assert_eq!(
             sparse.findings, whole.findings,
             "{}: sparse and whole findings differ",

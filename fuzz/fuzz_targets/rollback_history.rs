@@ -17,7 +17,7 @@ use arbitrary::Arbitrary;
 use clap::Parser;
 use git2::{IndexAddOption, Oid, Repository, RepositoryInitOptions, Signature, Time};
 use libfuzzer_sys::fuzz_target;
-use ssot_guard::rollback::cli::{run_to, RollbackArgs};
+use ssot_guard::commands::rollback::{run_to, RollbackArgs};
 
 /// Operations per input: enough for a migration, a checkpoint and a merge, and fast to run.
 const MAX_OPS: usize = 12;
