@@ -48,3 +48,111 @@ fn a_migration_through_an_aliased_re_export_is_rolled_back() {
     );
     assert_eq!(parent_of(&repo, head_of(&repo)), migration);
 }
+
+const REGISTRY_RULE: &str = "id = \"agentregistry\"\nsymbol = \"AgentRegistry\"\ndeprecated = [\"netra_backend.app.agents.registry\"]\nssot = \"netra_backend.app.core.registry\"\nissue = \"#902\"\nvalidation = [\"python3 -c pass\"]\n";
+const REGISTRY_USER: &str = "netra_backend/app/services/registry_user.py";
+
+/// The test repository with a second migration (`AgentRegistry`), its two class definitions and
+/// a file using it, committed on the deprecated module.
+fn two_migrations() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(
+        "pyproject.toml",
+        "[tool.ssot-guard]\nrules = [\"rules/deepagentstate.toml\", \"rules/agentregistry.toml\"]\n",
+    );
+    repo.write("rules/agentregistry.toml", REGISTRY_RULE);
+    repo.write("netra_backend/app/core/__init__.py", "");
+    repo.write(
+        "netra_backend/app/agents/registry.py",
+        "class AgentRegistry:\n    def __init__(self):\n        self.agents = {}\n\n    @property\n    def default_agent(self):\n        return 'triage'\n",
+    );
+    repo.write(
+        "netra_backend/app/core/registry.py",
+        "class AgentRegistry:\n    def __init__(self):\n        self.agents = {}\n",
+    );
+    repo.write(
+        REGISTRY_USER,
+        &registry_user("netra_backend.app.agents.registry"),
+    );
+    repo.write(SERVICE, &service(DEPRECATED, ""));
+    repo.commit("Add the services");
+    repo
+}
+
+fn registry_user(module: &str) -> String {
+    format!("from {module} import AgentRegistry\n\n\ndef default_of(registry: AgentRegistry):\n    return registry.default_agent\n")
+}
+
+/// Two migrations loaded: `rollback` undoes the one that fails, asks which when both fail, and
+/// each migration's Level 2 uses its own checkpoints.
+#[test]
+fn rollback_undoes_one_migration_and_each_has_its_checkpoints() {
+    let repo = two_migrations();
+    repo.write("README.md", "checkpoint\n");
+    let registry_checkpoint = repo.commit("checkpoint: pre-AgentRegistry consolidation");
+    repo.write("README.md", "checkpoint 2\n");
+    let state_checkpoint = repo.commit("checkpoint: pre-DeepAgentState migration");
+    repo.write(
+        REGISTRY_USER,
+        &registry_user("netra_backend.app.core.registry"),
+    );
+    let registry_migration = repo.commit("Move the registry user to the SSOT AgentRegistry");
+
+    // Only the registry migration fails: it is the one planned, with its own checkpoint.
+    let report = repo.rollback_json(&["--level", "2"]);
+    //    assert_eq!(report["migrations"].as_array().map(Vec::len), Some(1)); // V2CHECK
+    let plan = candidate(&report, REGISTRY_USER);
+    assert_eq!(plan["migration_commit"], registry_migration.to_string());
+    let checkpoints: Vec<&str> = report["rollback"]["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(checkpoints, ["checkpoint: pre-AgentRegistry consolidation"]);
+    assert_eq!(
+        report["rollback"]["target"]["commit"],
+        registry_checkpoint.to_string()
+    );
+    let human = stdout(&repo.rollback(&[]));
+    assert!(
+        human.contains("check --migration 'agentregistry' --expect-violations"),
+        "{human}"
+    );
+
+    // Both fail: the plan needs --migration.
+    repo.write(SERVICE, &service(common::repo::SSOT, ""));
+    repo.commit("Migrate the report service");
+    let both = repo.rollback(&[]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        stderr(&both).contains("2 migrations have failing files (deepagentstate, agentregistry)"),
+        "{}",
+        stderr(&both)
+    );
+    let state = repo.rollback_json(&["--migration", "deepagentstate", "--level", "2"]);
+    assert_eq!(
+        state["rollback"]["target"]["commit"],
+        state_checkpoint.to_string()
+    );
+
+    let listed = common::run(
+        repo.path(),
+        &[
+            "checkpoints",
+            "--migration",
+            "deepagentstate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let summaries: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(summaries, ["checkpoint: pre-DeepAgentState migration"]);
+}

@@ -66,6 +66,13 @@ pub struct CheckpointsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     format: PlanFormat,
+    /// Only the checkpoints of this migration (by rule id): those whose summary names its id,
+    /// symbol or issue, or names no other loaded migration.
+    #[arg(long, value_name = "ID")]
+    migration: Option<String>,
+    /// Use this config file instead of looking for one (with --migration).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// `ssot-guard rollback`: exit 0 with a plan (even "nothing to roll back"), 2 on errors.
@@ -99,9 +106,9 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     // What could not be walked is in the JSON report too, beside what could not be read.
     result.add_errors(discovered.errors);
     let several = session.engine.migrations().len() > 1;
-    let engine = session
-        .engine
-        .select(chosen_migration(&session.engine, &result)?);
+    let chosen = chosen_migration(&session.engine, &result)?;
+    let checkpoint_names = migration_names(&session.engine, chosen);
+    let engine = session.engine.select(chosen);
     let migration = engine.the_migration();
     keep_only(&mut result, &migration.id);
     let root = engine.workspace().root.clone();
@@ -168,6 +175,7 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
             check_flags,
             rerun,
             ssot_guard,
+            checkpoint_names,
         },
     )?;
 
@@ -256,6 +264,25 @@ fn chosen_migration(engine: &Engine, result: &ScanResult) -> Result<usize> {
     ))
 }
 
+/// The names of migration `chosen` and of the others, to tell whose checkpoints are whose.
+fn migration_names(engine: &Engine, chosen: usize) -> checkpoints::MigrationNames {
+    let names = |index: usize| {
+        let migration = &engine.migrations()[index];
+        [
+            migration.id.to_string(),
+            migration.rule.symbol.clone(),
+            migration.rule.issue.clone(),
+        ]
+    };
+    checkpoints::MigrationNames {
+        this: names(chosen).to_vec(),
+        others: (0..engine.migrations().len())
+            .filter(|index| *index != chosen)
+            .flat_map(names)
+            .collect(),
+    }
+}
+
 /// Keeps only migration `id`'s findings and facts in a scan's result.
 fn keep_only(result: &mut ScanResult, id: &str) {
     result.migrations.retain(|migration| &*migration.id == id);
@@ -272,7 +299,29 @@ pub fn run_checkpoints(args: CheckpointsArgs) -> Result<ExitCode> {
     }
     let repo = Repo::discover(&args.path)?;
     let head = repo.head()?;
-    let found = checkpoints::list(&repo, head.commit)?;
+    let mut found = checkpoints::list(&repo, head.commit)?;
+    if let Some(id) = &args.migration {
+        let session = Session::load(
+            std::slice::from_ref(&args.path),
+            args.config.as_deref(),
+            &[],
+            Sources::disk(),
+        )?;
+        let Some(index) = session
+            .engine
+            .migrations()
+            .iter()
+            .position(|migration| &*migration.id == id)
+        else {
+            let ids: Vec<&str> = session.engine.migrations().iter().map(|m| &*m.id).collect();
+            return Err(Error::usage(
+                format!("no migration rule with id `{id}`"),
+                Some(format!("loaded: {}", ids.join(", "))),
+            ));
+        };
+        let names = migration_names(&session.engine, index);
+        found.retain(|checkpoint| names.owns(checkpoint));
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let written = match args.format {

@@ -49,6 +49,40 @@ fn missing_history(error: &git2::Error) -> Error {
     }
 }
 
+/// The names by which a checkpoint's summary says which migration it is for.
+#[derive(Debug, Default, Clone)]
+pub struct MigrationNames {
+    /// The migration's rule id, symbol and issue (`deepagentstate`, `DeepAgentState`, `#871`).
+    pub this: Vec<String>,
+    /// The same for every other loaded migration.
+    pub others: Vec<String>,
+}
+
+impl MigrationNames {
+    /// Whether a checkpoint is one for this migration: its summary names this migration, or
+    /// names none of the others (`checkpoint: pre-phase 2` is a point before everything). With
+    /// one migration loaded, every checkpoint is.
+    pub fn owns(&self, checkpoint: &CommitRef) -> bool {
+        let summary = checkpoint.summary.to_lowercase();
+        let names = |names: &[String]| {
+            names
+                .iter()
+                .any(|name| contains_name(&summary, &name.to_lowercase()))
+        };
+        names(&self.this) || !names(&self.others)
+    }
+}
+
+/// Whether `name` occurs in `text` as a whole word (not inside a longer identifier).
+fn contains_name(text: &str, name: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
 /// The newest checkpoint that comes before every commit in `commits` (a strict ancestor of each).
 pub fn newest_before<'c>(
     repo: &Repo,
@@ -64,4 +98,47 @@ pub fn newest_before<'c>(
                     .unwrap_or(false)
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checkpoint(summary: &str) -> CommitRef {
+        CommitRef {
+            id: Oid::zero(),
+            short: "0000000".to_owned(),
+            summary: summary.to_owned(),
+            time: 0,
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_belongs_to_the_migration_it_names_or_to_all() {
+        let names = MigrationNames {
+            this: vec![
+                "deepagentstate".into(),
+                "DeepAgentState".into(),
+                "#871".into(),
+            ],
+            others: vec![
+                "agentregistry".into(),
+                "AgentRegistry".into(),
+                "#902".into(),
+            ],
+        };
+        let owns = |summary: &str| names.owns(&checkpoint(summary));
+        assert!(owns("checkpoint: pre-DeepAgentState migration"));
+        assert!(owns("checkpoint: pre-phase 2"));
+        assert!(owns("checkpoint: pre-#871 and #902"));
+        assert!(!owns("checkpoint: pre-agentregistry"));
+        assert!(!owns("checkpoint: pre-#902"));
+        // A longer identifier is not the name.
+        assert!(owns("checkpoint: pre-AgentRegistryV2"));
+        let alone = MigrationNames {
+            this: names.this.clone(),
+            others: Vec::new(),
+        };
+        assert!(alone.owns(&checkpoint("checkpoint: pre-AgentRegistry")));
+    }
 }

@@ -182,6 +182,8 @@ pub struct PlanOptions {
     pub rerun: String,
     /// The ssot-guard binary the commands run ([`programs::own_binary`]), not quoted.
     pub ssot_guard: String,
+    /// Which checkpoints are this migration's (Level 2 goes back to one of them).
+    pub checkpoint_names: checkpoints::MigrationNames,
 }
 
 /// A complete rollback plan.
@@ -286,7 +288,8 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         candidate.rank = index + 1;
     }
 
-    let checkpoints = checkpoints::list(repo, head.commit)?;
+    let mut checkpoints = checkpoints::list(repo, head.commit)?;
+    checkpoints.retain(|checkpoint| options.checkpoint_names.owns(checkpoint));
     let level = choose_level(
         repo,
         head.commit,
