@@ -106,7 +106,7 @@ mod tests {
 
     fn checkpoint(summary: &str) -> CommitRef {
         CommitRef {
-            id: Oid::zero(),
+            id: Oid::ZERO_SHA1,
             short: "0000000".to_owned(),
             summary: summary.to_owned(),
             time: 0,
