@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::commands;
-use crate::error::Error;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,13 +42,8 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            print_error(error);
+            commands::print_error(error);
             ExitCode::from(2)
         }
     }
-}
-
-/// Prints a diagnostic on standard error, with miette.
-pub(crate) fn print_error(error: Error) {
-    eprintln!("{:?}", miette::Report::new(error));
 }

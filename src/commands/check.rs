@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::explain::parse_code;
-use crate::cli::print_error;
+use super::print_error;
 use crate::codes::Code;
 use crate::config::Config;
 use crate::discover::discover;

@@ -3,3 +3,10 @@
 pub mod check;
 pub mod explain;
 pub mod rollback;
+
+use crate::error::Error;
+
+/// Prints a diagnostic on standard error, with miette.
+pub(crate) fn print_error(error: Error) {
+    eprintln!("{:?}", miette::Report::new(error));
+}

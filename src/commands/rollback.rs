@@ -216,7 +216,7 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
         .map(|error| error.error)
         .chain(unreadable)
     {
-        eprintln!("{:?}", miette::Report::new(error));
+        super::print_error(error);
     }
     Ok(if had_errors {
         ExitCode::from(2)

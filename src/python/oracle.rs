@@ -63,7 +63,7 @@ impl crate::fixpoint::Join for ClassSource {
     }
 }
 
-/// One migration's answers about qualified names (see `crate::migration::MigrationOracle`).
+/// One migration's answers about qualified names (the migration layer implements it).
 pub trait ClassOracle: Sync {
     /// The migrated class's name, e.g. `DeepAgentState`.
     fn symbol(&self) -> &str;
