@@ -156,3 +156,35 @@ fn rollback_undoes_one_migration_and_each_has_its_checkpoints() {
         .collect();
     assert_eq!(summaries, ["checkpoint: pre-DeepAgentState migration"]);
 }
+
+/// Under `--staged` the index overlays the disk for the modules the staged files import too: a
+/// staged re-export that the work tree no longer has still decides what a staged file imports.
+#[test]
+fn staged_modules_are_read_from_the_index() {
+    let repo = TestRepo::new();
+    repo.write(COMPAT2, COMPAT2_TEXT);
+    repo.write(
+        SERVICE,
+        "from netra_backend.app.compat2 import AgentState\n\n\ndef thread_of(state: AgentState):\n    return state.thread_id\n",
+    );
+    let mut index = repo.repo.index().unwrap();
+    for path in [COMPAT2, SERVICE] {
+        index.add_path(std::path::Path::new(path)).unwrap();
+    }
+    index.write().unwrap();
+    // The work tree loses the module (an unstaged deletion): the commit will still hold it.
+    repo.remove(COMPAT2);
+
+    let staged = common::run(repo.path(), &["check", "--staged", "--format", "concise"]);
+    assert_eq!(
+        stdout(&staged),
+        "netra_backend/app/services/report.py:5:12: SSOT002 reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError\n\
+         Found 1 finding (1 error, 0 warnings, 0 info) in 1 of 2 files; `DeepAgentState`: 0 deprecated, 2 SSOT, 0 mixed.\n"
+    );
+    // The work tree, without the module, binds nothing.
+    let tree = common::run(repo.path(), &["check", "--format", "concise", SERVICE]);
+    assert_eq!(
+        stdout(&tree),
+        "No findings for `DeepAgentState` in 1 file.\n"
+    );
+}
