@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+use crate::python::syntax::{is_dotted_name, is_identifier};
 use crate::python::ModulePath;
 
 /// The rule files shipped inside the binary.
@@ -182,16 +183,6 @@ fn compile_globs<'a>(globs: impl Iterator<Item = &'a str>) -> Result<GlobSet, (S
         builder.add(Glob::new(glob).map_err(|e| (glob.to_owned(), e.kind().to_string()))?);
     }
     builder.build().map_err(|e| (String::new(), e.to_string()))
-}
-
-pub fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
-        && chars.all(|c| c == '_' || c.is_alphanumeric())
-}
-
-fn is_dotted_name(name: &str) -> bool {
-    name.split('.').all(is_identifier)
 }
 
 #[cfg(test)]
