@@ -15,6 +15,7 @@ pub mod project;
 pub mod python;
 pub mod report;
 pub mod rollback;
+pub mod rule_set;
 pub mod rules;
 pub mod scan;
 pub mod stats;

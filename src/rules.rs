@@ -218,7 +218,9 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<Migration> {
 }
 
 /// The built-in migrations followed by those in `extra_files`; a later file with the same id
-/// replaces an earlier one, so a project can adjust a built-in rule.
+/// replaces an earlier one, so a project can adjust a built-in rule. The set is then checked and
+/// its chains collapsed by [`rule_set::compile`](crate::rule_set::compile): conflicting,
+/// duplicate or cyclic rules are an error, and a selected migration may carry several rules.
 pub fn load_rules(extra_files: &[PathBuf]) -> Result<Vec<Migration>> {
     let mut migrations: Vec<Migration> = Vec::new();
     let mut add = |migration: Migration| {
@@ -232,7 +234,7 @@ pub fn load_rules(extra_files: &[PathBuf]) -> Result<Vec<Migration>> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         add(parse_rule(path, &text)?);
     }
-    Ok(migrations)
+    crate::rule_set::compile(migrations)
 }
 
 fn compile_globs<'a>(globs: impl Iterator<Item = &'a str>) -> Result<GlobSet, (String, String)> {
