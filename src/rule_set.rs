@@ -31,12 +31,14 @@ use crate::rules::Migration;
 
 /// Checks the set of `migrations` and collapses chains (see the module's documentation).
 ///
-/// Input ids must be unique (`rules::load_rules` keeps the last file for an id). The result has
-/// one migration per chain, in the order in which each chain's final rule appears in
+/// Two rules with one id are an error (`rules::load_rules` keeps the last file for an id). The
+/// result has one migration per chain, in the order in which each chain's final rule appears in
 /// `migrations`; a rule in no chain comes back unchanged. A collapsed migration has the final
 /// rule's id, symbol, `ssot`, issue and origin; its deprecated modules, golden-path globs,
 /// validation commands and fallback risky members are those of every rule of the chain, earliest
-/// link first, each once; its renames are composed (see [`compose_renames`]).
+/// link first, each once; its renames are composed: each rule's `old -> new` carried through the
+/// renames of the rules after it, and where two rules rename one member differently, the rule
+/// nearer the final SSOT wins.
 pub fn compile(migrations: Vec<Migration>) -> Result<Vec<Migration>> {
     check_unique_ids(&migrations)?;
     for migration in &migrations {
