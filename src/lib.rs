@@ -18,6 +18,7 @@ pub mod paths;
 pub mod python;
 pub mod report;
 pub mod rollback;
+pub mod rule_set;
 pub mod rules;
 pub mod scan;
 pub mod session;

@@ -3,13 +3,16 @@
 //! checked, compiled form the scanner shares across threads.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+use crate::python::syntax::{is_dotted_name, is_identifier};
 use crate::python::ModulePath;
 
 /// The rule files shipped inside the binary.
@@ -54,11 +57,57 @@ pub struct Migration {
     pub fallback_risky_members: Vec<String>,
     /// Old member name to the SSOT class's name for it (`thread_id -> chat_thread_id`).
     pub renames: BTreeMap<String, String>,
+    /// The rule file this migration was read from, for diagnostics about the set of rules.
+    pub origin: RuleOrigin,
+    /// Ids of the rules collapsed into this one (a chain `a -> b`, `b -> c` becomes one
+    /// migration `a, b -> c` with the last rule's id), earliest link first; empty for a rule
+    /// that absorbed none. Selecting any of them selects this migration.
+    pub absorbed: Vec<String>,
+}
+
+/// Where a rule came from: its file (built-in rules: `rules/NAME.toml`), the file's text, and
+/// the byte spans of the values that set checks point at.
+#[derive(Clone, Debug)]
+pub struct RuleOrigin {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub id: Range<usize>,
+    pub symbol: Range<usize>,
+    pub ssot: Range<usize>,
+    /// One span per entry of `deprecated`, in the file's order.
+    pub deprecated: Vec<Range<usize>>,
+}
+
+impl RuleOrigin {
+    /// The 1-based line where `span` starts.
+    pub fn line(&self, span: &Range<usize>) -> usize {
+        let start = span.start.min(self.text.len());
+        self.text.as_bytes()[..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// `path:line` of `span`, as messages name a rule.
+    pub fn location(&self, span: &Range<usize>) -> String {
+        format!("{}:{}", self.path.display(), self.line(span))
+    }
+
+    /// A diagnostic pointing at `span` in this rule's file.
+    pub fn error(&self, span: &Range<usize>, message: String, help: String) -> Error {
+        Error::toml_value(&self.path, &self.text, span.clone(), message, Some(help))
+    }
 }
 
 impl Migration {
     pub fn is_deprecated(&self, module: &ModulePath) -> bool {
         self.deprecated.contains(module)
+    }
+
+    /// Whether `id` selects this migration: its own id or one it absorbed.
+    pub fn answers_to(&self, id: &str) -> bool {
+        self.id == id || self.absorbed.iter().any(|a| a == id)
     }
 
     /// Replaces the golden-path globs (from the project's config).
@@ -132,6 +181,14 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<Migration> {
             }
         })?;
 
+    let origin = RuleOrigin {
+        path: path.to_path_buf(),
+        text: Arc::from(text),
+        id: spec.id.span(),
+        symbol: spec.symbol.span(),
+        ssot: spec.ssot.span(),
+        deprecated: spec.deprecated.iter().map(Spanned::span).collect(),
+    };
     Ok(Migration {
         id: spec.id.into_inner(),
         symbol: spec.symbol.into_inner(),
@@ -155,12 +212,16 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<Migration> {
             .into_iter()
             .map(|(from, to)| (from, to.into_inner()))
             .collect(),
+        origin,
+        absorbed: Vec::new(),
     })
 }
 
 /// The built-in migrations followed by those in `extra_files`; a later file with the same id
-/// replaces an earlier one, so a project can adjust a built-in rule.
-pub fn load_rules(extra_files: &[std::path::PathBuf]) -> Result<Vec<Migration>> {
+/// replaces an earlier one, so a project can adjust a built-in rule. The set is then checked and
+/// its chains collapsed by [`rule_set::compile`](crate::rule_set::compile): conflicting,
+/// duplicate or cyclic rules are an error, and a selected migration may carry several rules.
+pub fn load_rules(extra_files: &[PathBuf]) -> Result<Vec<Migration>> {
     let mut migrations: Vec<Migration> = Vec::new();
     let mut add = |migration: Migration| {
         migrations.retain(|m| m.id != migration.id);
@@ -173,7 +234,7 @@ pub fn load_rules(extra_files: &[std::path::PathBuf]) -> Result<Vec<Migration>> 
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         add(parse_rule(path, &text)?);
     }
-    Ok(migrations)
+    crate::rule_set::compile(migrations)
 }
 
 fn compile_globs<'a>(globs: impl Iterator<Item = &'a str>) -> Result<GlobSet, (String, String)> {
@@ -182,16 +243,6 @@ fn compile_globs<'a>(globs: impl Iterator<Item = &'a str>) -> Result<GlobSet, (S
         builder.add(Glob::new(glob).map_err(|e| (glob.to_owned(), e.kind().to_string()))?);
     }
     builder.build().map_err(|e| (String::new(), e.to_string()))
-}
-
-pub fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
-        && chars.all(|c| c == '_' || c.is_alphanumeric())
-}
-
-fn is_dotted_name(name: &str) -> bool {
-    name.split('.').all(is_identifier)
 }
 
 #[cfg(test)]
@@ -217,5 +268,28 @@ mod tests {
         assert!(rule
             .golden_path_set
             .is_match("netra_backend/app/websocket_core/manager.py"));
+    }
+
+    #[test]
+    fn a_rule_remembers_its_file_and_the_spans_of_its_values() {
+        let rules = load_rules(&[]).unwrap();
+        let origin = &rules[0].origin;
+        assert_eq!(origin.path, Path::new("rules/deepagentstate.toml"));
+        let at = |span: &Range<usize>| (&origin.text[span.clone()], origin.line(span));
+        assert_eq!(at(&origin.id), ("\"deepagentstate\"", 7));
+        assert_eq!(at(&origin.symbol), ("\"DeepAgentState\"", 8));
+        assert_eq!(
+            at(&origin.ssot),
+            ("\"netra_backend.app.schemas.agent_models\"", 10)
+        );
+        let deprecated: Vec<_> = origin.deprecated.iter().map(at).collect();
+        assert_eq!(deprecated, [("\"netra_backend.app.agents.state\"", 9)]);
+        assert_eq!(
+            origin.location(&origin.ssot),
+            "rules/deepagentstate.toml:10"
+        );
+        assert!(rules[0].absorbed.is_empty());
+        assert!(rules[0].answers_to("deepagentstate"));
+        assert!(!rules[0].answers_to("DeepAgentState"));
     }
 }

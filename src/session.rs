@@ -9,6 +9,7 @@ use crate::config::{self, Config};
 use crate::discover::{DiscoverOptions, DEFAULT_EXCLUDE};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::rule_set;
 use crate::rules::{load_rules, Migration};
 use crate::workspace::{Sources, Workspace};
 
@@ -114,20 +115,11 @@ fn select_migrations(wanted: &[String], config: &Config) -> Result<Vec<Migration
     } else {
         wanted
     };
-    let ids: Vec<String> = migrations.iter().map(|m| m.id.clone()).collect();
-    if let Some(unknown) = wanted.iter().find(|id| !ids.contains(id)) {
-        return Err(Error::usage(
-            format!("no migration rule with id `{unknown}`"),
-            Some(format!(
-                "pass `--migration ID[,ID...]` or set `migration` in the config; loaded: {}",
-                ids.join(", ")
-            )),
-        ));
-    }
-    let mut selected: Vec<Migration> = migrations
-        .into_iter()
-        .filter(|m| wanted.is_empty() || wanted.contains(&m.id))
-        .collect();
+    let mut selected = if wanted.is_empty() {
+        migrations
+    } else {
+        rule_set::select(migrations, wanted)?
+    };
     if let Some(globs) = &config.golden_path {
         for migration in &mut selected {
             migration.set_golden_path(globs.clone())?;

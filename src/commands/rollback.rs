@@ -311,7 +311,7 @@ pub fn run_checkpoints(args: CheckpointsArgs) -> Result<ExitCode> {
             .engine
             .migrations()
             .iter()
-            .position(|migration| &*migration.id == id)
+            .position(|migration| migration.rule.answers_to(id))
         else {
             let ids: Vec<&str> = session.engine.migrations().iter().map(|m| &*m.id).collect();
             return Err(Error::usage(

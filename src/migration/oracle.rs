@@ -315,20 +315,23 @@ impl MigrationOracle {
             let tree = parse(&source)?;
             class_interface(tree.root_node(), &source, symbol)
         };
-        let deprecated = self.rule.deprecated.iter().find_map(read);
+        // A collapsed chain (a -> b -> c) has several deprecated classes: a member any of them
+        // has and the SSOT class lacks is risky.
+        let deprecated: Vec<_> = self.rule.deprecated.iter().filter_map(read).collect();
         let ssot = read(&self.rule.ssot);
         let mut self_returning: BTreeSet<String> = PYDANTIC_SELF_RETURNING
             .iter()
             .map(|m| (*m).to_owned())
             .collect();
-        match (deprecated, ssot) {
-            (Some(deprecated), Some(ssot)) => {
-                self_returning.extend(deprecated.self_returning.iter().cloned());
-                self_returning.extend(ssot.self_returning.iter().cloned());
+        match ssot {
+            Some(ssot) if !deprecated.is_empty() => {
+                for class in deprecated.iter().chain([&ssot]) {
+                    self_returning.extend(class.self_returning.iter().cloned());
+                }
                 MigrationInterface {
                     risky_members: deprecated
-                        .members
-                        .difference(&ssot.members)
+                        .iter()
+                        .flat_map(|class| class.members.difference(&ssot.members))
                         .filter(|m| !is_dunder(m))
                         .cloned()
                         .collect(),

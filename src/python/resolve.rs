@@ -493,7 +493,7 @@ fn annotation_text_name(annotation: &str) -> Option<&str> {
             return None;
         }
         if single == text {
-            let is_dotted = single.split('.').all(crate::rules::is_identifier);
+            let is_dotted = single.split('.').all(crate::python::syntax::is_identifier);
             return is_dotted.then_some(single);
         }
         text = single;

@@ -1,5 +1,6 @@
 //! tree-sitter-python node kinds and fields looked up once, the parser per thread, and the
-//! cursor walk every pass uses (no recursion: a deeply nested file cannot blow the stack).
+//! cursor walk every pass uses (no recursion: a deeply nested file cannot blow the stack), and
+//! what counts as a Python name.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -234,4 +235,36 @@ pub fn plain_string<'s>(node: Node<'_>, source: &'s [u8]) -> Option<&'s str> {
         }
     }
     Some(content)
+}
+
+/// A Python identifier (`thread_id`, `_private`, `état`); keywords are not told apart.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+/// A dotted module path as Python imports it (`netra_backend.app.agents.state`).
+pub fn is_dotted_name(name: &str) -> bool {
+    name.split('.').all(is_identifier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_dotted_names() {
+        for name in ["thread_id", "_x", "X1", "\u{e9}tat"] {
+            assert!(is_identifier(name), "{name}");
+        }
+        for name in ["", "1x", "a-b", "a.b", "a b"] {
+            assert!(!is_identifier(name), "{name}");
+        }
+        assert!(is_dotted_name("netra_backend.app.agents.state"));
+        assert!(is_dotted_name("state"));
+        for name in ["", "a.", ".a", "a..b", "a.1b", "new-mod"] {
+            assert!(!is_dotted_name(name), "{name}");
+        }
+    }
 }
