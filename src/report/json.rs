@@ -136,6 +136,8 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
 /// The report as serialized; `rollback --format json` adds its object after these fields.
 pub(crate) fn report(result: &ScanResult) -> Report<'_> {
     let summary = Summary::of(result);
+    let first = summary.migrations.first();
+    let files = |count: fn(&super::MigrationCounts<'_>) -> usize| first.map_or(0, count);
     Report {
         version: 1,
         tool: Tool {
@@ -148,13 +150,14 @@ pub(crate) fn report(result: &ScanResult) -> Report<'_> {
             files_with_findings: summary.files_with_findings,
             parse_errors: summary.parse_errors,
             by_code: summary
+                .findings
                 .by_code
                 .iter()
                 .map(|(code, count)| (code.as_str(), *count))
                 .collect(),
-            files_deprecated: summary.files_deprecated,
-            files_ssot: summary.files_ssot,
-            files_mixed: summary.files_mixed,
+            files_deprecated: files(|m| m.files_deprecated),
+            files_ssot: files(|m| m.files_ssot),
+            files_mixed: files(|m| m.files_mixed),
             errors: result.errors.len(),
         },
         findings: result
