@@ -24,7 +24,7 @@ use crate::scan::ScanResult;
 pub enum Format {
     /// Diagnostics with source snippets, for people.
     Human,
-    /// The JSON report of DESIGN.md, version 1.
+    /// The JSON report of DESIGN.md, version 2.
     Json,
     /// One compact JSON object per finding per line, with the fields of the JSON report's findings.
     JsonLines,

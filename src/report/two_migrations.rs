@@ -380,3 +380,183 @@ fn statistics_count_per_migration_and_code() {
         "1\tSSOT002\tmissing-member\n"
     );
 }
+
+/// The JSON report's finding objects of [`two_migrations`], as `json-lines` prints them too.
+fn json_findings(result: &ScanResult) -> serde_json::Value {
+    let findings = &result.files[0].findings;
+    serde_json::json!([
+        {
+            "migration": "agentregistry",
+            "code": "SSOT001",
+            "name": "deprecated-import",
+            "severity": "warning",
+            "path": "app/agent.py",
+            "line": 2, "column": 47, "end_line": 2, "end_column": 60,
+            "message": IMPORT_MESSAGE,
+            "symbol": "AgentRegistry",
+            "member": null,
+            "receiver": null,
+            "resolves_to": "deprecated",
+            "fingerprint": findings[0].fingerprint,
+        },
+        {
+            "migration": "deepagentstate",
+            "code": "SSOT002",
+            "name": "missing-member",
+            "severity": "error",
+            "path": "app/agent.py",
+            "line": 6, "column": 12, "end_line": 6, "end_column": 23,
+            "message": ACCESS_MESSAGE,
+            "symbol": "DeepAgentState",
+            "member": "thread_id",
+            "receiver": "s",
+            "resolves_to": "ssot",
+            "fingerprint": findings[1].fingerprint,
+        },
+    ])
+}
+
+fn by_code(counts: &[(&str, usize)]) -> serde_json::Value {
+    let mut by_code = serde_json::Map::new();
+    for code in Code::ALL {
+        let count = counts
+            .iter()
+            .find(|(c, _)| *c == code.as_str())
+            .map_or(0, |(_, n)| *n);
+        by_code.insert(code.as_str().to_owned(), count.into());
+    }
+    serde_json::Value::Object(by_code)
+}
+
+#[test]
+fn json_version_2_describes_each_migration_and_names_each_findings() {
+    let result = two_migrations();
+    let text = render(Format::Json, &result);
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({
+            "version": 2,
+            "tool": {"name": "ssot-guard", "version": env!("CARGO_PKG_VERSION")},
+            "migrations": [
+                {
+                    "id": "deepagentstate",
+                    "symbol": "DeepAgentState",
+                    "deprecated": ["netra_backend.app.agents.state"],
+                    "ssot": "netra_backend.app.schemas.agent_models",
+                    "issue": "#871",
+                    "risky_members": ["thread_id"],
+                    "members_source": "derived",
+                    "summary": {
+                        "findings": 1,
+                        "by_code": by_code(&[("SSOT002", 1)]),
+                        "files_deprecated": 0,
+                        "files_ssot": 1,
+                        "files_mixed": 0,
+                    },
+                },
+                {
+                    "id": "agentregistry",
+                    "symbol": "AgentRegistry",
+                    "deprecated": ["netra_backend.app.agents.registry"],
+                    "ssot": "netra_backend.app.schemas.registry",
+                    "issue": "#900",
+                    "risky_members": ["legacy_lookup"],
+                    "members_source": "configured",
+                    "summary": {
+                        "findings": 1,
+                        "by_code": by_code(&[("SSOT001", 1)]),
+                        "files_deprecated": 2,
+                        "files_ssot": 0,
+                        "files_mixed": 0,
+                    },
+                },
+            ],
+            "summary": {
+                "files_scanned": 2,
+                "files_with_findings": 1,
+                "parse_errors": 0,
+                "by_code": by_code(&[("SSOT001", 1), ("SSOT002", 1)]),
+                "errors": 0,
+            },
+            "findings": json_findings(&result),
+            "files": [
+                {
+                    "path": "app/agent.py",
+                    "resolves_to": {"deepagentstate": "ssot", "agentregistry": "deprecated"},
+                    "parse_error": false,
+                    "findings": 2,
+                },
+                {
+                    "path": "app/other.py",
+                    "resolves_to": {"agentregistry": "deprecated"},
+                    "parse_error": false,
+                    "findings": 0,
+                },
+            ],
+            "errors": [],
+        })
+    );
+    // Field order is part of the format (serde_json keeps it here): top level, findings, and a
+    // file's migrations in the scan's order, not by name.
+    let keys = |value: &serde_json::Value| -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    };
+    assert_eq!(
+        keys(&report),
+        [
+            "version",
+            "tool",
+            "migrations",
+            "summary",
+            "findings",
+            "files",
+            "errors"
+        ]
+    );
+    assert_eq!(keys(&report["findings"][0])[0], "migration");
+    assert_eq!(
+        keys(&report["files"][0]["resolves_to"]),
+        ["deepagentstate", "agentregistry"]
+    );
+    assert_eq!(
+        keys(&report["migrations"][0]),
+        [
+            "id",
+            "symbol",
+            "deprecated",
+            "ssot",
+            "issue",
+            "risky_members",
+            "members_source",
+            "summary"
+        ]
+    );
+}
+
+#[test]
+fn json_resolves_to_follows_the_scans_migration_order_whatever_the_files() {
+    let mut result = two_migrations();
+    result.files[0].resolves_to.reverse();
+    let report: serde_json::Value = serde_json::from_str(&render(Format::Json, &result)).unwrap();
+    let ids: Vec<&String> = report["files"][0]["resolves_to"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(ids, ["deepagentstate", "agentregistry"]);
+    // A file that binds neither symbol: an empty object.
+    result.files[1].resolves_to.clear();
+    let report: serde_json::Value = serde_json::from_str(&render(Format::Json, &result)).unwrap();
+    assert_eq!(report["files"][1]["resolves_to"], serde_json::json!({}));
+}
+
+#[test]
+fn json_lines_are_the_json_reports_findings() {
+    let result = two_migrations();
+    let lines: Vec<serde_json::Value> = render(Format::JsonLines, &result)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(serde_json::Value::Array(lines), json_findings(&result));
+}
