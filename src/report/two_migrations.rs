@@ -560,3 +560,76 @@ fn json_lines_are_the_json_reports_findings() {
         .collect();
     assert_eq!(serde_json::Value::Array(lines), json_findings(&result));
 }
+
+#[test]
+fn sarif_results_name_their_migration_and_the_run_lists_them() {
+    let result = two_migrations();
+    let log: serde_json::Value = serde_json::from_str(&render(Format::Sarif, &result)).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["properties"],
+        serde_json::json!({"migrations": [
+            {
+                "id": "deepagentstate",
+                "symbol": "DeepAgentState",
+                "deprecated": ["netra_backend.app.agents.state"],
+                "ssot": "netra_backend.app.schemas.agent_models",
+            },
+            {
+                "id": "agentregistry",
+                "symbol": "AgentRegistry",
+                "deprecated": ["netra_backend.app.agents.registry"],
+                "ssot": "netra_backend.app.schemas.registry",
+            },
+        ]})
+    );
+    let findings = &result.files[0].findings;
+    let results = run["results"].as_array().unwrap();
+    let seen: Vec<(&serde_json::Value, &serde_json::Value, &serde_json::Value)> = results
+        .iter()
+        .map(|r| (&r["ruleId"], &r["properties"], &r["partialFingerprints"]))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                &serde_json::json!("SSOT001"),
+                &serde_json::json!({"migration": "agentregistry"}),
+                &serde_json::json!({"ssotGuard/v2": format!("agentregistry:{}", findings[0].fingerprint)}),
+            ),
+            (
+                &serde_json::json!("SSOT002"),
+                &serde_json::json!({"migration": "deepagentstate"}),
+                &serde_json::json!({"ssotGuard/v2": format!("deepagentstate:{}", findings[1].fingerprint)}),
+            ),
+        ]
+    );
+
+    // The same finding in two migrations: two results with different fingerprints.
+    let log: serde_json::Value =
+        serde_json::from_str(&render(Format::Sarif, &same_place_in_two_migrations())).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results[1]["locations"], results[2]["locations"]);
+    assert_ne!(
+        results[1]["partialFingerprints"],
+        results[2]["partialFingerprints"]
+    );
+}
+
+#[test]
+fn sarif_folds_the_migration_into_the_fingerprint_with_one_migration_too() {
+    let result = one_migration();
+    let log: serde_json::Value = serde_json::from_str(&render(Format::Sarif, &result)).unwrap();
+    let sarif_result = &log["runs"][0]["results"][0];
+    assert_eq!(
+        sarif_result["partialFingerprints"],
+        serde_json::json!({"ssotGuard/v2": format!("deepagentstate:{}", result.files[0].findings[0].fingerprint)})
+    );
+    assert_eq!(
+        log["runs"][0]["properties"]["migrations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
