@@ -53,17 +53,26 @@ fn backend_json_report_matches_the_snapshot() {
 fn backend_json_summary_counts_files_and_codes() {
     let output = run(&repo_root(), &["check", BACKEND, "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["version"], 2);
     assert_eq!(
-        report["migration"],
-        serde_json::json!({
+        report["migrations"],
+        serde_json::json!([{
             "id": "deepagentstate",
             "symbol": "DeepAgentState",
             "deprecated": ["netra_backend.app.agents.state"],
             "ssot": "netra_backend.app.schemas.agent_models",
+            "issue": "#871",
             "risky_members": ["_sanitize_security_context", "_validate_user_isolation",
                               "clear_sensitive_data", "quality_metrics", "thread_id"],
             "members_source": "derived",
-        })
+            "summary": {
+                "findings": 123,
+                "by_code": {"SSOT001": 24, "SSOT002": 78, "SSOT003": 7, "SSOT004": 2, "SSOT005": 5, "SSOT006": 7},
+                "files_deprecated": 16,
+                "files_ssot": 11,
+                "files_mixed": 5,
+            },
+        }])
     );
     assert_eq!(
         report["summary"],
@@ -72,9 +81,6 @@ fn backend_json_summary_counts_files_and_codes() {
             "files_with_findings": 32,
             "parse_errors": 1,
             "by_code": {"SSOT001": 24, "SSOT002": 78, "SSOT003": 7, "SSOT004": 2, "SSOT005": 5, "SSOT006": 7},
-            "files_deprecated": 16,
-            "files_ssot": 11,
-            "files_mixed": 5,
             "errors": 0,
         })
     );
@@ -98,6 +104,7 @@ fn backend_json_summary_counts_files_and_codes() {
     assert_eq!(
         keys,
         [
+            "migration",
             "code",
             "name",
             "severity",

@@ -1112,8 +1112,12 @@ fn hostile_file_name_through_every_format() {
         );
         assert_eq!(result["ruleId"], finding["code"]);
         assert_eq!(
-            result["partialFingerprints"]["ssotGuard/v1"],
-            finding["fingerprint"]
+            result["partialFingerprints"]["ssotGuard/v2"],
+            format!(
+                "{}:{}",
+                finding["migration"].as_str().unwrap(),
+                finding["fingerprint"].as_str().unwrap()
+            )
         );
     }
 

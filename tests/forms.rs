@@ -158,7 +158,10 @@ def f(s: DeepAgentState):
         .iter()
         .find(|f| f["path"] == "app/fallback.py")
         .unwrap();
-    assert_eq!(file["resolves_to"], "both");
+    assert_eq!(
+        file["resolves_to"],
+        serde_json::json!({"deepagentstate": "both"})
+    );
 }
 
 #[test]
@@ -427,9 +430,9 @@ fn configured_members_are_used_without_the_class_definitions() {
         ),
     ]);
     let (report, _) = project.check_json(&[]);
-    assert_eq!(report["migration"]["members_source"], "configured");
+    assert_eq!(report["migrations"][0]["members_source"], "configured");
     assert_eq!(
-        report["migration"]["risky_members"],
+        report["migrations"][0]["risky_members"],
         serde_json::json!([
             "_sanitize_security_context",
             "_validate_user_isolation",
@@ -453,7 +456,7 @@ fn a_single_file_scan_still_derives_members_from_the_project() {
     )]);
     let output = common::run(project.path(), &["check", "app/one.py", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["migration"]["members_source"], "derived");
+    assert_eq!(report["migrations"][0]["members_source"], "derived");
     assert_eq!(report["summary"]["files_scanned"], 1);
     assert_eq!(
         common::compact_findings(&report),
@@ -475,7 +478,7 @@ fn a_deprecated_module_that_became_a_shim_still_imports_deprecated_but_holds_the
     ]);
     let (report, _) = project.check_json(&[]);
     // The deprecated class is gone, so the rule's configured members apply.
-    assert_eq!(report["migration"]["members_source"], "configured");
+    assert_eq!(report["migrations"][0]["members_source"], "configured");
     assert_eq!(
         common::compact_findings(&report),
         [
@@ -494,7 +497,7 @@ fn a_src_layout_is_found_without_configuration() {
         "from .state import DeepAgentState\n\ndef f(s: DeepAgentState):\n    s.clear_sensitive_data()\n",
     );
     let (report, _) = project.check_json(&[]);
-    assert_eq!(report["migration"]["members_source"], "derived");
+    assert_eq!(report["migrations"][0]["members_source"], "derived");
     assert_eq!(
         common::compact_findings(&report),
         [

@@ -78,8 +78,8 @@ fn project_rules_replace_and_add_migrations() {
     ]);
     let (report, code) = project.check_json(&[]);
     assert_eq!(code, 1);
-    assert_eq!(report["migration"]["id"], "widget");
-    assert_eq!(report["migration"]["members_source"], "derived");
+    assert_eq!(report["migrations"][0]["id"], "widget");
+    assert_eq!(report["migrations"][0]["members_source"], "derived");
     assert_eq!(
         compact_findings(&report),
         [

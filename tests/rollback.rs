@@ -77,7 +77,7 @@ fn head_minus_one_is_wrong_and_the_script_restores_the_pre_migration_blob() {
     assert_eq!(report["rollback"]["level"], 1);
     assert_eq!(report["rollback"]["checkpoints"], serde_json::json!([]));
     // The check report is all there, in front of the rollback object.
-    assert_eq!(report["version"], 1);
+    assert_eq!(report["version"], 2);
     assert_eq!(report["summary"]["by_code"]["SSOT002"], 2);
 
     // Deterministic: the same bytes twice.

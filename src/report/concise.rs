@@ -1,5 +1,6 @@
 //! `--format concise`: one line per finding, `path:line:column: CODE message` (as ruff's concise
-//! output), then the summary line of the human format.
+//! output), then the summary line of the human format. When the scan has several migrations,
+//! the code is followed by the finding's migration: `path:line:column: CODE [id] message`.
 
 use std::io::{self, Write};
 
@@ -14,7 +15,7 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             one_line(&file.path),
             finding.location.line,
             finding.location.column,
-            finding.code.as_str(),
+            one_line(&super::tagged(result, finding, finding.code.as_str())),
             one_line(&finding.message),
         )?;
     }

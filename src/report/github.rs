@@ -4,6 +4,8 @@
 //! `::error title=KIND,file=PATH::MESSAGE`.
 //!
 //! The message repeats `path:line:column:`, as ruff's does, because the log shows only the message.
+//! When the scan has several migrations, the title and the message name the finding's
+//! migration: `title=SSOT002 (missing-member) [deepagentstate]`, `path:1:2: [deepagentstate] ...`.
 
 use std::io::{self, Write};
 
@@ -18,9 +20,16 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             Severity::Info => "notice",
         };
         let location = &finding.location;
-        let title = format!("{} ({})", finding.code.as_str(), finding.code.name());
+        let title = super::tagged(
+            result,
+            finding,
+            &format!("{} ({})", finding.code.as_str(), finding.code.name()),
+        );
+        let tag = super::migration_tag(result, finding)
+            .map(|id| format!("[{id}] "))
+            .unwrap_or_default();
         let message = format!(
-            "{}:{}:{}: {}",
+            "{}:{}:{}: {tag}{}",
             file.path, location.line, location.column, finding.message
         );
         writeln!(

@@ -5,6 +5,11 @@
 //! `critical`; a warning blocks the migration but works, `minor`; information is `info`. A path
 //! that could not be checked (`check_name` `io-error`, `missing-path` or `internal-error`, line 1)
 //! is a `blocker`: nothing about it is known.
+//!
+//! When the scan has several migrations, the description names the finding's migration
+//! (`SSOT002 [deepagentstate]: ...`) and the fingerprint folds its id in, so that two
+//! migrations' findings at one place stay two issues. With one migration both are as they were
+//! before a scan could hold several (adding a second rule changes every fingerprint once).
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -12,7 +17,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::codes::Code;
-use crate::finding::Severity;
+use crate::finding::{fnv1a, Severity};
 use crate::scan::ScanResult;
 
 #[derive(Serialize)]
@@ -43,9 +48,19 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         .findings()
         .map(|(file, finding)| Issue {
             // GitLab shows the description but not `check_name`, so the code leads it.
-            description: format!("{}: {}", finding.code.as_str(), finding.message),
+            description: format!(
+                "{}: {}",
+                super::tagged(result, finding, finding.code.as_str()),
+                finding.message
+            ),
             check_name: finding.code.as_str(),
-            fingerprint: unique_fingerprint(&mut seen, &finding.fingerprint),
+            fingerprint: unique_fingerprint(
+                &mut seen,
+                &match super::migration_tag(result, finding) {
+                    Some(id) => fnv1a(&[id, &finding.fingerprint]),
+                    None => finding.fingerprint.clone(),
+                },
+            ),
             severity: match finding.severity {
                 Severity::Error => "critical",
                 Severity::Warning => "minor",

@@ -1,4 +1,6 @@
 //! Human output: one miette diagnostic per finding (code, snippet, label, help), then a summary.
+//! When the scan has several migrations, the code line names the finding's migration too:
+//! `SSOT002(missing-member) [deepagentstate]`.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -23,6 +25,8 @@ const MAX_SNIPPET_OFFSET: usize = 16_000;
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     place: Place,
+    /// The finding's migration, when the scan has several.
+    migration: Option<&'a str>,
 }
 
 /// How a diagnostic shows where its finding is.
@@ -58,11 +62,15 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!(
+        let code = format!(
             "{}({})",
             self.finding.code.as_str(),
             self.finding.code.name()
-        )))
+        );
+        Some(Box::new(match self.migration {
+            Some(migration) => format!("{code} [{}]", one_line(migration)),
+            None => code,
+        }))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -128,7 +136,11 @@ pub fn write(out: &mut dyn Write, result: &ScanResult, color: bool) -> io::Resul
                 let Location { line, column, .. } = finding.location;
                 Place::Location(format!("{name}:{line}:{column}"))
             };
-            let diagnostic = FindingDiagnostic { finding, place };
+            let diagnostic = FindingDiagnostic {
+                finding,
+                place,
+                migration: super::migration_tag(result, finding),
+            };
             let mut rendered = String::new();
             handler
                 .render_report(&mut rendered, &diagnostic)

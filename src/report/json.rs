@@ -1,20 +1,27 @@
-//! `--format json`: the report of DESIGN.md, version 1. Field order is fixed by these structs.
+//! `--format json`: the report of DESIGN.md, version 2. Field order is fixed by these structs.
+//!
+//! Version 2 holds several migrations: `migrations` describes each (with its own counts),
+//! `summary` counts over all of them, every finding names its `migration`, and a file's
+//! `resolves_to` is an object from migration id to where the file binds that migration's symbol.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
-use super::Summary;
+use super::{MigrationCounts, Summary};
 use crate::finding::{Finding, ResolvesTo, Severity};
-use crate::migration::{MembersSource, MigrationSummary};
+use crate::migration::MembersSource;
 use crate::scan::{FileError, FileReport, ScanResult};
+
+const VERSION: u32 = 2;
 
 #[derive(Serialize)]
 pub(crate) struct Report<'a> {
     version: u32,
     tool: Tool,
-    migration: Migration<'a>,
+    migrations: Vec<Migration<'a>>,
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
     files: Vec<JsonFile<'a>>,
@@ -27,25 +34,35 @@ struct Tool {
     version: &'static str,
 }
 
+/// A migration of the scan: its rule, what it resolved to in the project, and its counts.
 #[derive(Serialize)]
-pub(crate) struct Migration<'a> {
+struct Migration<'a> {
     id: &'a str,
     symbol: &'a str,
     deprecated: Vec<&'a str>,
     ssot: &'a str,
+    issue: &'a str,
     risky_members: Vec<&'a str>,
     members_source: MembersSource,
+    summary: MigrationJsonSummary,
 }
 
+#[derive(Serialize)]
+struct MigrationJsonSummary {
+    findings: usize,
+    by_code: BTreeMap<&'static str, usize>,
+    files_deprecated: usize,
+    files_ssot: usize,
+    files_mixed: usize,
+}
+
+/// Totals over every migration.
 #[derive(Serialize)]
 struct JsonSummary {
     files_scanned: usize,
     files_with_findings: usize,
     parse_errors: usize,
     by_code: BTreeMap<&'static str, usize>,
-    files_deprecated: usize,
-    files_ssot: usize,
-    files_mixed: usize,
     /// Paths that could not be checked: the length of `errors`.
     errors: usize,
 }
@@ -53,6 +70,7 @@ struct JsonSummary {
 /// A finding as the JSON report lists it; `json-lines` prints the same objects.
 #[derive(Serialize)]
 pub(crate) struct JsonFinding<'a> {
+    migration: &'a str,
     code: &'static str,
     name: &'static str,
     severity: Severity,
@@ -65,6 +83,7 @@ pub(crate) struct JsonFinding<'a> {
     symbol: &'a str,
     member: Option<&'a str>,
     receiver: Option<&'a str>,
+    /// Where the file binds the symbol of the finding's migration.
     resolves_to: Option<ResolvesTo>,
     fingerprint: &'a str,
 }
@@ -91,14 +110,48 @@ impl<'a> JsonError<'a> {
 #[derive(Serialize)]
 struct JsonFile<'a> {
     path: &'a str,
-    resolves_to: Option<ResolvesTo>,
+    resolves_to: ResolvesToById<'a>,
     parse_error: bool,
     findings: usize,
+}
+
+/// `{"<migration id>": "deprecated" | "ssot" | "both", ...}`: only the migrations whose symbol
+/// the file binds, in the scan's migration order (then any id the scan does not list, as the
+/// file has them).
+struct ResolvesToById<'a>(Vec<(&'a str, ResolvesTo)>);
+
+impl Serialize for ResolvesToById<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (id, origin) in &self.0 {
+            map.serialize_entry(id, origin)?;
+        }
+        map.end()
+    }
+}
+
+fn resolves_to_by_id<'a>(result: &'a ScanResult, file: &'a FileReport) -> ResolvesToById<'a> {
+    let order = |id: &str| {
+        result
+            .migrations
+            .iter()
+            .position(|migration| &*migration.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    let mut entries: Vec<(&str, ResolvesTo)> = file
+        .resolves_to
+        .iter()
+        .map(|(id, origin)| (&**id, *origin))
+        .collect();
+    // Stable: ids the scan does not list keep the file's order, after the others.
+    entries.sort_by_key(|(id, _)| order(id));
+    ResolvesToById(entries)
 }
 
 impl<'a> JsonFinding<'a> {
     pub(crate) fn new(file: &'a FileReport, finding: &'a Finding) -> JsonFinding<'a> {
         JsonFinding {
+            migration: &finding.migration,
             code: finding.code.as_str(),
             name: finding.code.name(),
             severity: finding.severity,
@@ -117,14 +170,31 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
-pub(crate) fn migration(rule: &MigrationSummary) -> Migration<'_> {
+fn by_code(counts: &super::FindingCounts) -> BTreeMap<&'static str, usize> {
+    counts
+        .by_code
+        .iter()
+        .map(|(code, count)| (code.as_str(), *count))
+        .collect()
+}
+
+fn migration<'a>(counts: &MigrationCounts<'a>) -> Migration<'a> {
+    let rule = counts.migration;
     Migration {
         id: &rule.id,
         symbol: &rule.symbol,
         deprecated: rule.deprecated.iter().map(String::as_str).collect(),
         ssot: &rule.ssot,
+        issue: &rule.issue,
         risky_members: rule.risky_members.iter().map(String::as_str).collect(),
         members_source: rule.members_source,
+        summary: MigrationJsonSummary {
+            findings: counts.findings.total(),
+            by_code: by_code(&counts.findings),
+            files_deprecated: counts.files_deprecated,
+            files_ssot: counts.files_ssot,
+            files_mixed: counts.files_mixed,
+        },
     }
 }
 
@@ -137,24 +207,17 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
 pub(crate) fn report(result: &ScanResult) -> Report<'_> {
     let summary = Summary::of(result);
     Report {
-        version: 1,
+        version: VERSION,
         tool: Tool {
             name: "ssot-guard",
             version: env!("CARGO_PKG_VERSION"),
         },
-        migration: migration(&result.migrations[0]),
+        migrations: summary.migrations.iter().map(migration).collect(),
         summary: JsonSummary {
             files_scanned: summary.files_scanned,
             files_with_findings: summary.files_with_findings,
             parse_errors: summary.parse_errors,
-            by_code: summary
-                .by_code
-                .iter()
-                .map(|(code, count)| (code.as_str(), *count))
-                .collect(),
-            files_deprecated: summary.files_deprecated,
-            files_ssot: summary.files_ssot,
-            files_mixed: summary.files_mixed,
+            by_code: by_code(&summary.findings),
             errors: result.errors.len(),
         },
         findings: result
@@ -166,7 +229,7 @@ pub(crate) fn report(result: &ScanResult) -> Report<'_> {
             .iter()
             .map(|file| JsonFile {
                 path: &file.path,
-                resolves_to: file.resolves_to.first().map(|(_, origin)| *origin),
+                resolves_to: resolves_to_by_id(result, file),
                 parse_error: file.parse_error,
                 findings: file.findings.len(),
             })

@@ -3,7 +3,9 @@
 //! `<failure>`; information (SSOT006) never fails a run, so its test case passes and keeps the
 //! text in `<system-out>`. A path that could not be checked is a suite of its own after those, one
 //! test case named after the kind (`io-error`) with an `<error>`, counted in `errors`. Without
-//! findings or errors there is one passing test case, `No findings`.
+//! findings or errors there is one passing test case, `No findings`. When the scan has several
+//! migrations, a test case's name, message and text name the finding's migration:
+//! `SSOT002 (missing-member) [deepagentstate]`, `[deepagentstate] reads ...`.
 
 use std::io::{self, Write};
 
@@ -46,7 +48,7 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         "<testsuites name=\"ssot-guard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
     )?;
     for file in files {
-        write_suite(out, file)?;
+        write_suite(out, result, file)?;
     }
     for error in &result.errors {
         write_error_suite(out, error)?;
@@ -90,7 +92,7 @@ fn write_error_suite(out: &mut dyn Write, error: &FileError) -> io::Result<()> {
     writeln!(out, "{INDENT}</testsuite>")
 }
 
-fn write_suite(out: &mut dyn Write, file: &FileReport) -> io::Result<()> {
+fn write_suite(out: &mut dyn Write, result: &ScanResult, file: &FileReport) -> io::Result<()> {
     let failures = file.findings.iter().filter(|f| f.severity.fails()).count();
     let path = escape_attribute(&file.path);
     // As ruff: the class is the path without its extension.
@@ -102,20 +104,28 @@ fn write_suite(out: &mut dyn Write, file: &FileReport) -> io::Result<()> {
     )?;
     for finding in &file.findings {
         let location = &finding.location;
+        let name = super::tagged(
+            result,
+            finding,
+            &format!("{} ({})", finding.code.as_str(), finding.code.name()),
+        );
+        let message = match super::migration_tag(result, finding) {
+            Some(id) => format!("[{id}] {}", finding.message),
+            None => finding.message.clone(),
+        };
         writeln!(
             out,
-            "{INDENT}{INDENT}<testcase name=\"{} ({})\" classname=\"{classname}\" file=\"{path}\" line=\"{}\" column=\"{}\">",
-            finding.code.as_str(),
-            finding.code.name(),
+            "{INDENT}{INDENT}<testcase name=\"{}\" classname=\"{classname}\" file=\"{path}\" line=\"{}\" column=\"{}\">",
+            escape_attribute(&name),
             location.line,
             location.column,
         )?;
-        let body = escape_text(&body(finding));
+        let body = escape_text(&body(finding, &message));
         if finding.severity.fails() {
             writeln!(
                 out,
                 "{INDENT}{INDENT}{INDENT}<failure message=\"{}\" type=\"{}\">{body}</failure>",
-                escape_attribute(&finding.message),
+                escape_attribute(&message),
                 finding.severity.as_str(),
             )?;
         } else {
@@ -130,10 +140,10 @@ fn write_suite(out: &mut dyn Write, file: &FileReport) -> io::Result<()> {
 }
 
 /// `line L, col C, message`, then the help, as ruff's failure text.
-fn body(finding: &Finding) -> String {
+fn body(finding: &Finding, message: &str) -> String {
     let mut body = format!(
-        "line {}, col {}, {}",
-        finding.location.line, finding.location.column, finding.message
+        "line {}, col {}, {message}",
+        finding.location.line, finding.location.column
     );
     if let Some(help) = &finding.help {
         body.push_str("\n\n");

@@ -8,20 +8,23 @@ pub mod json;
 pub mod json_lines;
 pub mod junit;
 pub mod sarif;
+#[cfg(test)]
+pub(crate) mod two_migrations;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use crate::codes::Code;
-use crate::finding::ResolvesTo;
+use crate::finding::{Finding, ResolvesTo, Severity};
+use crate::migration::MigrationSummary;
 use crate::scan::ScanResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Diagnostics with source snippets, for people.
     Human,
-    /// The JSON report of DESIGN.md, version 1.
+    /// The JSON report of DESIGN.md, version 2.
     Json,
     /// One compact JSON object per finding per line, with the fields of the JSON report's findings.
     JsonLines,
@@ -37,47 +40,128 @@ pub enum Format {
     Gitlab,
 }
 
-/// Counts over a scan, shared by every format.
-#[derive(Debug, Default)]
-pub struct Summary {
-    pub files_scanned: usize,
-    pub files_with_findings: usize,
-    pub parse_errors: usize,
+/// Findings counted by code (every code, zero or not) and by severity.
+#[derive(Clone, Debug)]
+pub struct FindingCounts {
     pub by_code: BTreeMap<Code, usize>,
-    pub files_deprecated: usize,
-    pub files_ssot: usize,
-    pub files_mixed: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
 }
 
-impl Summary {
-    pub fn of(result: &ScanResult) -> Summary {
+impl Default for FindingCounts {
+    fn default() -> FindingCounts {
+        FindingCounts {
+            by_code: Code::ALL.iter().map(|code| (*code, 0)).collect(),
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+        }
+    }
+}
+
+impl FindingCounts {
+    fn add(&mut self, finding: &Finding) {
+        *self.by_code.entry(finding.code).or_default() += 1;
+        match finding.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+}
+
+/// Counts over one migration of a scan: its findings, and the files that bind its symbol.
+#[derive(Debug)]
+pub struct MigrationCounts<'a> {
+    pub migration: &'a MigrationSummary,
+    pub findings: FindingCounts,
+    pub files_deprecated: usize,
+    pub files_ssot: usize,
+    pub files_mixed: usize,
+}
+
+/// Counts over a scan, shared by every format: totals over all migrations, then each
+/// migration's own, in the scan's migration order.
+#[derive(Debug)]
+pub struct Summary<'a> {
+    pub files_scanned: usize,
+    pub files_with_findings: usize,
+    pub parse_errors: usize,
+    /// Every finding, whatever its migration.
+    pub findings: FindingCounts,
+    pub migrations: Vec<MigrationCounts<'a>>,
+}
+
+impl Summary<'_> {
+    pub fn of(result: &ScanResult) -> Summary<'_> {
         let mut summary = Summary {
             files_scanned: result.files.len(),
-            by_code: Code::ALL.iter().map(|code| (*code, 0)).collect(),
-            ..Summary::default()
+            files_with_findings: 0,
+            parse_errors: 0,
+            findings: FindingCounts::default(),
+            migrations: result
+                .migrations
+                .iter()
+                .map(|migration| MigrationCounts {
+                    migration,
+                    findings: FindingCounts::default(),
+                    files_deprecated: 0,
+                    files_ssot: 0,
+                    files_mixed: 0,
+                })
+                .collect(),
         };
+        let index: HashMap<&str, usize> = result
+            .migrations
+            .iter()
+            .enumerate()
+            .map(|(index, migration)| (&*migration.id, index))
+            .collect();
         for file in &result.files {
             summary.files_with_findings += usize::from(!file.findings.is_empty());
             summary.parse_errors += usize::from(file.parse_error);
-            match file.resolves_to.first().map(|(_, origin)| *origin) {
-                Some(ResolvesTo::Deprecated) => summary.files_deprecated += 1,
-                Some(ResolvesTo::Ssot) => summary.files_ssot += 1,
-                Some(ResolvesTo::Both) => summary.files_mixed += 1,
-                None => {}
+            for (id, origin) in &file.resolves_to {
+                let Some(&i) = index.get(&**id) else { continue };
+                let counts = &mut summary.migrations[i];
+                match origin {
+                    ResolvesTo::Deprecated => counts.files_deprecated += 1,
+                    ResolvesTo::Ssot => counts.files_ssot += 1,
+                    ResolvesTo::Both => counts.files_mixed += 1,
+                }
             }
             for finding in &file.findings {
-                *summary.by_code.entry(finding.code).or_default() += 1;
-                match finding.severity {
-                    crate::finding::Severity::Error => summary.errors += 1,
-                    crate::finding::Severity::Warning => summary.warnings += 1,
-                    crate::finding::Severity::Info => summary.infos += 1,
+                summary.findings.add(finding);
+                if let Some(&i) = index.get(&*finding.migration) {
+                    summary.migrations[i].findings.add(finding);
                 }
             }
         }
         summary
+    }
+}
+
+/// Whether the scan checked more than one migration: then the text formats name each finding's
+/// migration (with one, their output is what it was before a scan could hold several).
+pub(crate) fn several_migrations(result: &ScanResult) -> bool {
+    result.migrations.len() > 1
+}
+
+/// The migration a finding names in the text formats: its id when the scan has several, else
+/// nothing.
+pub(crate) fn migration_tag<'f>(result: &ScanResult, finding: &'f Finding) -> Option<&'f str> {
+    several_migrations(result).then_some(&*finding.migration)
+}
+
+/// `text` with ` [id]` after it when the scan has several migrations.
+pub(crate) fn tagged(result: &ScanResult, finding: &Finding, text: &str) -> String {
+    match migration_tag(result, finding) {
+        Some(id) => format!("{text} [{id}]"),
+        None => text.to_owned(),
     }
 }
 
@@ -100,21 +184,49 @@ pub fn write_report(
     }
 }
 
-/// `--statistics`: one line per code with findings, like ruff's.
+/// `--statistics`: one line per code with findings, like ruff's; with several migrations, one
+/// per migration and code with findings (migrations in scan order), naming the migration.
 pub fn write_statistics(
     out: &mut dyn Write,
     format: Format,
     result: &ScanResult,
 ) -> io::Result<()> {
     let summary = Summary::of(result);
-    let counts: Vec<(Code, usize)> = summary
-        .by_code
-        .into_iter()
-        .filter(|(_, count)| *count > 0)
-        .collect();
+    let nonzero = |counts: &FindingCounts| -> Vec<(Code, usize)> {
+        counts
+            .by_code
+            .iter()
+            .filter(|(_, count)| **count > 0)
+            .map(|(code, count)| (*code, *count))
+            .collect()
+    };
+    // `(migration, code, count)`; the migration only when there are several.
+    let counts: Vec<(Option<&str>, Code, usize)> = if several_migrations(result) {
+        summary
+            .migrations
+            .iter()
+            .flat_map(|m| {
+                nonzero(&m.findings)
+                    .into_iter()
+                    .map(|(code, count)| (Some(&*m.migration.id), code, count))
+            })
+            .collect()
+    } else {
+        nonzero(&summary.findings)
+            .into_iter()
+            .map(|(code, count)| (None, code, count))
+            .collect()
+    };
     let rows = || {
-        counts.iter().map(|(code, count)| {
-            serde_json::json!({"code": code.as_str(), "name": code.name(), "count": count})
+        counts.iter().map(|(migration, code, count)| {
+            let mut row = serde_json::Map::new();
+            if let Some(migration) = migration {
+                row.insert("migration".into(), (*migration).into());
+            }
+            row.insert("code".into(), code.as_str().into());
+            row.insert("name".into(), code.name().into());
+            row.insert("count".into(), (*count).into());
+            serde_json::Value::Object(row)
         })
     };
     match format {
@@ -138,11 +250,20 @@ pub fn write_statistics(
         | Format::Gitlab => {
             let width = counts
                 .iter()
-                .map(|(_, n)| n.to_string().len())
+                .map(|(_, _, n)| n.to_string().len())
                 .max()
                 .unwrap_or(1);
-            for (code, count) in counts {
-                writeln!(out, "{count:>width$}\t{}\t{}", code.as_str(), code.name())?;
+            for (migration, code, count) in counts {
+                match migration {
+                    Some(migration) => writeln!(
+                        out,
+                        "{count:>width$}\t{}\t{}\t{}",
+                        one_line(migration),
+                        code.as_str(),
+                        code.name()
+                    )?,
+                    None => writeln!(out, "{count:>width$}\t{}\t{}", code.as_str(), code.name())?,
+                }
             }
             Ok(())
         }
@@ -150,7 +271,9 @@ pub fn write_statistics(
 }
 
 /// The closing lines of the text formats: paths that could not be checked, files with syntax
-/// errors, the counts, and when a path was not checked, that the counts leave it out.
+/// errors, the counts, and when a path was not checked, that the counts leave it out. With
+/// several migrations the counts are the total line, then one line per migration: its id and
+/// symbol, its findings by severity, and the files that bind its symbol from each side.
 /// `show_path` is how the format prints a path (and a message, which names paths).
 fn write_closing(
     out: &mut dyn Write,
@@ -172,34 +295,55 @@ fn write_closing(
         )?;
     }
     let summary = Summary::of(result);
-    let total = summary.errors + summary.warnings + summary.infos;
+    let total = summary.findings.total();
+    let files = format!(
+        "{} {}",
+        summary.files_scanned,
+        plural(summary.files_scanned, "file", "files")
+    );
     if total == 0 {
         writeln!(
             out,
-            "No findings for {} in {} {}.",
-            symbols(result),
-            summary.files_scanned,
-            plural(summary.files_scanned, "file", "files")
-        )
-    } else {
+            "No findings for {} in {files}.",
+            symbols(result, show_path)
+        )?;
+    } else if several_migrations(result) {
         writeln!(
             out,
-            "Found {total} {} ({} {}, {} {}, {} info) in {} of {} {}; {}: {} deprecated, {} SSOT, {} mixed.",
+            "Found {total} {} {} in {} of {files}; by migration:",
             plural(total, "finding", "findings"),
-            summary.errors,
-            plural(summary.errors, "error", "errors"),
-            summary.warnings,
-            plural(summary.warnings, "warning", "warnings"),
-            summary.infos,
+            by_severity(&summary.findings),
             summary.files_with_findings,
-            summary.files_scanned,
-            plural(summary.files_scanned, "file", "files"),
-            symbols(result),
-            summary.files_deprecated,
-            summary.files_ssot,
-            summary.files_mixed,
-        )
-    }?;
+        )?;
+    } else {
+        let (deprecated, ssot, mixed) = summary.migrations.first().map_or((0, 0, 0), |m| {
+            (m.files_deprecated, m.files_ssot, m.files_mixed)
+        });
+        writeln!(
+            out,
+            "Found {total} {} {} in {} of {files}; {}: {deprecated} deprecated, {ssot} SSOT, {mixed} mixed.",
+            plural(total, "finding", "findings"),
+            by_severity(&summary.findings),
+            summary.files_with_findings,
+            symbols(result, show_path),
+        )?;
+    }
+    if several_migrations(result) {
+        for counts in &summary.migrations {
+            let n = counts.findings.total();
+            writeln!(
+                out,
+                "  {} (`{}`): {n} {} {}; {} deprecated, {} SSOT, {} mixed.",
+                show_path(&counts.migration.id),
+                show_path(&counts.migration.symbol),
+                plural(n, "finding", "findings"),
+                by_severity(&counts.findings),
+                counts.files_deprecated,
+                counts.files_ssot,
+                counts.files_mixed,
+            )?;
+        }
+    }
     let unchecked = result.errors.len();
     if unchecked > 0 {
         writeln!(
@@ -212,12 +356,24 @@ fn write_closing(
     Ok(())
 }
 
+/// `(1 error, 2 warnings, 0 info)`.
+fn by_severity(counts: &FindingCounts) -> String {
+    format!(
+        "({} {}, {} {}, {} info)",
+        counts.errors,
+        plural(counts.errors, "error", "errors"),
+        counts.warnings,
+        plural(counts.warnings, "warning", "warnings"),
+        counts.infos,
+    )
+}
+
 /// The migrated symbols, as the summary line names them: `` `A` `` or `` `A`, `B` ``.
-fn symbols(result: &ScanResult) -> String {
+fn symbols(result: &ScanResult, show: fn(&str) -> Cow<'_, str>) -> String {
     let quoted: Vec<String> = result
         .migrations
         .iter()
-        .map(|migration| format!("`{}`", migration.symbol))
+        .map(|migration| format!("`{}`", show(&migration.symbol)))
         .collect();
     quoted.join(", ")
 }

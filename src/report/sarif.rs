@@ -7,6 +7,14 @@
 //! URI references against `%SRCROOT%`, percent-encoded (RFC 3986) so that any file name survives.
 //! Columns count characters: `columnKind` is `unicodeCodePoints`.
 //!
+//! Rule ids stay the codes. Each result names its migration in `properties.migration` (the rule
+//! id of ssot-guard's rule file, not SARIF's rule), and the run lists the scan's migrations in
+//! `properties.migrations` (id, symbol, deprecated modules, SSOT module). The partial fingerprint
+//! `ssotGuard/v2` is `<migration id>:<fingerprint>`, always, so that two migrations' findings at
+//! one place are two results, and a migration's fingerprints do not depend on which other rules
+//! are loaded; it replaced `ssotGuard/v1` (the fingerprint alone), so a viewer that knew v1
+//! alerts sees them once as fixed and new.
+//!
 //! A path that could not be checked is not a result (nothing was found in it) but a
 //! `toolExecutionNotification` of the run's invocation, which is then not `executionSuccessful`.
 
@@ -19,7 +27,7 @@ use crate::finding::Severity;
 use crate::scan::ScanResult;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const FINGERPRINT_KEY: &str = "ssotGuard/v1";
+const FINGERPRINT_KEY: &str = "ssotGuard/v2";
 const SRCROOT: &str = "%SRCROOT%";
 
 /// Cargo.toml's `repository`; it is not set yet, hence the fallback.
@@ -50,7 +58,22 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
                         },
                     },
                 }],
-                "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+                "partialFingerprints": {
+                    FINGERPRINT_KEY: format!("{}:{}", finding.migration, finding.fingerprint),
+                },
+                "properties": {"migration": &*finding.migration},
+            })
+        })
+        .collect();
+    let migrations: Vec<Value> = result
+        .migrations
+        .iter()
+        .map(|migration| {
+            json!({
+                "id": &*migration.id,
+                "symbol": migration.symbol,
+                "deprecated": migration.deprecated,
+                "ssot": migration.ssot,
             })
         })
         .collect();
@@ -70,6 +93,7 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             "invocations": [invocation(result)],
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": {"migrations": migrations},
         }],
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;

@@ -1,4 +1,4 @@
-//! `rollback --format json`: the `check` report (DESIGN.md, version 1) plus a `rollback` object.
+//! `rollback --format json`: the `check` report (DESIGN.md, version 2) plus a `rollback` object.
 //!
 //! Beside DESIGN.md's fields, the object carries what a tool needs to carry out Levels 2 and 3
 //! (`target`, `commands`, `notes`), and each candidate the lines a whole-file restore would
