@@ -100,7 +100,7 @@ fn rollback_undoes_one_migration_and_each_has_its_checkpoints() {
 
     // Only the registry migration fails: it is the one planned, with its own checkpoint.
     let report = repo.rollback_json(&["--level", "2"]);
-    //    assert_eq!(report["migrations"].as_array().map(Vec::len), Some(1)); // V2CHECK
+    assert_eq!(report["migrations"].as_array().map(Vec::len), Some(1));
     let plan = candidate(&report, REGISTRY_USER);
     assert_eq!(plan["migration_commit"], registry_migration.to_string());
     let checkpoints: Vec<&str> = report["rollback"]["checkpoints"]

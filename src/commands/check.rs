@@ -180,7 +180,7 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
     result.add_errors(walk_errors);
 
     if let Some(path) = &args.write_baseline {
-        Baseline::write_from(path, &result.migrations[0].id, &result)?;
+        Baseline::write(path, &result)?;
         eprintln!(
             "wrote {} findings to the baseline `{}`",
             result.findings().count(),

@@ -172,12 +172,6 @@ impl Baseline {
         write_entries(path, entries)
     }
 
-    /// [`Baseline::write`] under its old name and signature, which `src/cli.rs` still calls:
-    /// `_migration` is ignored, every migration's findings are written.
-    pub fn write_from(path: &Path, _migration: &str, result: &ScanResult) -> Result<()> {
-        Baseline::write(path, result)
-    }
-
     /// The entries, in file order.
     pub fn entries(&self) -> &[BaselineEntry] {
         &self.entries
