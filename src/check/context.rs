@@ -1,5 +1,7 @@
-//! The visitor: walks a parsed file once per migration, keeps the scope stack, and reports
-//! what each import, attribute, call and name it meets amounts to.
+//! The visitor and what the rules see. [`Checker`] walks a parsed file once per migration, keeps
+//! the scope stack, and decides what each import, attribute, call and name it meets is (a
+//! reference to the class, a member access, a reflection call); the rules in [`super::rules`]
+//! judge it and report through the [`Context`].
 
 use std::collections::BTreeSet;
 
@@ -17,482 +19,43 @@ use crate::python::sparse::LineStarts;
 use crate::python::syntax::{plain_string, text, Descend, Visitor, FIELDS, KINDS};
 use crate::python::{ModuleOfFile, ModulePath};
 
+use super::rules::{
+    deprecated_import, dropped_field, guarded_access, missing_member, mixed_sources,
+    unresolved_import,
+};
+
 /// The builtins that reach a member by name: `getattr(x, "m")` and friends.
-pub(super) const REFLECTION_BUILTINS: [&str; 4] = ["getattr", "hasattr", "setattr", "delattr"];
+pub(crate) const REFLECTION_BUILTINS: [&str; 4] = ["getattr", "hasattr", "setattr", "delattr"];
 
-/// A binding of the symbol from the deprecated or SSOT module, in source order.
-struct SymbolBinding {
-    origin: ResolvesTo,
-    location: Location,
-}
-
-pub(super) struct Checker<'a, 'p> {
-    resolver: Resolver<'a, 'p>,
-    scopes: &'p FileScopes<'a>,
-    source: &'a [u8],
+/// What a rule sees of the file being checked, and where it reports.
+pub(crate) struct Context<'a, 'p> {
+    pub(crate) resolver: Resolver<'a, 'p>,
+    pub(crate) scopes: &'p FileScopes<'a>,
+    pub(crate) source: &'a [u8],
+    pub(crate) migration: &'p MigrationOracle,
     positions: Option<&'p LineStarts>,
     columns: CharColumns<'a>,
-    migration: &'p MigrationOracle,
-    module: Option<&'p ModuleOfFile>,
     stack: Vec<ScopeId>,
     findings: Vec<Finding>,
-    bindings: Vec<SymbolBinding>,
-    /// Names used that no scope binds: the module's star imports provide them, if anything does.
-    star_names: BTreeSet<&'a str>,
 }
 
-impl<'a> Visitor<'a> for Checker<'a, '_> {
-    fn enter(&mut self, node: Node<'a>, parent: Option<Node<'a>>) -> Descend {
-        if let Some(&scope) = self.scopes.scope_of_node.get(&node.id()) {
-            self.stack.push(scope);
-        }
-        let kind = node.kind_id();
-        if kind == KINDS.import_statement || kind == KINDS.import_from_statement {
-            self.import(node);
-            return Descend::No;
-        }
-        if kind == KINDS.attribute {
-            self.attribute(node, parent);
-        } else if kind == KINDS.call {
-            self.call(node);
-        } else if kind == KINDS.identifier {
-            self.identifier(node, parent);
-        }
-        Descend::Yes
-    }
-
-    fn leave(&mut self, node: Node<'a>) {
-        if self.scopes.scope_of_node.contains_key(&node.id()) {
-            self.stack.pop();
-        }
-    }
-}
-
-impl<'a, 'p> Checker<'a, 'p> {
-    pub(super) fn new(
-        scopes: &'p FileScopes<'a>,
-        source: &'a [u8],
-        positions: Option<&'p LineStarts>,
-        module: Option<&'p ModuleOfFile>,
-        migration: &'p MigrationOracle,
-    ) -> Self {
-        Checker {
-            resolver: Resolver::new(scopes, source, migration),
-            scopes,
-            source,
-            positions,
-            columns: CharColumns::new(source),
-            migration,
-            module,
-            stack: vec![MODULE_SCOPE],
-            findings: Vec::new(),
-            bindings: Vec::new(),
-            star_names: BTreeSet::new(),
-        }
-    }
-
-    pub(super) fn resolver(&self) -> &Resolver<'a, 'p> {
-        &self.resolver
-    }
-
-    /// The findings once the whole file has been walked (unsorted, suppressions not applied),
-    /// and where the file's bindings of the symbol come from.
-    pub(super) fn finish(mut self) -> (Vec<Finding>, Option<ResolvesTo>) {
-        self.star_imports();
-        self.mixed_sources();
-        let resolves_to = self
-            .bindings
-            .iter()
-            .map(|binding| binding.origin)
-            .reduce(ResolvesTo::merge);
-        (self.findings, resolves_to)
-    }
-
-    fn scope(&self) -> ScopeId {
+impl<'a> Context<'a, '_> {
+    /// The scope the visitor is in.
+    pub(crate) fn scope(&self) -> ScopeId {
         *self.stack.last().expect("the module scope is never popped")
     }
 
-    fn symbol(&self) -> &str {
+    /// The migrated class's name.
+    pub(crate) fn symbol(&self) -> &str {
         &self.migration.rule.symbol
     }
 
-    fn import(&mut self, node: Node<'a>) {
-        let Some(Import::Names(names)) = imports::decode(node, self.source, self.module) else {
-            return; // star imports are judged once the whole file has been seen
-        };
-        for name in names {
-            let Some((module, imported)) = name.target.split_last() else {
-                continue;
-            };
-            let resolution = self.migration.resolve(&module, imported);
-            self.symbol_reference(
-                name.site,
-                &module,
-                imported,
-                resolution,
-                ReferenceForm::Import,
-            );
-        }
+    pub(crate) fn text(&self, node: Node<'_>) -> &'a str {
+        text(node, self.source)
     }
 
-    /// Reports what one reference to `module.name` resolves to, when it is the class (under its
-    /// own name or an alias) or the class's name in a module that does not define it.
-    fn symbol_reference(
-        &mut self,
-        site: Node<'a>,
-        module: &ModulePath,
-        name: &str,
-        resolution: SymbolResolution,
-        form: ReferenceForm,
-    ) {
-        // Most imported names are something else: nothing to format or locate for them.
-        if resolution == SymbolResolution::NotTheClass {
-            return;
-        }
-        let symbol = if name == self.symbol() {
-            format!("`{name}`")
-        } else {
-            format!("`{name}` (`{}` under another name)", self.symbol())
-        };
-        let location = self.location(site);
-        match resolution {
-            SymbolResolution::Class(source) => {
-                let origin = source.via;
-                self.bindings.push(SymbolBinding { origin, location });
-                if origin == ResolvesTo::Ssot {
-                    return;
-                }
-                let via = if self.migration.rule.is_deprecated(module) {
-                    format!("deprecated module `{module}`")
-                } else {
-                    format!("`{module}`, which re-exports the deprecated class")
-                };
-                let message = match form {
-                    ReferenceForm::Import => format!("{symbol} is imported from {via}"),
-                    ReferenceForm::Attribute => format!(
-                        "`{}` refers to {symbol} from {via}",
-                        text(site, self.source)
-                    ),
-                    ReferenceForm::Star => {
-                        format!("`from {module} import *` binds {symbol} from {via}")
-                    }
-                };
-                self.report(
-                    Code::DeprecatedImport,
-                    Severity::Warning,
-                    location,
-                    message,
-                    Some(self.ssot_help()),
-                    None,
-                    None,
-                );
-            }
-            SymbolResolution::Undefined => {
-                let message = format!(
-                    "{symbol} is imported from `{module}`, which does not define it (ImportError)"
-                );
-                self.report(
-                    Code::UnresolvedImport,
-                    Severity::Error,
-                    location,
-                    message,
-                    Some(self.ssot_help()),
-                    None,
-                    None,
-                );
-            }
-            SymbolResolution::NotTheClass => {} // returned above
-        }
-    }
-
-    fn ssot_help(&self) -> String {
-        format!(
-            "import it from the SSOT module: `from {} import {}`",
-            self.migration.rule.ssot,
-            self.symbol()
-        )
-    }
-
-    fn attribute(&mut self, node: Node<'a>, parent: Option<Node<'a>>) {
-        let (Some(object), Some(member_node)) = (
-            node.child_by_field_id(FIELDS.object),
-            node.child_by_field_id(FIELDS.attribute),
-        ) else {
-            return;
-        };
-        let member = text(member_node, self.source);
-        let scope = self.scope();
-        // `state.DeepAgentState` after `from netra_backend.app.agents import state`, or a
-        // re-exported alias of the class reached the same way.
-        let reference = self
-            .resolver
-            .import_path(node, scope)
-            .and_then(|path| {
-                let (module, _) = path.split_last()?;
-                Some((self.migration.resolve(&module, member), module))
-            })
-            .filter(|(resolution, _)| member == self.symbol() || resolution.is_class());
-        if let Some((resolution, module)) = reference {
-            self.symbol_reference(node, &module, member, resolution, ReferenceForm::Attribute);
-        } else if member != self.symbol() && self.migration.interface.risky_members.contains(member)
-        {
-            let origin = self
-                .resolver
-                .instance(object, scope)
-                .or_else(|| self.resolver.class_ref(object, scope));
-            if let Some(origin) = origin {
-                let access = Access::of_attribute(node, parent);
-                self.missing_member(node, object, member, origin, access);
-            }
-        }
-    }
-
-    fn missing_member(
-        &mut self,
-        site: Node<'a>,
-        receiver: Node<'a>,
-        member: &str,
-        origin: ResolvesTo,
-        access: Access,
-    ) {
-        let receiver_text = receiver_text(receiver, self.source);
-        let severity = origin.access_severity();
-        let consequence = match severity {
-            Severity::Error => "raises AttributeError",
-            _ => "will raise AttributeError once this file uses the SSOT class",
-        };
-        let message = format!(
-            "{} `{member}` on `{receiver_text}`: the SSOT `{}` has no `{member}`; this {consequence}",
-            access.verb(),
-            self.symbol(),
-        );
-        let help = self.member_help(member);
-        self.report(
-            Code::MissingMember,
-            severity,
-            self.location(site),
-            message,
-            Some(help),
-            Some(member),
-            Some(receiver_text),
-        );
-    }
-
-    fn member_help(&self, member: &str) -> String {
-        match self.migration.rule.renames.get(member) {
-            Some(renamed) => format!("the SSOT class calls it `{renamed}`: use `{renamed}` instead of `{member}`"),
-            None => format!(
-                "`{}.{}` has no `{member}`: move this logic off the state object or add `{member}` to the SSOT class",
-                self.migration.rule.ssot,
-                self.symbol()
-            ),
-        }
-    }
-
-    fn call(&mut self, node: Node<'a>) {
-        let (Some(function), Some(arguments)) = (
-            node.child_by_field_id(FIELDS.function),
-            node.child_by_field_id(FIELDS.arguments),
-        ) else {
-            return;
-        };
-        let scope = self.scope();
-        if function.kind_id() == KINDS.identifier {
-            let name = text(function, self.source);
-            if REFLECTION_BUILTINS.contains(&name) && self.scopes.lookup(scope, name).is_none() {
-                self.reflection(node, name, arguments, scope);
-                return;
-            }
-        }
-        if let Some(origin) = self.resolver.class_ref(function, scope) {
-            self.constructor(function, arguments, origin);
-        }
-    }
-
-    /// `getattr` / `hasattr` / `setattr` / `delattr` with a risky member name as a plain string.
-    fn reflection(&mut self, call: Node<'a>, function: &str, arguments: Node<'a>, scope: ScopeId) {
-        if arguments.kind_id() != KINDS.argument_list {
-            return;
-        }
-        let mut cursor = arguments.walk();
-        let positional: Vec<Node<'a>> = arguments
-            .named_children(&mut cursor)
-            .filter(|a| a.kind_id() != KINDS.comment)
-            .collect();
-        let (Some(&receiver), Some(&name)) = (positional.first(), positional.get(1)) else {
-            return;
-        };
-        let Some(member) = plain_string(name, self.source) else {
-            return;
-        };
-        if !self.migration.interface.risky_members.contains(member) {
-            return;
-        }
-        let Some(origin) = self
-            .resolver
-            .instance(receiver, scope)
-            .or_else(|| self.resolver.class_ref(receiver, scope))
-        else {
-            return;
-        };
-        let access = match (function, positional.len()) {
-            ("getattr", 2) => Access::Read,
-            ("setattr", _) => Access::Write,
-            ("delattr", _) => Access::Delete,
-            _ => {
-                let receiver_text = receiver_text(receiver, self.source);
-                let message = match function {
-                    "hasattr" => format!(
-                        "`hasattr({receiver_text}, \"{member}\")` is always False on the SSOT `{}`, which has no `{member}`",
-                        self.symbol()
-                    ),
-                    _ => format!(
-                        "`getattr({receiver_text}, \"{member}\", ...)` always returns its default on the SSOT `{}`, which has no `{member}`",
-                        self.symbol()
-                    ),
-                };
-                let help = self.member_help(member);
-                self.report(
-                    Code::GuardedAccess,
-                    Severity::Info,
-                    self.location(call),
-                    message,
-                    Some(help),
-                    Some(member),
-                    Some(receiver_text),
-                );
-                return;
-            }
-        };
-        self.missing_member(call, receiver, member, origin, access);
-    }
-
-    /// `DeepAgentState(thread_id=...)`: keywords only the deprecated class understands. The
-    /// message names the callee as written (`legacy.DeepAgentState`, an alias).
-    fn constructor(&mut self, callee: Node<'a>, arguments: Node<'a>, origin: ResolvesTo) {
-        let callee = receiver_text(callee, self.source);
-        let mut cursor = arguments.walk();
-        let keywords: Vec<Node<'a>> = arguments
-            .named_children(&mut cursor)
-            .filter(|a| a.kind_id() == KINDS.keyword_argument)
-            .collect();
-        for keyword in keywords {
-            let Some(name) = keyword.child_by_field_id(FIELDS.name) else {
-                continue;
-            };
-            let member = text(name, self.source);
-            if !self.migration.interface.risky_members.contains(member) {
-                continue;
-            }
-            let severity = origin.access_severity();
-            let message = format!(
-                "`{callee}({member}=...)`: the SSOT class silently drops `{member}` (pydantic ignores unknown fields)"
-            );
-            let help = self.member_help(member);
-            self.report(
-                Code::DroppedField,
-                severity,
-                self.location(keyword),
-                message,
-                Some(help),
-                Some(member),
-                None,
-            );
-        }
-    }
-
-    /// A name used but bound by no scope comes from the module's star imports, if from anywhere.
-    fn identifier(&mut self, node: Node<'a>, parent: Option<Node<'a>>) {
-        if self.scopes.scopes[MODULE_SCOPE].star_imports.is_empty() || !is_name_use(node, parent) {
-            return;
-        }
-        let name = text(node, self.source);
-        if self.scopes.lookup(self.scope(), name).is_none() {
-            self.star_names.insert(name);
-        }
-    }
-
-    /// SSOT001 at a star import that binds a name the file uses to the deprecated class.
-    fn star_imports(&mut self) {
-        let used = std::mem::take(&mut self.star_names);
-        for (module, site) in &self.scopes.scopes[MODULE_SCOPE].star_imports {
-            // The class's own name first, then aliases in name order: one finding per import.
-            let found = used
-                .iter()
-                .filter(|name| **name == self.symbol())
-                .chain(used.iter().filter(|name| **name != self.symbol()))
-                .map(|name| (*name, self.migration.resolve_star(module, name)))
-                .find(|(_, resolution)| resolution.is_class());
-            if let Some((name, resolution)) = found {
-                let site = site.parent().unwrap_or(*site);
-                self.symbol_reference(site, module, name, resolution, ReferenceForm::Star);
-            }
-        }
-    }
-
-    /// SSOT005 at the first binding that makes the file bind both classes.
-    fn mixed_sources(&mut self) {
-        self.bindings
-            .sort_by_key(|binding| binding.location.start_byte);
-        let mut origin: Option<ResolvesTo> = None;
-        let mut first_line = 0;
-        let mut mixed_at = None;
-        for binding in &self.bindings {
-            if origin.is_none() {
-                first_line = binding.location.line;
-            }
-            let merged = ResolvesTo::merge_option(origin, binding.origin);
-            if merged == ResolvesTo::Both {
-                mixed_at = Some(binding.location);
-                break;
-            }
-            origin = Some(merged);
-        }
-        if let Some(location) = mixed_at {
-            let message = format!(
-                "this file binds `{}` from both the deprecated and the SSOT module (first binding on line {first_line})",
-                self.symbol()
-            );
-            let help = format!("import it only from `{}`", self.migration.rule.ssot);
-            self.report(
-                Code::MixedSources,
-                Severity::Warning,
-                location,
-                message,
-                Some(help),
-                None,
-                None,
-            );
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn report(
-        &mut self,
-        code: Code,
-        severity: Severity,
-        location: Location,
-        message: String,
-        help: Option<String>,
-        member: Option<&str>,
-        receiver: Option<String>,
-    ) {
-        self.findings.push(Finding {
-            migration: self.migration.id.clone(),
-            code,
-            severity,
-            location,
-            message,
-            help,
-            symbol: self.migration.rule.symbol.clone(),
-            member: member.map(str::to_owned),
-            receiver,
-            scope: self.scopes.qualified_name(self.scope()),
-            fingerprint: String::new(),
-        });
-    }
-
-    fn location(&self, node: Node<'_>) -> Location {
+    /// Where `node` is in the original file (a sparse copy keeps rows and columns, not bytes).
+    pub(crate) fn location(&self, node: Node<'_>) -> Location {
         let start = node.start_position();
         let end = node.end_position();
         let (start_byte, end_byte) = match self.positions {
@@ -511,55 +74,340 @@ impl<'a, 'p> Checker<'a, 'p> {
             end_byte,
         }
     }
+
+    /// Reports a finding in the current scope; the builder adds what else the rule knows.
+    pub(crate) fn report(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        location: Location,
+        message: String,
+    ) -> FindingBuilder<'_> {
+        let scope = self.scopes.qualified_name(self.scope());
+        self.findings.push(Finding {
+            migration: self.migration.id.clone(),
+            code,
+            severity,
+            location,
+            message,
+            help: None,
+            symbol: self.migration.rule.symbol.clone(),
+            member: None,
+            receiver: None,
+            scope,
+            fingerprint: String::new(),
+        });
+        FindingBuilder(self.findings.last_mut().expect("just pushed"))
+    }
+}
+
+/// The finding [`Context::report`] just added, to complete.
+pub(crate) struct FindingBuilder<'f>(&'f mut Finding);
+
+impl FindingBuilder<'_> {
+    pub(crate) fn help(self, help: String) -> Self {
+        self.0.help = Some(help);
+        self
+    }
+
+    /// The member of the class the finding is about.
+    pub(crate) fn member(self, member: &str) -> Self {
+        self.0.member = Some(member.to_owned());
+        self
+    }
+
+    /// The expression whose member is accessed, as written.
+    pub(crate) fn receiver(self, receiver: String) -> Self {
+        self.0.receiver = Some(receiver);
+        self
+    }
+}
+
+/// A binding of the symbol from the deprecated or SSOT module.
+pub(crate) struct SymbolBinding {
+    pub(crate) origin: ResolvesTo,
+    pub(crate) location: Location,
+}
+
+/// A reference to `module.name` that is the class (under its own name or an alias), or the
+/// class's name in a project module that does not define it.
+pub(crate) struct Reference<'r, 'a> {
+    /// The imported name, the attribute (`state.DeepAgentState`) or the star import statement.
+    pub(crate) site: Node<'a>,
+    pub(crate) location: Location,
+    pub(crate) module: &'r ModulePath,
+    pub(crate) name: &'r str,
+    /// Never [`SymbolResolution::NotTheClass`].
+    pub(crate) resolution: SymbolResolution,
+    pub(crate) form: ReferenceForm,
 }
 
 #[derive(Clone, Copy)]
-enum ReferenceForm {
+pub(crate) enum ReferenceForm {
     Import,
     Attribute,
     Star,
 }
 
-#[derive(Clone, Copy)]
-enum Access {
-    Read,
-    Write,
-    Delete,
+/// `getattr` / `hasattr` / `setattr` / `delattr` (the builtins, not shadowed) on an instance of
+/// the class, or the class, with a risky member name as a plain string.
+pub(crate) struct Reflection<'a> {
+    pub(crate) call: Node<'a>,
+    /// One of [`REFLECTION_BUILTINS`].
+    pub(crate) function: &'a str,
+    pub(crate) receiver: Node<'a>,
+    pub(crate) member: &'a str,
+    pub(crate) origin: ResolvesTo,
+    /// How many arguments the call has (`getattr(x, "m", None)`: 3).
+    pub(crate) arguments: usize,
 }
 
-impl Access {
-    fn of_attribute<'t>(attribute: Node<'t>, parent: Option<Node<'t>>) -> Access {
-        let Some(parent) = parent else {
-            return Access::Read;
+pub(crate) struct Checker<'a, 'p> {
+    ctx: Context<'a, 'p>,
+    module: Option<&'p ModuleOfFile>,
+    bindings: Vec<SymbolBinding>,
+    /// Names used that no scope binds: the module's star imports provide them, if anything does.
+    star_names: BTreeSet<&'a str>,
+}
+
+impl<'a> Visitor<'a> for Checker<'a, '_> {
+    fn enter(&mut self, node: Node<'a>, parent: Option<Node<'a>>) -> Descend {
+        if let Some(&scope) = self.ctx.scopes.scope_of_node.get(&node.id()) {
+            self.ctx.stack.push(scope);
+        }
+        let kind = node.kind_id();
+        if kind == KINDS.import_statement || kind == KINDS.import_from_statement {
+            self.import(node);
+            return Descend::No;
+        }
+        if kind == KINDS.attribute {
+            self.attribute(node, parent);
+        } else if kind == KINDS.call {
+            self.call(node);
+        } else if kind == KINDS.identifier {
+            self.identifier(node, parent);
+        }
+        Descend::Yes
+    }
+
+    fn leave(&mut self, node: Node<'a>) {
+        if self.ctx.scopes.scope_of_node.contains_key(&node.id()) {
+            self.ctx.stack.pop();
+        }
+    }
+}
+
+impl<'a, 'p> Checker<'a, 'p> {
+    pub(crate) fn new(
+        scopes: &'p FileScopes<'a>,
+        source: &'a [u8],
+        positions: Option<&'p LineStarts>,
+        module: Option<&'p ModuleOfFile>,
+        migration: &'p MigrationOracle,
+    ) -> Self {
+        Checker {
+            ctx: Context {
+                resolver: Resolver::new(scopes, source, migration),
+                scopes,
+                source,
+                migration,
+                positions,
+                columns: CharColumns::new(source),
+                stack: vec![MODULE_SCOPE],
+                findings: Vec::new(),
+            },
+            module,
+            bindings: Vec::new(),
+            star_names: BTreeSet::new(),
+        }
+    }
+
+    pub(crate) fn resolver(&self) -> &Resolver<'a, 'p> {
+        &self.ctx.resolver
+    }
+
+    /// The findings once the whole file has been walked (unsorted, suppressions not applied),
+    /// and where the file's bindings of the symbol come from.
+    pub(crate) fn finish(mut self) -> (Vec<Finding>, Option<ResolvesTo>) {
+        self.star_imports();
+        self.bindings
+            .sort_by_key(|binding| binding.location.start_byte);
+        mixed_sources::check(&mut self.ctx, &self.bindings);
+        let resolves_to = self
+            .bindings
+            .iter()
+            .map(|binding| binding.origin)
+            .reduce(ResolvesTo::merge);
+        (self.ctx.findings, resolves_to)
+    }
+
+    fn import(&mut self, node: Node<'a>) {
+        let Some(Import::Names(names)) = imports::decode(node, self.ctx.source, self.module) else {
+            return; // star imports are judged once the whole file has been seen
         };
-        let kind = parent.kind_id();
-        if kind == KINDS.delete_statement {
-            Access::Delete
-        } else if (kind == KINDS.assignment || kind == KINDS.augmented_assignment)
-            && parent.child_by_field_id(FIELDS.left) == Some(attribute)
-        {
-            Access::Write
+        for name in names {
+            let Some((module, imported)) = name.target.split_last() else {
+                continue;
+            };
+            let resolution = self.ctx.migration.resolve(&module, imported);
+            self.symbol_reference(
+                name.site,
+                &module,
+                imported,
+                resolution,
+                ReferenceForm::Import,
+            );
+        }
+    }
+
+    /// Hands one reference to `module.name` to the rules, when it is the class (under its own
+    /// name or an alias) or the class's name in a module that does not define it.
+    fn symbol_reference(
+        &mut self,
+        site: Node<'a>,
+        module: &ModulePath,
+        name: &str,
+        resolution: SymbolResolution,
+        form: ReferenceForm,
+    ) {
+        // Most imported names are something else: nothing to locate for them.
+        if resolution == SymbolResolution::NotTheClass {
+            return;
+        }
+        let reference = Reference {
+            site,
+            location: self.ctx.location(site),
+            module,
+            name,
+            resolution,
+            form,
+        };
+        if let Some(source) = resolution.class_source() {
+            self.bindings.push(SymbolBinding {
+                origin: source.via,
+                location: reference.location,
+            });
+        }
+        deprecated_import::check(&mut self.ctx, &reference);
+        unresolved_import::check(&mut self.ctx, &reference);
+    }
+
+    fn attribute(&mut self, node: Node<'a>, parent: Option<Node<'a>>) {
+        let (Some(object), Some(member_node)) = (
+            node.child_by_field_id(FIELDS.object),
+            node.child_by_field_id(FIELDS.attribute),
+        ) else {
+            return;
+        };
+        let member = self.ctx.text(member_node);
+        let scope = self.ctx.scope();
+        // `state.DeepAgentState` after `from netra_backend.app.agents import state`, or a
+        // re-exported alias of the class reached the same way.
+        let reference = self
+            .ctx
+            .resolver
+            .import_path(node, scope)
+            .and_then(|path| {
+                let (module, _) = path.split_last()?;
+                Some((self.ctx.migration.resolve(&module, member), module))
+            })
+            .filter(|(resolution, _)| member == self.ctx.symbol() || resolution.is_class());
+        if let Some((resolution, module)) = reference {
+            self.symbol_reference(node, &module, member, resolution, ReferenceForm::Attribute);
         } else {
-            Access::Read
+            missing_member::attribute(&mut self.ctx, node, parent, object, member);
         }
     }
 
-    fn verb(self) -> &'static str {
-        match self {
-            Access::Read => "reads",
-            Access::Write => "writes",
-            Access::Delete => "deletes",
+    fn call(&mut self, node: Node<'a>) {
+        let (Some(function), Some(arguments)) = (
+            node.child_by_field_id(FIELDS.function),
+            node.child_by_field_id(FIELDS.arguments),
+        ) else {
+            return;
+        };
+        let scope = self.ctx.scope();
+        if function.kind_id() == KINDS.identifier {
+            let name = self.ctx.text(function);
+            if REFLECTION_BUILTINS.contains(&name) && self.ctx.scopes.lookup(scope, name).is_none()
+            {
+                if let Some(reflection) = self.reflection(node, name, arguments, scope) {
+                    missing_member::reflection(&mut self.ctx, &reflection);
+                    guarded_access::reflection(&mut self.ctx, &reflection);
+                }
+                return;
+            }
+        }
+        dropped_field::call(&mut self.ctx, function, arguments);
+    }
+
+    /// The reflection call `call` is, when its member is risky and its receiver the class or
+    /// an instance of it.
+    fn reflection(
+        &self,
+        call: Node<'a>,
+        function: &'a str,
+        arguments: Node<'a>,
+        scope: ScopeId,
+    ) -> Option<Reflection<'a>> {
+        if arguments.kind_id() != KINDS.argument_list {
+            return None;
+        }
+        let mut cursor = arguments.walk();
+        let positional: Vec<Node<'a>> = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind_id() != KINDS.comment)
+            .collect();
+        let (&receiver, &name) = (positional.first()?, positional.get(1)?);
+        let member = plain_string(name, self.ctx.source)?;
+        if !self.ctx.migration.interface.risky_members.contains(member) {
+            return None;
+        }
+        let origin = self
+            .ctx
+            .resolver
+            .instance(receiver, scope)
+            .or_else(|| self.ctx.resolver.class_ref(receiver, scope))?;
+        Some(Reflection {
+            call,
+            function,
+            receiver,
+            member,
+            origin,
+            arguments: positional.len(),
+        })
+    }
+
+    /// A name used but bound by no scope comes from the module's star imports, if from anywhere.
+    fn identifier(&mut self, node: Node<'a>, parent: Option<Node<'a>>) {
+        if self.ctx.scopes.scopes[MODULE_SCOPE].star_imports.is_empty()
+            || !is_name_use(node, parent)
+        {
+            return;
+        }
+        let name = self.ctx.text(node);
+        if self.ctx.scopes.lookup(self.ctx.scope(), name).is_none() {
+            self.star_names.insert(name);
         }
     }
-}
 
-/// The receiver as written, on one line and at most 80 characters.
-fn receiver_text(node: Node<'_>, source: &[u8]) -> String {
-    let raw = String::from_utf8_lossy(&source[node.byte_range()]);
-    let single_line: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    match single_line.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}...", &single_line[..cut]),
-        None => single_line,
+    /// A reference at each star import that binds a name the file uses to the class.
+    fn star_imports(&mut self) {
+        let used = std::mem::take(&mut self.star_names);
+        let symbol = self.ctx.symbol().to_owned();
+        for (module, site) in &self.ctx.scopes.scopes[MODULE_SCOPE].star_imports {
+            // The class's own name first, then aliases in name order: one finding per import.
+            let found = used
+                .iter()
+                .filter(|name| **name == symbol)
+                .chain(used.iter().filter(|name| **name != symbol))
+                .map(|name| (*name, self.ctx.migration.resolve_star(module, name)))
+                .find(|(_, resolution)| resolution.is_class());
+            if let Some((name, resolution)) = found {
+                let site = site.parent().unwrap_or(*site);
+                self.symbol_reference(site, module, name, resolution, ReferenceForm::Star);
+            }
+        }
     }
 }
 

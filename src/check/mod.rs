@@ -5,9 +5,11 @@
 //!   applied, findings sorted);
 //! - [`sparse`]: which statements a sparse parse keeps;
 //! - [`context`]: the visitor and the context the rules report through;
-//! - [`suppression`]: `# ssot-guard: ignore[...]` comments.
+//! - [`suppression`]: `# ssot-guard: ignore[...]` comments;
+//! - [`rules`]: one file per finding code.
 
 mod context;
+pub(crate) mod rules;
 mod sparse;
 mod suppression;
 
