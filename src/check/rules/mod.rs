@@ -7,7 +7,8 @@
 //!
 //! To add a code:
 //! 1. a new file here, `<name>.rs`: a `pub(crate) static POLICY: Policy` and the detector, which
-//!    reports through [`Context::report`](super::context::Context::report);
+//!    reports through [`Context::report`](super::context::Context::report), and its cases in
+//!    `tests.rs` (a snippet each, positive and negative, with the exact findings);
 //! 2. its `mod` line below;
 //! 3. in `codes.rs`: the variant (with its `SSOTnnn` serde name), its place in `Code::ALL`, its
 //!    arms in `as_str`, `name` and `policy`;
@@ -24,6 +25,9 @@ pub(crate) mod guarded_access;
 pub(crate) mod missing_member;
 pub(crate) mod mixed_sources;
 pub(crate) mod unresolved_import;
+
+#[cfg(test)]
+mod tests;
 
 use tree_sitter::Node;
 
