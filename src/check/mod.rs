@@ -3,10 +3,10 @@
 //!
 //! - this file: the per-file driver (whole parse, one visitor run per migration, suppressions
 //!   applied, findings sorted);
-//! - [`sparse`]: which statements a sparse parse keeps;
-//! - [`context`]: the visitor and the context the rules report through;
-//! - [`suppression`]: `# ssot-guard: ignore[...]` comments;
-//! - [`rules`]: one file per finding code.
+//! - `sparse.rs`: which statements a sparse parse keeps;
+//! - `context.rs`: the visitor and the context the rules report through;
+//! - `suppression.rs`: `# ssot-guard: ignore[...]` comments;
+//! - `rules/`: one file per finding code.
 
 mod context;
 pub(crate) mod rules;

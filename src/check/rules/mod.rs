@@ -13,11 +13,15 @@
 //! 3. in `codes.rs`: the variant (with its `SSOTnnn` serde name), its place in `Code::ALL`, its
 //!    arms in `as_str`, `name` and `policy`;
 //! 4. in [`super::context`]: the call to the detector where the visitor meets what it judges
-//!    (or, for a new kind of node, a branch of `Checker::enter`).
+//!    (or, for a new kind of node, a branch of `Checker::enter`). A detector that reacts to a
+//!    name other than the class's and its aliases (as SSOT002 and SSOT006 react to the reflection
+//!    builtins, [`REFLECTION_BUILTINS`](super::context::REFLECTION_BUILTINS)) needs sparse
+//!    parsing (`super::sparse`) to keep the statements that mention that name.
 //!
-//! Nothing in `report/` or `rollback/` changes. The expected findings of the example back end
-//! (`tests/expected/backend.findings`, README's counts) change when the code finds something
-//! there.
+//! Nothing in `report/` or `rollback/` changes. What lists every code changes with it: README's
+//! code table, the SARIF snapshot (`tests/snapshots/formats__handlers_sarif.snap`, whose driver
+//! lists every rule) and, when the code finds something in the example back end, its expected
+//! findings (`tests/expected/backend.findings`, README's counts).
 
 pub(crate) mod deprecated_import;
 pub(crate) mod dropped_field;
