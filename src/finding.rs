@@ -67,15 +67,6 @@ impl ResolvesTo {
             ResolvesTo::Both => "both",
         }
     }
-
-    /// A risky access on an instance of this class raises today (error) or only blocks the
-    /// migration (warning). `Both` may be the SSOT class at run time, so it is an error.
-    pub fn access_severity(self) -> Severity {
-        match self {
-            ResolvesTo::Deprecated => Severity::Warning,
-            ResolvesTo::Ssot | ResolvesTo::Both => Severity::Error,
-        }
-    }
 }
 
 /// A position in a file: byte range plus 1-based line and column (columns count characters).

@@ -16,8 +16,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::codes::Code;
-use crate::finding::{fnv1a, Severity};
+use crate::finding::fnv1a;
 use crate::scan::ScanResult;
 
 #[derive(Serialize)]
@@ -61,12 +60,8 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
                     None => finding.fingerprint.clone(),
                 },
             ),
-            severity: match finding.severity {
-                Severity::Error => "critical",
-                Severity::Warning => "minor",
-                Severity::Info => "info",
-            },
-            categories: [category(finding.code)],
+            severity: finding.code.gitlab_severity(finding.severity),
+            categories: [finding.code.gitlab_category()],
             location: Location {
                 path: &file.path,
                 lines: Lines {
@@ -105,16 +100,6 @@ fn unique_fingerprint(seen: &mut HashSet<String>, fingerprint: &str) -> String {
         candidate = format!("{fingerprint}-{salt}");
     }
     candidate
-}
-
-/// The Code Climate category of each code.
-fn category(code: Code) -> &'static str {
-    match code {
-        Code::MissingMember | Code::DroppedField | Code::UnresolvedImport | Code::MixedSources => {
-            "Bug Risk"
-        }
-        Code::DeprecatedImport | Code::GuardedAccess => "Compatibility",
-    }
 }
 
 #[cfg(test)]

@@ -144,16 +144,6 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// The level a code has unless a finding says otherwise: SSOT002 and SSOT003 are errors on the SSOT
-/// class and warnings on the deprecated one, so their default is the higher.
-fn default_level(code: Code) -> &'static str {
-    match code {
-        Code::MissingMember | Code::DroppedField | Code::UnresolvedImport => "error",
-        Code::DeprecatedImport | Code::MixedSources => "warning",
-        Code::GuardedAccess => "note",
-    }
-}
-
 fn rule(code: Code) -> Value {
     let doc = code.doc();
     json!({
@@ -181,7 +171,7 @@ fn rule(code: Code) -> Value {
                 },
             ),
         },
-        "defaultConfiguration": {"level": default_level(code)},
+        "defaultConfiguration": {"level": code.sarif_level()},
     })
 }
 

@@ -17,20 +17,17 @@ use crate::check::MigrationOutcome;
 use crate::codes::Code;
 use crate::engine::{Engine, Parse};
 use crate::error::{Error, Result};
-use crate::finding::{Finding, ResolvesTo, Severity};
+use crate::finding::{Finding, ResolvesTo};
 use crate::git::Repo;
 use crate::python::ModuleOfFile;
 use crate::workspace::Workspace;
 
-/// A finding that means the file fails today: an error-severity SSOT002 (a member the SSOT class
-/// lacks, on an SSOT instance: AttributeError), SSOT003 (a keyword the SSOT class silently drops)
-/// or SSOT004 (an import of the class from a module that does not define it: ImportError).
+/// A finding that means the file fails today, as its code's rule file says: today an
+/// error-severity SSOT002 (a member the SSOT class lacks, on an SSOT instance: AttributeError),
+/// SSOT003 (a keyword the SSOT class silently drops) or SSOT004 (an import of the class from a
+/// module that does not define it: ImportError).
 pub fn is_failing(finding: &Finding) -> bool {
-    finding.severity == Severity::Error
-        && matches!(
-            finding.code,
-            Code::MissingMember | Code::DroppedField | Code::UnresolvedImport
-        )
+    finding.code.fails_today(finding.severity)
 }
 
 /// What one version of a file binds and whether it fails.

@@ -1,0 +1,74 @@
+//! SSOT003 dropped-field: constructing the class with a keyword only the deprecated class
+//! understands.
+
+use tree_sitter::Node;
+
+use crate::codes::{Code, CodeDoc};
+use crate::finding::{ResolvesTo, Severity};
+use crate::python::syntax::{FIELDS, KINDS};
+
+use super::super::context::Context;
+use super::{gitlab_severity, member_help, receiver_text, Policy};
+
+pub(crate) static POLICY: Policy = Policy {
+    doc: CodeDoc {
+        summary: "constructs the class with a keyword that only the deprecated class takes (the SSOT class silently drops it)",
+        what: "Constructs the migrated class with a keyword argument that only the \
+               deprecated class understands.",
+        why: "Pydantic ignores unknown keywords by default, so the SSOT class silently \
+              drops the value: no error, just lost data (a lost thread id means events \
+              go to the wrong WebSocket).",
+        example: "DeepAgentState(user_request=q, thread_id=thread)",
+        fix: "DeepAgentState(user_request=q, chat_thread_id=thread)",
+    },
+    // The higher of its two severities.
+    sarif_level: "error",
+    gitlab_severity,
+    gitlab_category: "Bug Risk",
+    // On the SSOT class the value is lost today.
+    fails_today: |severity| severity == Severity::Error,
+};
+
+/// The SSOT class drops the value today (error) or will once the file uses it (warning). `Both`
+/// may be the SSOT class at run time, so it is an error.
+fn severity(origin: ResolvesTo) -> Severity {
+    match origin {
+        ResolvesTo::Deprecated => Severity::Warning,
+        ResolvesTo::Ssot | ResolvesTo::Both => Severity::Error,
+    }
+}
+
+/// `DeepAgentState(thread_id=...)`: one finding per risky keyword. The message names the callee
+/// as written (`legacy.DeepAgentState`, an alias).
+pub(crate) fn call<'a>(ctx: &mut Context<'a, '_>, callee: Node<'a>, arguments: Node<'a>) {
+    let Some(origin) = ctx.resolver.class_ref(callee, ctx.scope()) else {
+        return;
+    };
+    let callee = receiver_text(callee, ctx.source);
+    let mut cursor = arguments.walk();
+    let keywords: Vec<Node<'a>> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind_id() == KINDS.keyword_argument)
+        .collect();
+    for keyword in keywords {
+        let Some(name) = keyword.child_by_field_id(FIELDS.name) else {
+            continue;
+        };
+        let member = ctx.text(name);
+        if !ctx.migration.interface.risky_members.contains(member) {
+            continue;
+        }
+        let message = format!(
+            "`{callee}({member}=...)`: the SSOT class silently drops `{member}` (pydantic ignores unknown fields)"
+        );
+        let help = member_help(ctx, member);
+        ctx.report(
+            Code::DroppedField,
+            severity(origin),
+            ctx.location(keyword),
+            message,
+        )
+        .help(help)
+        .member(member);
+    }
+}
