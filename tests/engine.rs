@@ -188,3 +188,74 @@ fn staged_modules_are_read_from_the_index() {
         "No findings for `DeepAgentState` in 1 file.\n"
     );
 }
+
+const THREE: &str = "fixtures/three_migrations";
+
+/// Three migrations checked in one scan: the exact findings, every format names all three, and
+/// neither `--no-prefilter` nor the thread count changes a byte.
+#[test]
+fn three_migrations_in_one_scan() {
+    let root = common::repo_root();
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", THREE];
+        all.extend_from_slice(args);
+        let output = common::run(&root, &all);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        output.stdout
+    };
+    let concise = String::from_utf8(check(&["--format", "concise"])).unwrap();
+    let services = "fixtures/three_migrations/netra_backend/app/services";
+    assert_eq!(
+        concise,
+        format!(
+            "{services}/all_three.py:1:47: SSOT001 [agentregistry] `AgentRegistry` is imported from deprecated module `netra_backend.app.agents.registry`\n\
+             {services}/all_three.py:7:30: SSOT003 [executionengine] `ExecutionEngine(timeout=...)`: the SSOT class silently drops `timeout` (pydantic ignores unknown fields)\n\
+             {services}/all_three.py:8:15: SSOT002 [deepagentstate] reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError\n\
+             {services}/all_three.py:8:33: SSOT002 [agentregistry] reads `default_agent` on `registry`: the SSOT `AgentRegistry` has no `default_agent`; this will raise AttributeError once this file uses the SSOT class\n\
+             {services}/engine_user.py:1:55: SSOT001 [executionengine] `ExecutionEngine` is imported from deprecated module `netra_backend.app.agents.execution_engine`\n\
+             {services}/engine_user.py:3:39: SSOT003 [executionengine] `ExecutionEngine(timeout=...)`: the SSOT class silently drops `timeout` (pydantic ignores unknown fields)\n\
+             {services}/registry_user.py:5:12: SSOT002 [agentregistry] reads `default_agent` on `registry`: the SSOT `AgentRegistry` has no `default_agent`; this raises AttributeError\n\
+             {services}/state_user.py:1:44: SSOT001 [deepagentstate] `DeepAgentState` is imported from deprecated module `netra_backend.app.agents.state`\n\
+             {services}/state_user.py:5:12: SSOT002 [deepagentstate] reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this will raise AttributeError once this file uses the SSOT class\n\
+             Found 9 findings (3 errors, 6 warnings, 0 info) in 4 of 16 files; by migration:\n  \
+             deepagentstate (`DeepAgentState`): 3 findings (1 error, 2 warnings, 0 info); 1 deprecated, 1 SSOT, 0 mixed.\n  \
+             agentregistry (`AgentRegistry`): 3 findings (1 error, 2 warnings, 0 info); 1 deprecated, 1 SSOT, 0 mixed.\n  \
+             executionengine (`ExecutionEngine`): 3 findings (1 error, 2 warnings, 0 info); 1 deprecated, 1 SSOT, 0 mixed.\n"
+        )
+    );
+    let json: serde_json::Value = serde_json::from_slice(&check(&["--format", "json"])).unwrap();
+    let ids: Vec<&str> = json["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["deepagentstate", "agentregistry", "executionengine"]);
+    for format in common::FORMATS {
+        let report = check(&["--format", format]);
+        let text = String::from_utf8_lossy(&report);
+        for id in ["deepagentstate", "agentregistry", "executionengine"] {
+            assert!(text.contains(id), "{format} does not name {id}:\n{text}");
+        }
+        assert_eq!(
+            report,
+            check(&["--format", format, "--no-prefilter"]),
+            "{format}: --no-prefilter changes the report"
+        );
+        assert_eq!(
+            check(&["--format", format, "--threads", "1"]),
+            check(&["--format", format, "--threads", "8"]),
+            "{format}: the thread count changes the report"
+        );
+    }
+    // `--migration` selects.
+    let two = String::from_utf8(check(&[
+        "--format",
+        "concise",
+        "--migration",
+        "agentregistry,executionengine",
+    ]))
+    .unwrap();
+    assert!(!two.contains("[deepagentstate]"), "{two}");
+    assert_eq!(two.lines().filter(|l| l.contains(": SSOT")).count(), 6);
+}
