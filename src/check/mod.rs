@@ -84,7 +84,7 @@ fn check_whole(
     };
     let root = tree.root_node();
     let scopes = FileScopes::collect(root, source, module);
-    let suppressions = suppression_comments(source);
+    let suppressions = suppression_comments(source, root, source);
     check_tree(
         root,
         &scopes,

@@ -158,7 +158,7 @@ pub fn check_source_sparse(
             }
         }
         if !grew {
-            let suppressions = suppression_comments(original);
+            let suppressions = suppression_comments(original, root, &reduced);
             return check_tree(
                 root,
                 &scopes,
