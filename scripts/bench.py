@@ -3,6 +3,7 @@
 ssot-guard's time goes.
 
     python3 scripts/bench.py [--runs 5] [--deep] [--markdown FILE] [--json FILE]
+                             [--migration-runs 15] [--migrations-only]
 
 Each tool looks for the banned ``DeepAgentState`` class in the same trees:
 
@@ -26,6 +27,18 @@ the reports with and without ``--no-prefilter`` must be byte-identical (a differ
 run). ``--no-prefilter`` gives the MB/s of source per core, both as the tree's bytes per second
 of wall time divided by the cores and as its bytes per second of CPU time (the second moves less
 when other work shares the machine).
+
+Three migrations at once: on the back end of ``gen_corpus.py --migrations 3`` (DeepAgentState,
+AgentRegistry and ExecutionEngine; its ``ssot-guard.toml`` loads the two extra rules, in
+``target/bench-corpus-three``), ``check --migration deepagentstate`` (one rule) against plain
+``check`` (all three), next to ``rg -l`` with the one name and with the three, and ruff banning
+the one class and the three. After a warm-up run of each, ``--migration-runs`` rounds (15 by
+default) run every one of these once, in turn and in the reverse order every other round, so the
+two scans run side by side under the same load; medians, min and max, the ratio three / one of the
+medians and of each round, the findings of each migration (from ``migration`` in the report, or its
+``symbol`` in report version 1: every migration must have some) and whether the one-rule findings
+are the three-rule scan's DeepAgentState findings; one run with ``--no-prefilter`` must give the
+same three-rule report. ``--migrations-only`` measures only this.
 
 ``check --staged`` is measured in a git repository of the generated back end with its 500 KB
 commented-out test module staged (median of ``--staged-runs``, 20 by default; ``--no-staged``
@@ -82,6 +95,7 @@ DEFAULT_SSOT_GUARD = TARGET / "release" / "ssot-guard"
 VENV_DIR = TARGET / "bench-venv"
 CORPUS_DIR = TARGET / "bench-corpus"
 NO_ALIASES_DIR = TARGET / "bench-corpus-no-aliases"
+THREE_DIR = TARGET / "bench-corpus-three"
 REAL_DIR = TARGET / "bench-real"
 STAGED_DIR = TARGET / "bench-staged"
 DEEP_DIR = TARGET / "bench-deep"
@@ -91,6 +105,25 @@ BANNED_CLASS = "netra_backend.app.agents.state.DeepAgentState"
 BANNED_MSG = "use netra_backend.app.schemas.agent_models"
 SEARCH_WORD = BANNED_CLASS.rsplit(".", 1)[1]
 NO_PREFILTER = "no-prefilter"
+# The three migrations of `gen_corpus.py --migrations 3`: the built-in rule and the two of its
+# ssot-guard.toml, by rule id: (banned class, its SSOT module). The one-rule scan checks the first.
+THREE_MIGRATIONS = {
+    "deepagentstate": (BANNED_CLASS, "netra_backend.app.schemas.agent_models"),
+    **{m.id: (f"{m.deprecated}.{m.symbol}", m.ssot) for m in gen_corpus.MIGRATIONS},
+}
+ONE_RULE, THREE_RULES = "one rule", "three rules"
+# The tools of the three-migration section, in the order of a repetition: each of ssot-guard's
+# two scans next to rg and ruff looking for the same classes.
+THREE_TOOLS = (
+    ONE_RULE,
+    THREE_RULES,
+    "rg, one name",
+    "rg, three names",
+    "ruff, one ban",
+    "ruff, three bans",
+)
+# The issue's target: three rules cost at most this times one.
+TARGET_THREE = 1.3
 CORPUS_SEED = 871
 # Real public code, pinned so that figures can be compared from run to run. Only these are
 # fetched as sdists (--no-binary NAMES): with --no-binary :all: pip also builds every build
@@ -314,6 +347,19 @@ def parse_args() -> argparse.Namespace:
         help="leave out the sdists of " + " and ".join(REAL_PACKAGES),
     )
     parser.add_argument(
+        "--migration-runs",
+        type=int,
+        default=15,
+        metavar="N",
+        help="repetitions of the three-migration comparison, each running every one of its tools "
+        "once, interleaved (default: 15; 0 skips it)",
+    )
+    parser.add_argument(
+        "--migrations-only",
+        action="store_true",
+        help="measure only the three-migration comparison (no other tree, --staged or --deep)",
+    )
+    parser.add_argument(
         "--no-staged",
         action="store_true",
         help="do not measure check --staged in a git repository of the generated back end",
@@ -362,6 +408,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.runs < 1 or args.staged_runs < 1:
         parser.error("--runs and --staged-runs must be at least 1")
+    if args.migrations_only and (args.migration_runs < 1 or not args.corpus):
+        parser.error("--migrations-only needs --migration-runs and --corpus above 0")
     return args
 
 
@@ -371,13 +419,15 @@ def default_tree() -> Tree:
     return Tree(f"Python {version} standard library", Path(sysconfig.get_paths()["stdlib"]))
 
 
-def generate_corpus(out: Path, files: int, shape: str, aliases: bool) -> Path:
+def generate_corpus(out: Path, files: int, shape: str, aliases: bool, migrations: int = 1) -> Path:
     """The back end of scripts/gen_corpus.py in OUT, regenerated when its flags or the generator
     changed."""
     generator = REPO_ROOT / "scripts" / "gen_corpus.py"
     flags = ["--files", str(files), "--seed", str(CORPUS_SEED), "--shape", shape]
     if not aliases:
         flags.append("--no-aliases")
+    if migrations > 1:
+        flags += ["--migrations", str(migrations)]
     stamp = out / ".generated"
     wanted = f"{shlex.join(flags)} {hashlib.sha256(generator.read_bytes()).hexdigest()}"
     if not (stamp.is_file() and stamp.read_text() == wanted):
@@ -553,30 +603,71 @@ def tree_stats(tree: Path) -> TreeStats:
     return stats
 
 
+def rg_command(rg: Path, tree: Path, words: list[str]) -> list[str]:
+    """``rg -l`` listing the files of TREE that contain one of WORDS."""
+    patterns = words if len(words) == 1 else [arg for word in words for arg in ("-e", word)]
+    return [str(rg), "-l", *patterns, "-g", f"!{EXCLUDED_DIR}", str(tree)]
+
+
+def ruff_command(ruff: Path, tree: Path, banned: dict[str, str]) -> list[str]:
+    """``ruff check`` of TREE with TID251 banning each class of BANNED (class: message)."""
+    configs = [
+        arg
+        for name, message in banned.items()
+        for arg in ("--config", f'lint.flake8-tidy-imports.banned-api."{name}".msg = "{message}"')
+    ]
+    return [
+        str(ruff),
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        "TID251",
+        "--exit-zero",
+        "--extend-exclude",
+        EXCLUDED_DIR,
+        *configs,
+        str(tree),
+    ]
+
+
+def check_command(ssot_guard: Path, tree: Path) -> list[str]:
+    return [str(ssot_guard), "check", str(tree), "--format", "json", "--exit-zero", "--stats"]
+
+
 def commands(tree: Path, ssot_guard: Path, rg: Path, ruff: Path) -> dict[str, list[str]]:
     """The command line of each tool for TREE, in the order they run."""
-    banned = f'lint.flake8-tidy-imports.banned-api."{BANNED_CLASS}".msg = "{BANNED_MSG}"'
-    check = [str(ssot_guard), "check", str(tree), "--format", "json", "--exit-zero", "--stats"]
+    check = check_command(ssot_guard, tree)
     return {
         "ssot-guard": check,
         # Every file parsed whole: the speed of the checks themselves.
         NO_PREFILTER: [*check, "--no-prefilter"],
-        "rg": [str(rg), "-l", SEARCH_WORD, "-g", f"!{EXCLUDED_DIR}", str(tree)],
-        "ruff": [
-            str(ruff),
-            "check",
-            "--isolated",
-            "--no-cache",
-            "--select",
-            "TID251",
-            "--exit-zero",
-            "--extend-exclude",
-            EXCLUDED_DIR,
-            "--config",
-            banned,
-            str(tree),
-        ],
+        "rg": rg_command(rg, tree, [SEARCH_WORD]),
+        "ruff": ruff_command(ruff, tree, {BANNED_CLASS: BANNED_MSG}),
     }
+
+
+def three_commands(tree: Path, ssot_guard: Path, rg: Path, ruff: Path) -> dict[str, list[str]]:
+    """The command lines of the three-migration comparison on TREE, by THREE_TOOLS: ssot-guard
+    with the first rule only and with all three (the tree's ssot-guard.toml loads them), and rg
+    and ruff looking for the same class names and banning the same classes."""
+    check = check_command(ssot_guard, tree)
+    first = next(iter(THREE_MIGRATIONS))
+    banned = {name: f"use {ssot}" for name, ssot in THREE_MIGRATIONS.values()}
+    words = [name.rsplit(".", 1)[1] for name in banned]
+    return dict(
+        zip(
+            THREE_TOOLS,
+            [
+                [*check, "--migration", first],
+                check,
+                rg_command(rg, tree, words[:1]),
+                rg_command(rg, tree, words),
+                ruff_command(ruff, tree, dict(list(banned.items())[:1])),
+                ruff_command(ruff, tree, banned),
+            ],
+        )
+    )
 
 
 def run_once(argv: list[str], out: Path | None = None, cwd: Path | None = None) -> Run:
@@ -733,6 +824,231 @@ def print_tree_report(result: TreeResult) -> None:
             print("    stderr: " + stderr.replace("\n", "\n            "))
 
 
+@dataclass
+class ThreeResult:
+    """The three-migration comparison on one tree."""
+
+    tree: Tree
+    size: TreeStats
+    tools: dict[str, ToolResult]
+    repetitions: int = 0
+    # Findings of the three-rule report, by migration id.
+    findings: dict[str, int] = field(default_factory=dict)
+    one_rule_findings: int | None = None
+    # Whether the one-rule report's findings are exactly the first migration's of the other.
+    one_rule_same: bool | None = None
+    identical: bool | None = None
+    load: tuple[float, float] = (0.0, 0.0)
+    problems: list[str] = field(default_factory=list)
+
+    def paired(self) -> list[float]:
+        """Three rules / one rule, wall time, repetition by repetition."""
+        one, three = self.tools[ONE_RULE], self.tools[THREE_RULES]
+        return [b.wall_s / a.wall_s for a, b in zip(one.runs, three.runs)]
+
+    def cpu_ratio(self) -> float | None:
+        one, three = self.tools[ONE_RULE], self.tools[THREE_RULES]
+        if one.failure or three.failure:
+            return None
+        return three.median_cpu_ms() / one.median_cpu_ms()
+
+    def summary(self) -> dict:
+        paired = self.paired()
+        return {
+            "label": self.tree.label,
+            "path": str(self.tree.path),
+            "py_files": self.size.py_files,
+            "py_bytes": self.size.py_bytes,
+            "repetitions": self.repetitions,
+            "load_average": self.load,
+            "tools": {name: tool.summary() for name, tool in self.tools.items()},
+            "three_over_one": ratio(self.tools[THREE_RULES], self.tools[ONE_RULE]),
+            "three_over_one_cpu": self.cpu_ratio(),
+            "three_over_one_paired": paired,
+            "findings_by_migration": self.findings,
+            "one_rule_findings": self.one_rule_findings,
+            "one_rule_same_as_its_migration_in_three": self.one_rule_same,
+            "identical_to_no_prefilter": self.identical,
+        }
+
+
+def finding_migration(finding: dict) -> str:
+    """The migration of a finding of the JSON report: its ``migration`` (report version 2) or,
+    in version 1, the rule whose symbol it names."""
+    migration = finding.get("migration")
+    if isinstance(migration, dict):
+        migration = migration.get("id")
+    if migration:
+        return migration
+    by_symbol = {name.rsplit(".", 1)[1]: rule for rule, (name, _) in THREE_MIGRATIONS.items()}
+    return by_symbol.get(finding.get("symbol", ""), f"symbol {finding.get('symbol')}")
+
+
+def measure_three(
+    tree: Tree, ssot_guard: Path, rg: Path, ruff: Path, repetitions: int
+) -> ThreeResult:
+    """The tools of THREE_TOOLS on TREE: a warm-up run of each (the reports of ssot-guard kept),
+    then REPETITIONS rounds that run each once, in THREE_TOOLS' order and reversed in every
+    other round, so that the two scans of ssot-guard always run next to each other and each runs
+    first as often; then one run of the three-rule scan with --no-prefilter, whose report must
+    be the same."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
+    tools = {}
+    for name, argv in three_commands(tree.path, ssot_guard, rg, ruff).items():
+        report = OUT_DIR / f"three.{slug(name)}.json" if argv[0] == str(ssot_guard) else None
+        tools[name] = ToolResult(name=name, argv=argv, report=report)
+    for tool in tools.values():
+        run = run_once(tool.argv, tool.report)
+        if run.exit_code not in OK_EXIT_CODES:
+            tool.failure = run
+    for index in range(repetitions):
+        order = THREE_TOOLS if index % 2 == 0 else THREE_TOOLS[::-1]
+        for name in order:
+            tool = tools[name]
+            if tool.failure:
+                continue
+            run = run_once(tool.argv)
+            if run.exit_code in OK_EXIT_CODES:
+                tool.runs.append(run)
+            else:
+                tool.failure = run
+        print(f"  round {index + 1}/{repetitions}", flush=True)
+    result = ThreeResult(tree, tree_stats(tree.path), tools, repetitions)
+    one, three = tools[ONE_RULE], tools[THREE_RULES]
+    if not one.failure and not three.failure:
+        first = next(iter(THREE_MIGRATIONS))
+        findings = json.loads(three.report.read_text())["findings"]
+        counts = collections.Counter(finding_migration(finding) for finding in findings)
+        result.findings = {rule: counts.pop(rule, 0) for rule in THREE_MIGRATIONS} | dict(counts)
+        one_findings = json.loads(one.report.read_text())["findings"]
+        result.one_rule_findings = len(one_findings)
+        result.one_rule_same = one_findings == [
+            finding for finding in findings if finding_migration(finding) == first
+        ]
+        for rule, count in result.findings.items():
+            if rule not in THREE_MIGRATIONS:
+                result.problems.append(f"{count} findings of an unknown migration ({rule})")
+            elif not count:
+                result.problems.append(f"no finding of the migration {rule}")
+        if not result.one_rule_same:
+            result.problems.append(
+                f"the findings of --migration {first} differ from the {first} findings of the "
+                f"three-rule scan: {one.report} {three.report}"
+            )
+        whole = OUT_DIR / f"three.{slug(THREE_RULES)}.{NO_PREFILTER}.json"
+        print("  three rules with --no-prefilter, once", flush=True)
+        run = run_once([*three.argv, "--no-prefilter"], whole)
+        if run.exit_code not in OK_EXIT_CODES:
+            result.problems.append(f"--no-prefilter failed: {run.stderr.strip()}")
+        else:
+            result.identical = whole.read_bytes() == three.report.read_bytes()
+            if not result.identical:
+                result.problems.append(
+                    f"the reports differ with and without --no-prefilter: {three.report} {whole}"
+                )
+    result.problems += [f"{tool.name} failed" for tool in tools.values() if tool.failure]
+    result.load = (load_before, os.getloadavg()[0])
+    return result
+
+
+def spread(tool: ToolResult) -> str:
+    wall = tool.wall_ms()
+    return f"{min(wall):,.0f}-{max(wall):,.0f}"
+
+
+def three_markdown(result: ThreeResult) -> list[str]:
+    """The table of the three-migration comparison and a line on its ratio."""
+    mib = 1024 * 1024
+    size = f"{result.size.py_files:,} files, {result.size.py_bytes / mib:,.0f} MiB"
+    header = (
+        f"| three migrations, generated back end (`--migrations 3`): {size} | ssot-guard "
+        "(median; min-max) | `rg -l`, the same names | `ruff check` TID251, the same classes "
+        "| vs `rg` | vs ruff | bytes read | bytes parsed | files checked | parsed whole "
+        "| alias rounds | slowest file | findings |"
+    )
+    lines = [header, "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    first = next(iter(THREE_MIGRATIONS))
+    rows = (
+        (f"one rule: `check --migration {first}`", ONE_RULE, "rg, one name", "ruff, one ban"),
+        ("three rules: `check`", THREE_RULES, "rg, three names", "ruff, three bans"),
+    )
+    for label, ours, rg, ruff in rows:
+        tools = result.tools
+        if tools[ours].failure:
+            lines.append(f"| {label} | failed ({tools[ours].failure.exit_code}) |" + " - |" * 11)
+            continue
+        cells = []
+        for name in (ours, rg, ruff):
+            tool = tools[name]
+            cells.append(
+                f"failed ({tool.failure.exit_code})"
+                if tool.failure
+                else f"{tool.median_ms():,.0f} ms (CPU {tool.median_cpu_ms():,.0f} ms), "
+                f"{tool.median_rss():.0f} MiB" + (f"; {spread(tool)}" if name == ours else "")
+            )
+        to_rg, to_ruff = ratio(tools[ours], tools[rg]), ratio(tools[ours], tools[ruff])
+        stats = tools[ours].stats()
+        if ours == ONE_RULE:
+            findings = f"{first} {result.one_rule_findings or 0:,}"
+        else:
+            findings = ", ".join(f"{rule} {count:,}" for rule, count in result.findings.items())
+        lines.append(
+            f"| {label} | {' | '.join(cells)} | "
+            f"{'-' if to_rg is None else f'{to_rg:.2f}x'} | "
+            f"{'-' if to_ruff is None else f'{to_ruff:.3f}x'} | "
+            f"{stats.get('bytes read', 0) / 1e6:,.1f} MB | "
+            f"{stats.get('bytes parsed', 0) / 1e6:,.2f} MB | {stats.get('files checked', 0):,} | "
+            f"{stats.get('files parsed whole', 0):,} | {stats.get('alias rounds', '-')} | "
+            f"{slowest_cell(stats, result.tree.path)} | {findings} |"
+        )
+    three_over_one = ratio(result.tools[THREE_RULES], result.tools[ONE_RULE])
+    paired = result.paired()
+    if three_over_one is not None and paired:
+        lines += [
+            "",
+            (
+                f"Three rules / one rule: **{three_over_one:.2f}x** (medians of {len(paired)} "
+                f"interleaved repetitions, load average {result.load[0]:.1f} before, "
+                f"{result.load[1]:.1f} after); repetition by repetition median "
+                f"{statistics.median(paired):.2f}x, min {min(paired):.2f}x, max {max(paired):.2f}x; "
+                f"by CPU time {result.cpu_ratio():.2f}x. The one-rule findings are the three-rule "
+                f"scan's {first} findings: {'yes' if result.one_rule_same else 'NO'}; three-rule "
+                f"report identical to `--no-prefilter`: "
+                f"{'-' if result.identical is None else 'yes' if result.identical else 'NO'}."
+            ),
+        ]
+    return lines
+
+
+def print_three_report(result: ThreeResult) -> None:
+    """Print the three-migration comparison."""
+    print(f"\nthree migrations: {result.tree.path}")
+    print(f"  {result.repetitions} interleaved repetitions after a warm-up run of each tool")
+    for tool in result.tools.values():
+        if tool.failure:
+            print(f"  {tool.name:<17} FAILED with exit code {tool.failure.exit_code}")
+            print("    stderr: " + (tool.failure.stderr.strip() or "(no stderr)"))
+            continue
+        wall = tool.wall_ms()
+        print(
+            f"  {tool.name:<17} median {statistics.median(wall):>8.1f} ms  min {min(wall):>8.1f}"
+            f"  max {max(wall):>8.1f}  CPU {tool.median_cpu_ms():>8.1f} ms"
+            f"  {tool.median_rss():>6.1f} MiB"
+        )
+        if stats := tool.stats():
+            print(f"    --stats: {stats}")
+    if (value := ratio(result.tools[THREE_RULES], result.tools[ONE_RULE])) is not None:
+        paired = ", ".join(f"{x:.2f}" for x in result.paired())
+        print(f"  three rules / one rule: {value:.2f}x (per repetition: {paired})")
+    print(f"  findings of the three-rule scan by migration: {result.findings}")
+    print(f"  findings of the one-rule scan: {result.one_rule_findings}")
+    for problem in result.problems:
+        print(f"  PROBLEM: {problem}")
+    for tool in result.tools.values():
+        print(f"  $ {shlex.join(tool.argv)}")
+
+
 def time_file(ssot_guard: Path, path: Path, runs: int) -> ToolResult:
     """``check FILE --format json --exit-zero``, its report kept in target/bench-out."""
     argv = [str(ssot_guard), "check", str(path), "--format", "json", "--exit-zero"]
@@ -884,13 +1200,25 @@ def trees_markdown(results: list[TreeResult], staged: ToolResult | None) -> list
 
 
 def targets_markdown(
-    results: list[TreeResult], staged: ToolResult | None, deep: dict | None
+    results: list[TreeResult],
+    staged: ToolResult | None,
+    deep: dict | None,
+    three: ThreeResult | None = None,
 ) -> list[str]:
-    """The targets of issue 11, met or not in this run."""
+    """The targets of issue 11 (and of the three-migration issue), met or not in this run."""
     lines = ["| target | this run | met |", "|---|---|---|"]
 
     def row(what: str, value: str, met: bool) -> None:
         lines.append(f"| {what} | {value} | {'yes' if met else '**no**'} |")
+
+    if three is not None:
+        value = ratio(three.tools[THREE_RULES], three.tools[ONE_RULE])
+        if value is not None:
+            row(
+                f"three migrations: three rules <= {TARGET_THREE}x one rule",
+                f"{value:.2f}x",
+                value <= TARGET_THREE,
+            )
 
     for result in results:
         tools = result.tools
@@ -973,6 +1301,14 @@ def main() -> int:
     """Build, set up the tools, measure every tree and report."""
     args = parse_args()
     trees: list[Tree] = []
+    three_tree = None
+    if args.corpus and args.migration_runs:
+        three_tree = Tree(
+            f"generated back end ({args.shape} shape, three migrations)",
+            generate_corpus(THREE_DIR, args.corpus, args.shape, True, 3).resolve(),
+        )
+    if args.migrations_only:
+        args.no_trees, args.no_staged, args.deep = True, True, False
     if not args.no_trees:
         if args.tree:
             trees += [Tree(str(tree), tree.resolve()) for tree in args.tree]
@@ -1071,6 +1407,18 @@ def main() -> int:
             )
         report["staged"] = staged.summary()
 
+    three = None
+    if three_tree is not None:
+        print(
+            f"\nthree migrations: {args.migration_runs} interleaved repetitions of "
+            + ", ".join(THREE_TOOLS),
+            flush=True,
+        )
+        three = measure_three(three_tree, ssot_guard, rg, ruff, args.migration_runs)
+        print_three_report(three)
+        problems += [f"three migrations: {problem}" for problem in three.problems]
+        report["three_migrations"] = three.summary()
+
     deep = None
     if args.deep:
         print("\ndeep inputs: check FILE --format json --exit-zero, medians")
@@ -1079,17 +1427,24 @@ def main() -> int:
 
     load_after = os.getloadavg()
     report["load_average_after"] = load_after
+    runs = (
+        f"{args.migration_runs} interleaved repetitions"
+        if args.migrations_only
+        else f"{args.runs} runs"
+    )
     markdown = [
-        f"{args.runs} runs after a warm-up, medians; {os.cpu_count()} cores; "
+        f"{runs} after a warm-up, medians; {os.cpu_count()} cores; "
         f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
         + "; ".join(versions.values()),
         "",
     ]
     if results:
         markdown += trees_markdown(results, staged) + [""]
+    if three is not None:
+        markdown += three_markdown(three) + [""]
     if deep is not None:
         markdown += deep_markdown(deep) + [""]
-    markdown += targets_markdown(results, staged, deep)
+    markdown += targets_markdown(results, staged, deep, three)
     print("\n" + "\n".join(markdown))
     if args.markdown:
         args.markdown.write_text("\n".join(markdown) + "\n")

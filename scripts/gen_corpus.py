@@ -2,7 +2,7 @@
 """Generate a synthetic Python back end shaped like the real one, for benchmarks.
 
     python3 scripts/gen_corpus.py OUT [--files 10000] [--seed 871] [--shape real|legacy]
-                                      [--usage-share 0.05] [--no-aliases]
+                                      [--usage-share 0.05] [--no-aliases] [--migrations 1|3]
 
 The tree is deterministic for a given seed, file count and shape. Both shapes have:
 
@@ -49,6 +49,26 @@ end whose 500 KB test module took 4.4 s (issue 11); on top of the common part:
 
 The default 10,000 files come to about 165 MB with either shape (commented-out blocks about 10% of
 the bytes in the real shape).
+
+``--migrations 3`` adds two more migrated classes, as a back end in the middle of three migrations
+has them: ``AgentRegistry`` (deprecated ``netra_backend.app.agents.registry``, SSOT
+``netra_backend.app.core.registry``, which lacks ``default_agent``) and ``ExecutionEngine``
+(deprecated ``netra_backend.app.agents.execution_engine``, SSOT
+``netra_backend.app.core.execution_engine``, which lacks ``timeout``): their four pydantic class
+definitions, ``rules/agentregistry.toml``, ``rules/executionengine.toml`` and an
+``ssot-guard.toml`` that names them (it takes precedence over ``pyproject.toml``, so the built-in
+DeepAgentState rule and these two are loaded). Each class is used by about as many modules as
+DeepAgentState: by 30% (min(1, 6 x usage-share)) of the modules that use DeepAgentState and of the
+test modules of 50 KB or more, and by 0.6 x usage-share of the others, each class decided on its
+own (so some modules use two classes or all three). A test module with a ``TestCase`` uses it in
+setUp (``self.registry = AgentRegistry(..., default_agent=...)``) and 0 to 2 tests
+(``self.registry.default_agent``) - always when it is 50 KB or more, otherwise half the time; other
+modules get a block in one of the common forms (deprecated or SSOT from-imports, aliases, module
+imports, relative, function-local and try/except imports, TYPE_CHECKING, constructor keywords,
+reads of the missing member, getattr, mocks), sometimes one block that uses all their classes
+together. These decisions draw on a random stream of their own, after each module is made: the
+modules are those of the default tree (the last 4 give way to the class definitions), plus these
+uses.
 """
 
 from __future__ import annotations
@@ -57,6 +77,7 @@ import argparse
 import math
 import random
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -258,6 +279,331 @@ MENTIONS = [
     "return DeepAgentState.model_validate(payload).thread_id",
 ]
 COMMENT_STYLES = ["# REMOVED_SYNTAX_ERROR: ", "# ", "#"]
+
+
+# --migrations 3: two more migrated classes. Each: the rule's id, symbol, deprecated and SSOT
+# modules and issue; the member the SSOT class lacks and a value for it; the attribute a test
+# class keeps it in; a member both classes have; the constructor keywords both accept.
+@dataclass(frozen=True)
+class Migration:
+    id: str
+    symbol: str
+    deprecated: str
+    ssot: str
+    issue: str
+    missing: str
+    value: str
+    attribute: str
+    common: str
+    keywords: str
+
+
+MIGRATIONS = (
+    Migration(
+        "agentregistry",
+        "AgentRegistry",
+        "netra_backend.app.agents.registry",
+        "netra_backend.app.core.registry",
+        "#902",
+        "default_agent",
+        "'triage'",
+        "registry",
+        "agents",
+        "agents={'triage': 'netra_backend.app.agents.triage'}, max_concurrent=4",
+    ),
+    Migration(
+        "executionengine",
+        "ExecutionEngine",
+        "netra_backend.app.agents.execution_engine",
+        "netra_backend.app.core.execution_engine",
+        "#911",
+        "timeout",
+        "30.0",
+        "engine",
+        "max_steps",
+        "max_steps=8, retry_limit=2",
+    ),
+)
+MIGRATION_COUNTS = (1, 1 + len(MIGRATIONS))
+CONFIG_FILE = "ssot-guard.toml"
+
+REGISTRY_DEPRECATED = '''\
+"""Deprecated agent registry; AgentRegistry moved to netra_backend.app.core.registry (issue #902)."""
+
+import warnings
+from typing import Any, Dict, List, Optional
+
+from pydantic import BaseModel, Field
+
+warnings.warn(
+    "netra_backend.app.agents.registry is deprecated; import AgentRegistry from "
+    "netra_backend.app.core.registry instead",
+    DeprecationWarning,
+    stacklevel=2,
+)
+
+
+class AgentRegistry(BaseModel):
+    """Deprecated: use netra_backend.app.core.registry.AgentRegistry."""
+
+    agents: Dict[str, str] = Field(default_factory=dict)
+    default_agent: str = "triage"
+    fallback_agents: List[str] = Field(default_factory=list)
+    max_concurrent: int = Field(default=8, ge=1)
+    metadata: Dict[str, Any] = Field(default_factory=dict)
+
+    def register(self, name: str, path: str) -> None:
+        """Register the agent NAME, implemented at PATH."""
+        self.agents[name] = path
+
+    def get(self, name: Optional[str] = None) -> Optional[str]:
+        """The agent NAME, or the default agent."""
+        return self.agents.get(name or self.default_agent)
+
+    def names(self) -> List[str]:
+        """The registered agents, sorted."""
+        return sorted(self.agents)
+'''
+REGISTRY_SSOT = '''\
+"""SSOT agent registry: the single source of truth for AgentRegistry (issue #902)."""
+
+from typing import Any, Dict, List, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AgentRegistry(BaseModel):
+    """The agents a supervisor can route to; the caller names the agent (no default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agents: Dict[str, str] = Field(default_factory=dict)
+    fallback_agents: List[str] = Field(default_factory=list)
+    max_concurrent: int = Field(default=8, ge=1)
+    metadata: Dict[str, Any] = Field(default_factory=dict)
+
+    def register(self, name: str, path: str) -> None:
+        """Register the agent NAME, implemented at PATH."""
+        self.agents[name] = path
+
+    def get(self, name: str) -> Optional[str]:
+        """The agent NAME."""
+        return self.agents.get(name)
+
+    def names(self) -> List[str]:
+        """The registered agents, sorted."""
+        return sorted(self.agents)
+'''
+ENGINE_DEPRECATED = '''\
+"""Deprecated execution engine; ExecutionEngine moved to netra_backend.app.core.execution_engine (issue #911)."""
+
+import warnings
+from typing import Any, Dict, List
+
+from pydantic import BaseModel, Field
+
+warnings.warn(
+    "netra_backend.app.agents.execution_engine is deprecated; import ExecutionEngine from "
+    "netra_backend.app.core.execution_engine instead",
+    DeprecationWarning,
+    stacklevel=2,
+)
+
+
+class ExecutionEngine(BaseModel):
+    """Deprecated: use netra_backend.app.core.execution_engine.ExecutionEngine."""
+
+    max_steps: int = Field(default=10, ge=1)
+    timeout: float = 30.0
+    retry_limit: int = Field(default=3, ge=0)
+    tools: List[str] = Field(default_factory=list)
+    context: Dict[str, Any] = Field(default_factory=dict)
+
+    def run(self, plan: List[str]) -> List[str]:
+        """The steps of PLAN this engine runs."""
+        return plan[: self.max_steps]
+
+    def with_tools(self, *tools: str) -> "ExecutionEngine":
+        """A copy with TOOLS added."""
+        return self.model_copy(update={"tools": [*self.tools, *tools]})
+'''
+ENGINE_SSOT = '''\
+"""SSOT execution engine: the single source of truth for ExecutionEngine (issue #911)."""
+
+from typing import Any, Dict, List
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ExecutionEngine(BaseModel):
+    """Runs an agent's plan; deadlines belong to the request context now, not the engine."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_steps: int = Field(default=10, ge=1)
+    retry_limit: int = Field(default=3, ge=0)
+    tools: List[str] = Field(default_factory=list)
+    context: Dict[str, Any] = Field(default_factory=dict)
+
+    def run(self, plan: List[str]) -> List[str]:
+        """The steps of PLAN this engine runs."""
+        return plan[: self.max_steps]
+
+    def with_tools(self, *tools: str) -> "ExecutionEngine":
+        """A copy with TOOLS added."""
+        return self.model_copy(update={"tools": [*self.tools, *tools]})
+'''
+# The class definitions of MIGRATIONS, by path.
+MIGRATION_DEFINITIONS = {
+    "netra_backend/app/agents/registry.py": REGISTRY_DEPRECATED,
+    "netra_backend/app/core/registry.py": REGISTRY_SSOT,
+    "netra_backend/app/agents/execution_engine.py": ENGINE_DEPRECATED,
+    "netra_backend/app/core/execution_engine.py": ENGINE_SSOT,
+}
+
+
+def rule_file(migration: Migration) -> str:
+    """The rule of MIGRATION, as fixtures/three_migrations has it."""
+    return (
+        f'id = "{migration.id}"\nsymbol = "{migration.symbol}"\n'
+        f'deprecated = ["{migration.deprecated}"]\nssot = "{migration.ssot}"\n'
+        f'issue = "{migration.issue}"\n'
+    )
+
+
+def config_file() -> str:
+    """ssot-guard.toml naming the rules of MIGRATIONS (the built-in rule is always loaded)."""
+    rules = ", ".join(f'"rules/{migration.id}.toml"' for migration in MIGRATIONS)
+    return (
+        "# Three migrations at once: the built-in DeepAgentState rule and the project's two.\n"
+        f"rules = [{rules}]\n"
+    )
+
+
+def uses_state(text: str) -> bool:
+    """Whether TEXT names DeepAgentState (or an alias of it) outside comments."""
+    return any(
+        ("AgentState" in line or "LegacyState" in line) and not line.lstrip().startswith("#")
+        for line in text.split("\n")
+    )
+
+
+def migration_import(rng: random.Random, m: Migration) -> tuple[str, str]:
+    """An import of M's class for a test module, and the name it binds."""
+    return rng.choice(
+        [
+            (f"from {m.deprecated} import {m.symbol}", m.symbol),
+            (f"from {m.ssot} import {m.symbol}", m.symbol),
+            (f"from {m.deprecated} import {m.symbol} as Legacy{m.symbol}", f"Legacy{m.symbol}"),
+        ]
+    )
+
+
+def migration_usage(rng: random.Random, m: Migration, module: str, is_test: bool) -> str:
+    """A block that uses M's class in one of the common forms (findings or clean)."""
+    s, d, o, v, x, k = m.symbol, m.deprecated, m.ssot, m.attribute, m.missing, m.keywords
+    package = module.rsplit(".", 1)[0]
+    relative = (
+        "." * max(1, package.count(".") - 1) + d.split(".", 2)[2]
+        if package.startswith("netra_backend.app.")
+        else None
+    )
+    forms = [
+        f"from {d} import {s}\n\n\ndef use_{{n}}({v}: {s}) -> Any:\n    return {v}.{x}\n",
+        f"from {o} import {s}\n\n\ndef use_{{n}}({v}: {s}) -> Any:\n    return {v}.{x}\n",
+        f'from {o} import {s}\n\n\ndef use_{{n}}({v}: {s}) -> str:\n    return f"{{{v}.{m.common}}}"\n',
+        f"from {o} import {s}\n\n\ndef make_{{n}}() -> {s}:\n    return {s}({k}, {x}={m.value})\n",
+        f"from {o} import {s}\n\n\ndef make_{{n}}() -> {s}:\n    return {s}({k})\n",
+        f"from {d} import (\n    {s} as Legacy{s},\n)\n\n\ndef use_{{n}}(payload: dict) -> Any:\n    {v} = Legacy{s}(**payload)\n    return {v}.{x}\n",
+        f"import {d} as legacy_{v}\n\n\ndef use_{{n}}() -> Any:\n    return legacy_{v}.{s}({x}={m.value})\n",
+        f"try:\n    from {o} import {s}\nexcept ImportError:\n    from {d} import {s}\n\n\ndef use_{{n}}({v}: Optional[{s}]) -> Any:\n    return getattr({v}, '{x}', None)\n",
+        f"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from {o} import {s}\n\n\ndef use_{{n}}({v}: \"{s}\") -> bool:\n    return hasattr({v}, '{x}')\n",
+        f"def use_{{n}}(payload: dict) -> Any:\n    from {d} import {s}\n\n    return {s}.model_validate(payload).{x}\n",
+        f"from {o} import {s}\n\n\nclass {s}Holder{{n}}:\n    def __init__(self) -> None:\n        self.{v} = {s}({k})\n\n    def current(self) -> Any:\n        return self.{v}.{x}\n",
+    ]
+    if relative:
+        forms.append(
+            f"from {relative} import {s}\n\n\ndef use_{{n}}({v}: {s} | None) -> Any:\n    return {v}.{x} if {v} else None\n"
+        )
+    if is_test:
+        forms.append(
+            f"from unittest.mock import MagicMock\n\nfrom {o} import {s}\n\n\ndef test_use_{{n}}() -> None:\n    {v} = MagicMock(spec={s})\n    {v}.{x} = {m.value}\n"
+        )
+    return rng.choice(forms).replace("{n}", str(rng.randint(0, 99999)))
+
+
+def together_usage(rng: random.Random, used: list[Migration], state: bool) -> str:
+    """One block that imports the classes of USED (and DeepAgentState if STATE) and uses them
+    in one function."""
+    imports, params, reads = [], [], []
+    if state:
+        imports.append(f"from {rng.choice([DEPRECATED, SSOT])} import DeepAgentState")
+        params.append("state: DeepAgentState")
+        reads.append("{state.thread_id}")
+    for m in used:
+        imports.append(f"from {rng.choice([m.deprecated, m.ssot])} import {m.symbol}")
+        if rng.random() < 0.5:
+            params.append(f"{m.attribute}: {m.symbol}")
+            reads.append(f"{{{m.attribute}.{m.missing}}}")
+        else:
+            reads.append(f"{{{m.symbol}({m.missing}={m.value}).{m.common}}}")
+    return (
+        "\n".join(sorted(imports))
+        + f"\n\n\ndef run_{rng.randint(0, 99999)}({', '.join(params)}) -> str:\n"
+        + f'    return f"{" ".join(reads)}"\n'
+    )
+
+
+def weave(rng: random.Random, text: str, m: Migration) -> str:
+    """TEXT, a test module of one TestCase, using M's class as test_module uses DeepAgentState:
+    imported at the top, constructed in setUp and read in 0 to 2 tests."""
+    lines = text.split("\n")
+    head = lines.index("from unittest import mock")
+    setup = lines.index("    def setUp(self) -> None:")
+    tests = [i for i, line in enumerate(lines) if line.startswith("    def test_")]
+    statement, name = migration_import(rng, m)
+    keywords = m.keywords + (f", {m.missing}={m.value}" if rng.random() < 0.5 else "")
+    inserts = {
+        head + 1: [statement],
+        setup + 2: [f"        self.{m.attribute} = {name}({keywords})"],
+    }
+    read = rng.choice(
+        [
+            f"        self.assertEqual(self.{m.attribute}.{m.missing}, {m.value})",
+            f"        value = self.{m.attribute}.{m.missing} or {m.value}",
+        ]
+    )
+    for index in rng.sample(tests, min(len(tests), rng.randint(0, 2))):
+        inserts.setdefault(index + 2, []).append(read)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.extend(inserts.get(index, []))
+        out.append(line)
+    return "\n".join(out)
+
+
+def migration_uses(
+    rng: random.Random, text: str, module: str, is_test: bool, usage_share: float
+) -> str:
+    """TEXT with uses of the classes of MIGRATIONS: see the docstring at the top."""
+    big = is_test and len(text) >= 50_000
+    state = uses_state(text)
+    share = min(1.0, 6 * usage_share) if state or big else 0.6 * usage_share
+    used = [m for m in MIGRATIONS if rng.random() < share]
+    if not used:
+        return text
+    test_case = "(unittest.TestCase):\n" in text and "\n    def setUp(self) -> None:\n" in text
+    blocks: list[Migration] = []
+    for m in used:
+        if test_case and (big or rng.random() < 0.5):
+            text = weave(rng, text, m)
+        else:
+            blocks.append(m)
+    if blocks and len(blocks) + state >= 2 and rng.random() < 0.5:
+        return together_usage(rng, blocks, state) + "\n\n" + text
+    for m in blocks:
+        text = migration_usage(rng, m, module, is_test) + "\n\n" + text
+    return text
 
 
 def quadratic_source(lines: int) -> str:
@@ -494,9 +840,17 @@ def real_module(
 
 
 def generate(
-    out: Path, files: int, seed: int, usage_share: float, aliases: bool = True, shape: str = "real"
+    out: Path,
+    files: int,
+    seed: int,
+    usage_share: float,
+    aliases: bool = True,
+    shape: str = "real",
+    migrations: int = 1,
 ) -> tuple[int, int]:
     rng = random.Random(seed)
+    # The uses of MIGRATIONS draw on a stream of their own: the modules stay those of one migration.
+    extra = random.Random(f"{seed}-migrations") if migrations > 1 else None
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -532,6 +886,13 @@ def generate(
             f"from {DEPRECATED} import DeepAgentState as AgentState\n\n"
             "LegacyAgentState = AgentState\n\n__all__ = ['AgentState', 'LegacyAgentState']\n",
         )
+    if extra is not None:
+        for definition, text in MIGRATION_DEFINITIONS.items():
+            write(definition, text)
+        (out / "rules").mkdir()
+        for migration in MIGRATIONS:
+            (out / "rules" / f"{migration.id}.toml").write_text(rule_file(migration))
+        (out / CONFIG_FILE).write_text(config_file())
     if shape == "real":
         block = commented_out(rng, " " * 12, 3_000, True, COMMENT_STYLES[0])
         use = (f"from {DEPRECATED} import DeepAgentState", "DeepAgentState")
@@ -554,6 +915,8 @@ def generate(
             text = filler(rng, file_size(rng, is_test))
             if rng.random() < usage_share:
                 text = usage(rng, module, is_test, aliases) + "\n\n" + text
+        if extra is not None:
+            text = migration_uses(extra, text, module, is_test, usage_share)
         write(relative, text)
         index += 1
     return written, total
@@ -584,9 +947,23 @@ def main() -> int:
         help="real: commented-out blocks, big test classes, comment-heavy code and the quadratic "
         "family (default); legacy: the corpus of earlier benchmarks, byte for byte",
     )
+    parser.add_argument(
+        "--migrations",
+        type=int,
+        choices=MIGRATION_COUNTS,
+        default=1,
+        help="3: also AgentRegistry and ExecutionEngine, their class definitions, rule files and "
+        "an ssot-guard.toml naming them (default: 1, DeepAgentState only)",
+    )
     args = parser.parse_args()
     written, total = generate(
-        args.out, args.files, args.seed, args.usage_share, not args.no_aliases, args.shape
+        args.out,
+        args.files,
+        args.seed,
+        args.usage_share,
+        not args.no_aliases,
+        args.shape,
+        args.migrations,
     )
     print(f"{args.out}: {written} files, {total / 1e6:.1f} MB")
     return 0
