@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use crate::codes::{Code, CodeDoc};
-use crate::finding::{ResolvesTo, Severity};
+use crate::finding::Severity;
 use crate::python::syntax::{FIELDS, KINDS};
 
 use super::super::context::Context;
@@ -28,15 +28,6 @@ pub(crate) static POLICY: Policy = Policy {
     // On the SSOT class the value is lost today.
     fails_today: |severity| severity == Severity::Error,
 };
-
-/// The SSOT class drops the value today (error) or will once the file uses it (warning). `Both`
-/// may be the SSOT class at run time, so it is an error.
-fn severity(origin: ResolvesTo) -> Severity {
-    match origin {
-        ResolvesTo::Deprecated => Severity::Warning,
-        ResolvesTo::Ssot | ResolvesTo::Both => Severity::Error,
-    }
-}
 
 /// `DeepAgentState(thread_id=...)`: one finding per risky keyword. The message names the callee
 /// as written (`legacy.DeepAgentState`, an alias).
@@ -64,7 +55,7 @@ pub(crate) fn call<'a>(ctx: &mut Context<'a, '_>, callee: Node<'a>, arguments: N
         let help = member_help(ctx, member);
         ctx.report(
             Code::DroppedField,
-            severity(origin),
+            super::instance_severity(origin),
             ctx.location(keyword),
             message,
         )

@@ -33,15 +33,6 @@ pub(crate) static POLICY: Policy = Policy {
     fails_today: |severity| severity == Severity::Error,
 };
 
-/// An access on an instance of this class raises today (error) or only blocks the migration
-/// (warning). `Both` may be the SSOT class at run time, so it is an error.
-fn severity(origin: ResolvesTo) -> Severity {
-    match origin {
-        ResolvesTo::Deprecated => Severity::Warning,
-        ResolvesTo::Ssot | ResolvesTo::Both => Severity::Error,
-    }
-}
-
 /// `receiver.member` (`node`, whose parent is `parent`) where `member` is risky and the
 /// receiver is the class or an instance of it.
 pub(crate) fn attribute<'a>(
@@ -99,7 +90,7 @@ fn report(
     access: Access,
 ) {
     let receiver = receiver_text(receiver, ctx.source);
-    let severity = severity(origin);
+    let severity = super::instance_severity(origin);
     let consequence = match severity {
         Severity::Error => "raises AttributeError",
         _ => "will raise AttributeError once this file uses the SSOT class",

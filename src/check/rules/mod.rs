@@ -36,7 +36,7 @@ mod tests;
 use tree_sitter::Node;
 
 use crate::codes::CodeDoc;
-use crate::finding::Severity;
+use crate::finding::{ResolvesTo, Severity};
 
 use super::context::Context;
 
@@ -62,6 +62,16 @@ fn gitlab_severity(severity: Severity) -> &'static str {
         Severity::Error => "critical",
         Severity::Warning => "minor",
         Severity::Info => "info",
+    }
+}
+
+/// The severity of a finding on an instance (SSOT002, SSOT003): the SSOT class breaks today
+/// (error) or will once the file uses it (warning). `Both` may be the SSOT class at run time, so
+/// it is an error.
+fn instance_severity(origin: ResolvesTo) -> Severity {
+    match origin {
+        ResolvesTo::Deprecated => Severity::Warning,
+        ResolvesTo::Ssot | ResolvesTo::Both => Severity::Error,
     }
 }
 
