@@ -6,9 +6,9 @@
 #   1. runs README.md's first command (`cargo run --release -- check fixtures/backend`): it must
 #      exit 1 and end with the summary of the findings in tests/expected/backend.findings;
 #   2. runs the release build's rollback scripts and pasted commands end to end in git2-built
-#      repositories (`cargo test --release --test rollback` for the fresh-machine tests): each
-#      test runs them with a PATH of only bash, git (xargs, date) and python3, so they must reach
-#      the binary by its path.
+#      repositories (`cargo test --release --test integration` filtered to the fresh-machine tests
+#      of tests/rollback.rs): each test runs them with a PATH of only bash, git (xargs, date) and
+#      python3, so they must reach the binary by its path.
 # Compiled dependencies are kept in target/fresh-clone/target between runs (the clone's own
 # sources are always compiled: the clone is new); the first run builds everything.
 # Needs git and a Rust toolchain (rustc on PATH, to find it); bash, git, python3, xargs and date
@@ -67,7 +67,8 @@ pass "'$command' exits 1: $summary ($((SECONDS - started)) s)"
 # PATH. The tests build their repositories with git2 (tests/common/repo.rs).
 started=$SECONDS
 status=0
-fresh cargo test --release --locked --test rollback -- fresh_machine ssot_guard_bin \
+fresh cargo test --release --locked --test integration -- \
+    rollback::fresh_machine rollback::ssot_guard_bin rollback::a_relative_ssot_guard_bin \
     > "$work/rollback-tests.out" 2>&1 || status=$?
 cat "$work/rollback-tests.out"
 [ "$status" = 0 ] || fail "the fresh-machine rollback tests failed (exit $status)"

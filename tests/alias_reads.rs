@@ -2,7 +2,7 @@
 //! module, `... as SchemaState` in its package) are needles of the first full pass: their users
 //! are found without reading any file twice. An alias elsewhere still costs a round.
 
-mod common;
+use crate::common;
 
 use common::{compact_findings, run, stderr, TempProject};
 

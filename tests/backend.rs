@@ -1,7 +1,7 @@
 //! The bundled example back end: exact findings, the JSON report, exit codes (determinism is in
 //! `determinism.rs`).
 
-mod common;
+use crate::common;
 
 use common::{repo_root, run, stderr, stdout, BACKEND};
 

@@ -3,7 +3,7 @@
 //! with a known finding and says what the run prints on stderr, its exit code, and the findings
 //! it still reports: no input makes the scan panic, and no input costs another file its findings.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

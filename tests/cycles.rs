@@ -2,7 +2,7 @@
 //! star-importing each other, `from . import x` in `x/__init__.py`. Each used to recurse until
 //! the stack overflowed (exit 134, no report); now each is answered, in every mode.
 
-mod common;
+use crate::common;
 
 use common::repo::commit_work_tree;
 use common::{compact_findings, run, stderr, stdout, TempProject};

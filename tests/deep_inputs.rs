@@ -5,7 +5,7 @@
 //! exact findings at sizes where a quadratic pass would not finish in the test's lifetime, and
 //! `scripts/bench.py --deep` shows the time growing linearly.
 
-mod common;
+use crate::common;
 
 use common::{compact_findings, TempProject};
 

@@ -2,7 +2,7 @@
 //! and on every run, in every output format, for `check`, `rollback` and its script. And a scan
 //! only reads: nothing in the scanned tree, `.git` included, changes.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;

@@ -1,7 +1,7 @@
 //! One engine for every command: `rollback` judges history the way `check` judges the tree
 //! (aliased re-exports included), and one scan checks several migrations.
 
-mod common;
+use crate::common;
 
 use common::repo::{candidate, head_of, parent_of, service, TestRepo, DEPRECATED, SERVICE};
 use common::{stderr, stdout};

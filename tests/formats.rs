@@ -2,7 +2,7 @@
 //! and the output without findings. File names that try to break each format are a row of
 //! `tests/bad_inputs.rs`.
 
-mod common;
+use crate::common;
 
 use common::{
     assert_xml_is_well_formed, repo_root, run, save_for_the_validator, stderr, stdout, TempProject,

@@ -1,7 +1,7 @@
 //! One behaviour per test, each on a small project beside the two real class definitions, with
 //! the exact findings expected (`CODE severity path:line:column member`).
 
-mod common;
+use crate::common;
 
 use common::TempProject;
 

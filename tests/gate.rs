@@ -1,7 +1,7 @@
 //! The CI gate and pre-commit controls: staged content, baselines, changed lines, thresholds,
 //! report files and `explain`. Repositories are real, built with git2.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

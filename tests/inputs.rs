@@ -1,7 +1,7 @@
 //! What a scan reads: what discovery leaves out (ignore files, default and configured excludes,
 //! files named on the command line) and project rule files. Bad input is `tests/bad_inputs.rs`.
 
-mod common;
+use crate::common;
 
 use common::{compact_findings, run, TempProject};
 

@@ -11,7 +11,7 @@
 //! never meets uncommitted work; no branch is deleted or moved except the branch a level exists to
 //! move, with the old HEAD kept on a new backup branch.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //! own migration commit (through renames, merges, a second migration, a shallow clone), the
 //! runbook levels, and the scripts executed for real with bash.
 
-mod common;
+use crate::common;
 
 use git2::Repository;
 

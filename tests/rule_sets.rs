@@ -3,7 +3,7 @@
 //! (each stops the run with exit code 2 and a diagnostic that points at the rule file and line),
 //! or chain into one migration that `check --migration ID` then checks as a whole.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -1,7 +1,7 @@
 //! Sparse parsing inside classes: a big test class that uses the class in a few of its methods is
 //! parsed as those methods, with the same findings as the whole file.
 
-mod common;
+use crate::common;
 
 use common::{compact_findings, run, stderr, TempProject};
 
