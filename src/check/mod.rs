@@ -111,9 +111,6 @@ fn check_tree(
         migrations: migrations
             .iter()
             .map(|migration| {
-                if !may_refer_to(scopes, source, migration) {
-                    return MigrationOutcome::default();
-                }
                 run_checks(
                     root,
                     scopes,
@@ -126,37 +123,6 @@ fn check_tree(
             })
             .collect(),
     }
-}
-
-/// Whether the file can refer to `migration`'s class at all: its text names the class, or one
-/// of its imports (in any scope) binds the class, or reaches it through a module's attributes in
-/// the text (`compat.AgentState`), or a star import provides it. Every finding and binding of a
-/// migration starts from one of these, so a file with none needs no walk for it: with several
-/// migrations, a file that uses one class is walked once, not once per rule.
-fn may_refer_to(scopes: &FileScopes<'_>, source: &[u8], migration: &MigrationOracle) -> bool {
-    if memchr::memmem::find(source, migration.rule.symbol.as_bytes()).is_some() {
-        return true;
-    }
-    let module = &scopes.scopes[MODULE_SCOPE];
-    if module
-        .star_imports
-        .iter()
-        .any(|(star, _)| !migration.class_names(star).is_empty())
-    {
-        return true;
-    }
-    scopes
-        .scopes
-        .iter()
-        .flat_map(|scope| scope.names.iter())
-        .flat_map(|(name, facts)| facts.iter().map(move |fact| (*name, fact)))
-        .any(|(name, fact)| match &fact.binding {
-            Binding::Import { target, .. } => {
-                migration.resolve_path(target).is_class()
-                    || sparse::reaches_class_through(source, name, target, &[migration])
-            }
-            _ => false,
-        })
 }
 
 /// The checks over a parsed file. `positions` maps rows and columns back to byte offsets in the

@@ -310,7 +310,7 @@ const MAX_CHAIN: usize = 8;
 /// Whether `text` names one of the classes through the module imported as `local`: `local.C` or
 /// `local.a.b.C` where `C` resolves to the class. Lexical, so a match inside a string or comment
 /// only keeps a statement that did not need keeping.
-pub(super) fn reaches_class_through(
+fn reaches_class_through(
     text: &[u8],
     local: &str,
     target: &ModulePath,
