@@ -22,3 +22,23 @@ mod no_lost_work;
 mod rollback;
 mod rule_sets;
 mod sparse_classes;
+
+/// With `autotests = false` a file of `tests/` that is not named above never runs, silently:
+/// every one must be a module here.
+#[test]
+fn every_test_file_is_a_module_of_this_binary() {
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let this = std::fs::read_to_string(tests.join("integration.rs")).unwrap();
+    let mut missing: Vec<String> = std::fs::read_dir(&tests)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_owned()))
+        .filter(|name| name != "integration" && !this.contains(&format!("\nmod {name};\n")))
+        .collect();
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "not declared in tests/integration.rs: {missing:?}"
+    );
+}
