@@ -13,7 +13,6 @@ use crate::error::Error;
 use crate::finding::{fingerprint, Finding};
 use crate::migration::{MigrationOracle, MigrationSummary};
 use crate::paths::Located;
-use crate::python::oracle::ClassOracle;
 use crate::rules::Migration;
 use crate::workspace::Workspace;
 
@@ -44,6 +43,9 @@ pub struct Judged {
 pub struct Engine {
     workspace: Arc<Workspace>,
     migrations: Vec<Arc<MigrationOracle>>,
+    /// A searcher for each migration's symbol, built once: history verdicts ask about
+    /// thousands of blobs.
+    symbols: Vec<memchr::memmem::Finder<'static>>,
     /// Names other than the symbols under which project modules provide a class, as learned
     /// by the files checked so far: needles for [`Engine::may_matter`].
     aliases: Mutex<BTreeSet<String>>,
@@ -52,11 +54,12 @@ pub struct Engine {
 impl Engine {
     /// The migrations in the order their rules were loaded.
     pub fn new(workspace: Arc<Workspace>, rules: Vec<Migration>) -> Engine {
-        let migrations = rules
+        let migrations: Vec<Arc<MigrationOracle>> = rules
             .into_iter()
             .map(|rule| Arc::new(MigrationOracle::new(workspace.clone(), rule)))
             .collect();
         Engine {
+            symbols: symbol_finders(&migrations),
             workspace,
             migrations,
             aliases: Mutex::new(BTreeSet::new()),
@@ -74,9 +77,11 @@ impl Engine {
     /// An engine for the one migration at `index` (a rollback undoes one migration), sharing
     /// this one's workspace, caches and learned aliases.
     pub fn select(&self, index: usize) -> Engine {
+        let migrations = vec![self.migrations[index].clone()];
         Engine {
+            symbols: symbol_finders(&migrations),
             workspace: self.workspace.clone(),
-            migrations: vec![self.migrations[index].clone()],
+            migrations,
             aliases: Mutex::new(self.lock_aliases().clone()),
         }
     }
@@ -95,9 +100,11 @@ impl Engine {
     /// a name under which a module checked so far provides a class. A file that mentions none
     /// cannot: every finding starts from a reference to a class by one of its names.
     pub fn may_matter(&self, source: &[u8]) -> bool {
-        let mentions = |word: &str| memchr::memmem::find(source, word.as_bytes()).is_some();
-        self.migrations.iter().any(|m| mentions(m.symbol()))
-            || self.lock_aliases().iter().any(|alias| mentions(alias))
+        self.mentions_symbol(source)
+            || self
+                .lock_aliases()
+                .iter()
+                .any(|alias| memchr::memmem::find(source, alias.as_bytes()).is_some())
     }
 
     /// Adds names under which modules provide a class (see [`Judged::aliases`]).
@@ -115,9 +122,7 @@ impl Engine {
             Parse::Whole => check_source(source, module.as_ref(), &migrations),
         }))
         .map_err(|_| Error::Internal(path.display().to_string()))?;
-        let mentions_symbol = migrations
-            .iter()
-            .any(|m| memchr::memmem::find(source, m.symbol().as_bytes()).is_some());
+        let mentions_symbol = self.mentions_symbol(source);
         // What other files can import: the names the module binds publicly to a class.
         let mut aliases: Vec<String> = match &module {
             Some(module) => outcome
@@ -148,10 +153,23 @@ impl Engine {
         })
     }
 
+    fn mentions_symbol(&self, source: &[u8]) -> bool {
+        self.symbols
+            .iter()
+            .any(|symbol| symbol.find(source).is_some())
+    }
+
     fn lock_aliases(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
         // Inserts are atomic, so a poisoned lock is still usable.
         self.aliases.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+fn symbol_finders(migrations: &[Arc<MigrationOracle>]) -> Vec<memchr::memmem::Finder<'static>> {
+    migrations
+        .iter()
+        .map(|m| memchr::memmem::Finder::new(m.rule.symbol.as_bytes()).into_owned())
+        .collect()
 }
 
 /// Fingerprints use the path below the project root, so they do not depend on where the scan ran.
