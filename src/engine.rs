@@ -168,7 +168,8 @@ impl Engine {
 fn symbol_finders(migrations: &[Arc<MigrationOracle>]) -> Vec<memchr::memmem::Finder<'static>> {
     migrations
         .iter()
-        .map(|m| memchr::memmem::Finder::new(m.rule.symbol.as_bytes()).into_owned())
+        .flat_map(|m| m.rule.class_names())
+        .map(|name| memchr::memmem::Finder::new(name.as_bytes()).into_owned())
         .collect()
 }
 

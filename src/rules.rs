@@ -21,12 +21,16 @@ const BUILTIN_RULES: &[(&str, &str)] = &[(
     include_str!("../rules/deepagentstate.toml"),
 )];
 
-/// A rule file as written.
+/// A rule file as written. It moves one class (`symbol`, with `new-name`, `risky-members` and
+/// `renames` beside it) or several from the same modules (a `[[symbols]]` table each).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleSpec {
     pub id: Spanned<String>,
-    pub symbol: Spanned<String>,
+    pub symbol: Option<Spanned<String>>,
+    pub new_name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub symbols: Vec<SymbolSpec>,
     pub deprecated: Vec<Spanned<String>>,
     pub ssot: Spanned<String>,
     pub issue: String,
@@ -40,12 +44,31 @@ pub struct RuleSpec {
     pub renames: BTreeMap<String, Spanned<String>>,
 }
 
-/// One migration, checked and compiled.
+/// One class of a rule that moves several (`[[symbols]]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SymbolSpec {
+    pub name: Spanned<String>,
+    pub new_name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub risky_members: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub renames: BTreeMap<String, Spanned<String>>,
+}
+
+/// One migration, checked and compiled: one class moved by one rule (a rule that moves several
+/// classes is one migration per class).
 #[derive(Debug)]
 pub struct Migration {
+    /// The rule's id, or `<rule id>/<symbol>` for one class of a rule that moves several.
     pub id: String,
-    /// The migrated class name, e.g. `DeepAgentState`.
+    /// The id of the rule file this migration comes from (selecting it selects every class the
+    /// rule moves).
+    pub rule_id: String,
+    /// The migrated class name in the deprecated modules, e.g. `DeepAgentState`.
     pub symbol: String,
+    /// The class's name in the SSOT module when it was renamed as it moved.
+    pub new_name: Option<String>,
     pub deprecated: Vec<ModulePath>,
     pub ssot: ModulePath,
     /// Issue reference used in rollback commit messages, e.g. `#871`.
@@ -72,6 +95,7 @@ pub struct RuleOrigin {
     pub path: PathBuf,
     pub text: Arc<str>,
     pub id: Range<usize>,
+    /// The span of this migration's class name (`symbol`, or its `[[symbols]]` entry's `name`).
     pub symbol: Range<usize>,
     pub ssot: Range<usize>,
     /// One span per entry of `deprecated`, in the file's order.
@@ -81,12 +105,7 @@ pub struct RuleOrigin {
 impl RuleOrigin {
     /// The 1-based line where `span` starts.
     pub fn line(&self, span: &Range<usize>) -> usize {
-        let start = span.start.min(self.text.len());
-        self.text.as_bytes()[..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        line_of(&self.text, span.start)
     }
 
     /// `path:line` of `span`, as messages name a rule.
@@ -105,9 +124,24 @@ impl Migration {
         self.deprecated.contains(module)
     }
 
-    /// Whether `id` selects this migration: its own id or one it absorbed.
+    /// Whether `id` selects this migration: its own id, its rule's, or one it absorbed.
     pub fn answers_to(&self, id: &str) -> bool {
-        self.id == id || self.absorbed.iter().any(|a| a == id)
+        self.id == id || self.rule_id == id || self.absorbed.iter().any(|a| a == id)
+    }
+
+    /// The class's names: the symbol, then its new name if it has one.
+    pub fn class_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.symbol.as_str()).chain(self.new_name.as_deref())
+    }
+
+    /// Whether `name` is one of the class's names: the symbol, or its new name.
+    pub fn names_class(&self, name: &str) -> bool {
+        name == self.symbol || self.new_name.as_deref() == Some(name)
+    }
+
+    /// The class's name in the SSOT module: its new name, or the name it always had.
+    pub fn ssot_name(&self) -> &str {
+        self.new_name.as_deref().unwrap_or(&self.symbol)
     }
 
     /// Replaces the golden-path globs (from the project's config).
@@ -121,19 +155,56 @@ impl Migration {
     }
 }
 
-/// Parses and checks one rule file.
-pub fn parse_rule(path: &Path, text: &str) -> Result<Migration> {
+/// One class a rule moves, as written: its name, new name, risky members and renames.
+struct SymbolMove<'s> {
+    name: &'s Spanned<String>,
+    new_name: Option<&'s Spanned<String>>,
+    risky_members: &'s [Spanned<String>],
+    renames: &'s BTreeMap<String, Spanned<String>>,
+}
+
+/// Parses and checks one rule file: one migration per class it moves, in the file's order.
+pub fn parse_rule(path: &Path, text: &str) -> Result<Vec<Migration>> {
     let spec: RuleSpec = toml::from_str(text).map_err(|e| Error::toml_parse(path, text, &e))?;
     let invalid = |value: &Spanned<String>, message: String, help: &str| {
         Error::toml_value(path, text, value.span(), message, Some(help.to_owned()))
     };
 
-    if !is_identifier(spec.symbol.get_ref()) {
-        return Err(invalid(
-            &spec.symbol,
-            format!("`{}` is not a Python identifier", spec.symbol.get_ref()),
-            "`symbol` is the class name, e.g. \"DeepAgentState\"",
-        ));
+    let moves = symbol_moves(&spec).map_err(|(at, message, help)| {
+        let at = at.unwrap_or(&spec.id);
+        invalid(at, message, help)
+    })?;
+    let mut names = BTreeMap::new();
+    for symbol in &moves {
+        for name in std::iter::once(symbol.name).chain(symbol.new_name) {
+            if !is_identifier(name.get_ref()) {
+                return Err(invalid(
+                    name,
+                    format!("`{}` is not a Python identifier", name.get_ref()),
+                    "a class name, e.g. \"DeepAgentState\"",
+                ));
+            }
+        }
+        if let Some(first) = names.insert(symbol.name.get_ref().as_str(), symbol.name) {
+            return Err(invalid(
+                symbol.name,
+                format!(
+                    "`{}` is listed twice (first on line {})",
+                    symbol.name.get_ref(),
+                    line_of(text, first.span().start)
+                ),
+                "list each class once in `[[symbols]]`",
+            ));
+        }
+        for member in symbol.risky_members.iter().chain(symbol.renames.values()) {
+            if !is_identifier(member.get_ref()) {
+                return Err(invalid(
+                    member,
+                    format!("`{}` is not a member name", member.get_ref()),
+                    "member names are Python identifiers",
+                ));
+            }
+        }
     }
     let module = |value: &Spanned<String>| {
         if is_dotted_name(value.get_ref()) {
@@ -159,17 +230,13 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<Migration> {
         .map(module)
         .collect::<Result<Vec<_>>>()?;
     let ssot = module(&spec.ssot)?;
-    for member in spec.risky_members.iter().chain(spec.renames.values()) {
-        if !is_identifier(member.get_ref()) {
-            return Err(invalid(
-                member,
-                format!("`{}` is not a member name", member.get_ref()),
-                "member names are Python identifiers",
-            ));
-        }
-    }
-    let golden_path_set = compile_globs(spec.golden_path.iter().map(|g| g.get_ref().as_str()))
-        .map_err(|(glob, error)| {
+    let golden_path: Vec<String> = spec
+        .golden_path
+        .iter()
+        .map(|g| g.get_ref().clone())
+        .collect();
+    let golden_path_set =
+        compile_globs(golden_path.iter().map(String::as_str)).map_err(|(glob, error)| {
             let value = spec.golden_path.iter().find(|g| *g.get_ref() == glob);
             match value {
                 Some(value) => invalid(
@@ -181,51 +248,124 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<Migration> {
             }
         })?;
 
-    let origin = RuleOrigin {
-        path: path.to_path_buf(),
-        text: Arc::from(text),
-        id: spec.id.span(),
-        symbol: spec.symbol.span(),
-        ssot: spec.ssot.span(),
-        deprecated: spec.deprecated.iter().map(Spanned::span).collect(),
-    };
-    Ok(Migration {
-        id: spec.id.into_inner(),
-        symbol: spec.symbol.into_inner(),
-        deprecated,
-        ssot,
-        issue: spec.issue,
-        golden_path: spec
-            .golden_path
-            .into_iter()
-            .map(Spanned::into_inner)
-            .collect(),
-        golden_path_set,
-        validation: spec.validation,
-        fallback_risky_members: spec
-            .risky_members
-            .into_iter()
-            .map(Spanned::into_inner)
-            .collect(),
-        renames: spec
-            .renames
-            .into_iter()
-            .map(|(from, to)| (from, to.into_inner()))
-            .collect(),
-        origin,
-        absorbed: Vec::new(),
-    })
+    let several = moves.len() > 1;
+    let text: Arc<str> = Arc::from(text);
+    Ok(moves
+        .iter()
+        .map(|symbol| Migration {
+            id: if several {
+                format!("{}/{}", spec.id.get_ref(), symbol.name.get_ref())
+            } else {
+                spec.id.get_ref().clone()
+            },
+            rule_id: spec.id.get_ref().clone(),
+            symbol: symbol.name.get_ref().clone(),
+            new_name: symbol
+                .new_name
+                .map(|n| n.get_ref().clone())
+                .filter(|n| n != symbol.name.get_ref()),
+            deprecated: deprecated.clone(),
+            ssot: ssot.clone(),
+            issue: spec.issue.clone(),
+            golden_path: golden_path.clone(),
+            golden_path_set: golden_path_set.clone(),
+            validation: spec.validation.clone(),
+            fallback_risky_members: symbol
+                .risky_members
+                .iter()
+                .map(|m| m.get_ref().clone())
+                .collect(),
+            renames: symbol
+                .renames
+                .iter()
+                .map(|(from, to)| (from.clone(), to.get_ref().clone()))
+                .collect(),
+            origin: RuleOrigin {
+                path: path.to_path_buf(),
+                text: text.clone(),
+                id: spec.id.span(),
+                symbol: symbol.name.span(),
+                ssot: spec.ssot.span(),
+                deprecated: spec.deprecated.iter().map(Spanned::span).collect(),
+            },
+            absorbed: Vec::new(),
+        })
+        .collect())
 }
 
-/// The built-in migrations followed by those in `extra_files`; a later file with the same id
-/// replaces an earlier one, so a project can adjust a built-in rule. The set is then checked and
+/// A problem with the way a rule names its classes: the value to point at (the id's when
+/// `None`), the message and the help.
+type SymbolsError<'s> = (Option<&'s Spanned<String>>, String, &'static str);
+
+/// The classes a rule moves: its `symbol` (with the top-level `new-name`, `risky-members` and
+/// `renames`), or each `[[symbols]]` table; never both.
+fn symbol_moves(spec: &RuleSpec) -> std::result::Result<Vec<SymbolMove<'_>>, SymbolsError<'_>> {
+    match &spec.symbol {
+        Some(symbol) if spec.symbols.is_empty() => Ok(vec![SymbolMove {
+            name: symbol,
+            new_name: spec.new_name.as_ref(),
+            risky_members: &spec.risky_members,
+            renames: &spec.renames,
+        }]),
+        Some(symbol) => Err((
+            Some(symbol),
+            "a rule has `symbol` or `[[symbols]]`, not both".to_owned(),
+            "move this class into a `[[symbols]]` table of its own",
+        )),
+        None if spec.symbols.is_empty() => Err((
+            None,
+            "rule names no class: it needs `symbol` or `[[symbols]]`".to_owned(),
+            "add `symbol = \"ClassName\"` (the class's name in the deprecated modules)",
+        )),
+        None => {
+            let top_level = spec
+                .new_name
+                .as_ref()
+                .or(spec.risky_members.first())
+                .or(spec.renames.values().next());
+            if top_level.is_some() {
+                return Err((
+                    top_level,
+                    "with `[[symbols]]`, `new-name`, `risky-members` and `renames` belong to \
+                     each class"
+                        .to_owned(),
+                    "move them into the `[[symbols]]` table of the class they describe",
+                ));
+            }
+            Ok(spec
+                .symbols
+                .iter()
+                .map(|symbol| SymbolMove {
+                    name: &symbol.name,
+                    new_name: symbol.new_name.as_ref(),
+                    risky_members: &symbol.risky_members,
+                    renames: &symbol.renames,
+                })
+                .collect())
+        }
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The built-in migrations followed by those in `extra_files`; a later file with the same rule
+/// id replaces an earlier one, so a project can adjust a built-in rule. The set is then checked and
 /// its chains collapsed by [`rule_set::compile`](crate::rule_set::compile): conflicting,
 /// duplicate or cyclic rules are an error, and a selected migration may carry several rules.
 pub fn load_rules(extra_files: &[PathBuf]) -> Result<Vec<Migration>> {
     let mut migrations: Vec<Migration> = Vec::new();
-    let mut add = |migration: Migration| {
-        migrations.retain(|m| m.id != migration.id);
-        migrations.push(migration);
+    let mut add = |rule: Vec<Migration>| {
+        if let Some(first) = rule.first() {
+            migrations.retain(|m| m.rule_id != first.rule_id);
+        }
+        migrations.extend(rule);
     };
     for (name, text) in BUILTIN_RULES {
         add(parse_rule(Path::new(name), text)?);

@@ -247,7 +247,8 @@ fn scan_each<T: Sync>(
     let symbols: Vec<memchr::memmem::Finder<'_>> = engine
         .migrations()
         .iter()
-        .map(|migration| memchr::memmem::Finder::new(migration.rule.symbol.as_bytes()))
+        .flat_map(|migration| migration.rule.class_names())
+        .map(|name| memchr::memmem::Finder::new(name.as_bytes()))
         .collect();
     let root = &engine.workspace().root;
     let counters = Counters::now();

@@ -41,10 +41,13 @@ impl Session {
         let root = project_root(&config, first);
         let rules = select_migrations(wanted, &config)?;
         let workspace = Arc::new(Workspace::new(&root, &config.src, sources));
-        Ok(Session {
-            engine: Engine::new(workspace, rules),
-            config,
-        })
+        let engine = Engine::new(workspace, rules);
+        // A class that no module of its rule defines is a rule that cannot match: an error
+        // before anything is scanned (a module that is not in the project is only a warning).
+        if let Some(error) = engine.migrations().iter().find_map(|m| m.rule_error()) {
+            return Err(error);
+        }
+        Ok(Session { engine, config })
     }
 
     pub fn root(&self) -> &Path {

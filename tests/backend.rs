@@ -58,13 +58,16 @@ fn backend_json_summary_counts_files_and_codes() {
         report["migrations"],
         serde_json::json!([{
             "id": "deepagentstate",
+            "rule": "deepagentstate",
             "symbol": "DeepAgentState",
+            "new_name": null,
             "deprecated": ["netra_backend.app.agents.state"],
             "ssot": "netra_backend.app.schemas.agent_models",
             "issue": "#871",
             "risky_members": ["_sanitize_security_context", "_validate_user_isolation",
                               "clear_sensitive_data", "quality_metrics", "thread_id"],
             "members_source": "derived",
+            "warnings": [],
             "summary": {
                 "findings": 123,
                 "by_code": {"SSOT001": 24, "SSOT002": 78, "SSOT003": 7, "SSOT004": 2, "SSOT005": 5, "SSOT006": 7},

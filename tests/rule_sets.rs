@@ -238,7 +238,9 @@ fn a_chain_of_rules_is_checked_as_one_migration() {
         migration,
         serde_json::json!({
             "id": "z",
+            "rule": "z",
             "symbol": "Widget",
+            "new_name": null,
             "deprecated": ["ui.a", "ui.b", "ui.c"],
             "ssot": "ui.d",
             "issue": "#z",
@@ -246,6 +248,7 @@ fn a_chain_of_rules_is_checked_as_one_migration() {
             // have and `ui.d`'s lacks are risky too.
             "risky_members": ["legacy_size", "size_b", "size_c"],
             "members_source": "derived",
+            "warnings": [],
         })
     );
     assert_eq!(

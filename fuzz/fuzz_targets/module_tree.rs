@@ -415,7 +415,9 @@ impl Tree {
 }
 
 fn migration() -> Migration {
-    parse_rule(Path::new("rules/widget.toml"), RULE).expect("the fuzz rule loads")
+    parse_rule(Path::new("rules/widget.toml"), RULE)
+        .expect("the fuzz rule loads")
+        .remove(0)
 }
 
 /// A fresh engine over the folder (nothing cached) with the fuzz rule.

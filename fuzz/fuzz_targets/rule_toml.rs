@@ -28,11 +28,14 @@ fn render(error: Error) {
 fuzz_target!(|bytes: &[u8]| {
     let text = String::from_utf8_lossy(bytes);
     match parse_rule(Path::new("rules/fuzzed.toml"), &text) {
-        Ok(mut migration) => {
-            let globs = migration.golden_path.clone();
-            migration
-                .set_golden_path(globs)
-                .expect("globs that compiled once compile again");
+        Ok(migrations) => {
+            assert!(!migrations.is_empty(), "a rule moves at least one class");
+            for mut migration in migrations {
+                let globs = migration.golden_path.clone();
+                migration
+                    .set_golden_path(globs)
+                    .expect("globs that compiled once compile again");
+            }
         }
         Err(error) => render(error),
     }

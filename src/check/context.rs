@@ -311,7 +311,9 @@ impl<'a, 'p> Checker<'a, 'p> {
                 let (module, _) = path.split_last()?;
                 Some((self.ctx.migration.resolve(&module, member), module))
             })
-            .filter(|(resolution, _)| member == self.ctx.symbol() || resolution.is_class());
+            .filter(|(resolution, _)| {
+                self.ctx.migration.rule.names_class(member) || resolution.is_class()
+            });
         if let Some((resolution, module)) = reference {
             self.symbol_reference(node, &module, member, resolution, ReferenceForm::Attribute);
         } else {

@@ -163,12 +163,12 @@ fn class_aliases<'a>(
     let mut aliases: Vec<String> = scopes.scopes[MODULE_SCOPE]
         .names
         .iter()
-        .filter(|(name, _)| **name != migration.rule.symbol)
+        .filter(|(name, _)| !migration.rule.names_class(name))
         .filter(|(name, facts)| {
             resolver.name_class(name, MODULE_SCOPE).is_some()
                 || facts
                     .iter()
-                    .any(|fact| names_the_symbol(fact, source, &migration.rule.symbol))
+                    .any(|fact| names_the_symbol(fact, source, &migration.rule))
         })
         .map(|(name, _)| (*name).to_owned())
         .collect();
@@ -179,7 +179,7 @@ fn class_aliases<'a>(
 /// `Alias = DeepAgentState` (or `= m.DeepAgentState`): in the module that defines the class the
 /// file's own scopes see a class definition, not the class, yet other modules import the alias.
 /// A candidate only: the scan keeps the aliases the project resolves to the class.
-fn names_the_symbol(fact: &Fact<'_>, source: &[u8], symbol: &str) -> bool {
+fn names_the_symbol(fact: &Fact<'_>, source: &[u8], rule: &crate::rules::Migration) -> bool {
     let Binding::Assigned { value } = fact.binding else {
         return false;
     };
@@ -191,5 +191,5 @@ fn names_the_symbol(fact: &Fact<'_>, source: &[u8], symbol: &str) -> bool {
     } else {
         None
     };
-    last.is_some_and(|name| text(name, source) == symbol)
+    last.is_some_and(|name| rule.names_class(text(name, source)))
 }

@@ -42,8 +42,8 @@ pub fn check_source_sparse(
     // `def getattr(...)` is not the builtin, so the statement that defines it must be seen.
     let mut words: Vec<Vec<u8>> = migrations
         .iter()
-        .map(|migration| migration.rule.symbol.as_str())
-        .chain(REFLECTION_BUILTINS)
+        .flat_map(|migration| migration.rule.class_names())
+        .chain(REFLECTION_BUILTINS.iter().copied())
         .map(|word| word.as_bytes().to_vec())
         .collect();
     words.dedup();
@@ -273,7 +273,7 @@ fn relevant_module_names<'s>(
                 Binding::Import { target, .. } => migrations.iter().any(|migration| {
                     target
                         .split_last()
-                        .is_some_and(|(_, name)| name == migration.rule.symbol)
+                        .is_some_and(|(_, name)| migration.rule.names_class(name))
                         || migration.resolve_path(target).is_class()
                 }),
                 Binding::Other => false,

@@ -1,10 +1,12 @@
 //! Migrations as the scan sees them: what each loaded rule resolved to in this project.
 
 mod oracle;
+pub mod resolution;
 
 use std::sync::Arc;
 
 pub use oracle::{MigrationInterface, MigrationOracle};
+pub use resolution::RuleWarning;
 
 use serde::Serialize;
 
@@ -15,6 +17,10 @@ pub enum MembersSource {
     Derived,
     /// The rule file's `risky-members` list.
     Configured,
+    /// Every deprecated module only re-exports the SSOT class (a shim): one class, no risky
+    /// members.
+    #[serde(rename = "same-class")]
+    SameClass,
 }
 
 /// One migration of a scan, as every report describes it: the rule and what it resolved to in
@@ -23,7 +29,12 @@ pub enum MembersSource {
 pub struct MigrationSummary {
     /// The rule id, as findings name it in [`crate::finding::Finding::migration`].
     pub id: Arc<str>,
+    /// The id of the rule file (the migration's id, or `<rule>/<symbol>` for a rule that
+    /// moves several classes).
+    pub rule: String,
     pub symbol: String,
+    /// The class's name in the SSOT module when it was renamed as it moved.
+    pub new_name: Option<String>,
     pub deprecated: Vec<String>,
     pub ssot: String,
     /// Issue reference of the rule, e.g. `#871`.
@@ -31,4 +42,6 @@ pub struct MigrationSummary {
     /// Members the deprecated class has and the SSOT class lacks, sorted.
     pub risky_members: Vec<String>,
     pub members_source: MembersSource,
+    /// What the rule says about itself in this project (modules that are not in it).
+    pub warnings: Vec<RuleWarning>,
 }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+use super::resolution::{self, ModuleResolution, Provides, Role, RuleWarning};
 use super::{MembersSource, MigrationSummary};
 use crate::finding::ResolvesTo;
 use crate::fixpoint::{self, Equation};
@@ -31,6 +32,10 @@ pub struct MigrationOracle {
     pub id: Arc<str>,
     pub rule: Migration,
     pub interface: MigrationInterface,
+    /// Each module of the rule (deprecated ones, then the SSOT module) as this project has it.
+    pub modules: Vec<ModuleResolution>,
+    /// What the rule says about itself in this project (modules that are not in it).
+    pub warnings: Vec<RuleWarning>,
     workspace: Arc<Workspace>,
     /// Every re-export query answered so far (answers do not depend on the order of queries).
     resolutions: Mutex<HashMap<Query, Option<ClassSource>>>,
@@ -80,12 +85,76 @@ impl MigrationOracle {
                 members_source: MembersSource::Configured,
                 self_returning: BTreeSet::new(),
             },
+            modules: Vec::new(),
+            warnings: Vec::new(),
             rule,
             workspace,
             resolutions: Mutex::new(HashMap::new()),
         };
+        oracle.modules = oracle.resolve_modules();
+        let origin = &oracle.rule.origin;
+        let lines: Vec<usize> = origin
+            .deprecated
+            .iter()
+            .chain([&origin.ssot])
+            .map(|span| origin.line(span))
+            .collect();
+        oracle.warnings =
+            resolution::warnings(&oracle.modules, &origin.path.display().to_string(), &lines);
         oracle.interface = oracle.derive_interface();
         oracle
+    }
+
+    /// The rule's error in this project: no module of it that is in the project binds the
+    /// class (a misspelt symbol, wrong modules). Points at the symbol in the rule file.
+    pub fn rule_error(&self) -> Option<crate::error::Error> {
+        let origin = &self.rule.origin;
+        resolution::undefined_class(&self.modules, &self.rule.symbol, |message, help| {
+            origin.error(&origin.symbol, message, help)
+        })
+    }
+
+    /// Each module of the rule, with its file and what it binds the class's name there to.
+    fn resolve_modules(&self) -> Vec<ModuleResolution> {
+        let rule = &self.rule;
+        let deprecated = rule
+            .deprecated
+            .iter()
+            .map(|module| (module, Role::Deprecated, rule.symbol.as_str()));
+        deprecated
+            .chain([(&rule.ssot, Role::Ssot, rule.ssot_name())])
+            .map(|(module, role, name)| {
+                let file = self.workspace.module_file(module);
+                let provides = match (&file, self.exports(module)) {
+                    (None, _) | (_, None) => Provides::NotInProject,
+                    (Some(_), Some(exports)) => match self.resolve(module, name) {
+                        SymbolResolution::Class(_) => {
+                            let local = exports.names.get(name).is_some_and(|bindings| {
+                                bindings.iter().any(|b| matches!(b, ExportBinding::Local))
+                            });
+                            if local {
+                                Provides::Defines
+                            } else {
+                                Provides::ReExports
+                            }
+                        }
+                        _ => Provides::Missing,
+                    },
+                };
+                let file = file.map(|f| {
+                    f.strip_prefix(&self.workspace.root)
+                        .map(|relative| relative.to_path_buf())
+                        .unwrap_or(f)
+                });
+                ModuleResolution {
+                    module: module.clone(),
+                    role,
+                    name: name.to_owned(),
+                    file,
+                    provides,
+                }
+            })
+            .collect()
     }
 
     pub fn workspace(&self) -> &Workspace {
@@ -97,7 +166,9 @@ impl MigrationOracle {
         let rule = &self.rule;
         MigrationSummary {
             id: self.id.clone(),
+            rule: rule.rule_id.clone(),
             symbol: rule.symbol.clone(),
+            new_name: rule.new_name.clone(),
             deprecated: rule
                 .deprecated
                 .iter()
@@ -107,13 +178,14 @@ impl MigrationOracle {
             issue: rule.issue.clone(),
             risky_members: self.interface.risky_members.iter().cloned().collect(),
             members_source: self.interface.members_source,
+            warnings: self.warnings.clone(),
         }
     }
 
     /// Where `module.<name>` comes from: the migrated class (under its own name or a re-exported
     /// alias), a module that does not define it, or something else.
     pub fn resolve(&self, module: &ModulePath, name: &str) -> SymbolResolution {
-        if name == self.rule.symbol {
+        if self.rule.names_class(name) {
             if let Some(exports) = self.exports(module) {
                 if !exports.names.contains_key(name) && exports.star_imports.is_empty() {
                     return SymbolResolution::Undefined;
@@ -173,12 +245,11 @@ impl MigrationOracle {
     }
 
     fn resolve_equation(&self, module: &ModulePath, name: &str) -> Equation<Query, ClassSource> {
-        let is_symbol = name == self.rule.symbol;
-        let named = if !is_symbol {
-            None
-        } else if self.rule.is_deprecated(module) {
+        // In a deprecated module either name of a renamed class is the deprecated import (a
+        // shim may re-export the new name); in the SSOT module only the new name is the class.
+        let named = if self.rule.names_class(name) && self.rule.is_deprecated(module) {
             Some(ResolvesTo::Deprecated)
-        } else if *module == self.rule.ssot {
+        } else if name == self.rule.ssot_name() && *module == self.rule.ssot {
             Some(ResolvesTo::Ssot)
         } else {
             None
@@ -226,7 +297,7 @@ impl MigrationOracle {
         name: &str,
         internal: bool,
     ) -> Vec<Query> {
-        let is_symbol = name == self.rule.symbol;
+        let is_symbol = self.rule.names_class(name);
         let resolve = |path: &ModulePath| {
             path.split_last()
                 .map(|(from, name)| Query::Resolve(from, name.to_owned()))
@@ -242,7 +313,7 @@ impl MigrationOracle {
                     }
                     // `Y = X`: another name of the module; `Y = m.X`: through an imported module.
                     ExportBinding::Alias(dotted) => match dotted.split_once('.') {
-                        None if *dotted != self.rule.symbol => Some(Query::Follow {
+                        None if !self.rule.names_class(dotted) => Some(Query::Follow {
                             module: module.clone(),
                             name: dotted.clone(),
                             internal: true,
@@ -304,26 +375,44 @@ impl MigrationOracle {
         self.resolutions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Risky members from the two class definitions when both are in the project, else the rule's
-    /// configured list.
+    /// Risky members: none when every deprecated module is a shim re-exporting the SSOT class;
+    /// else from the class definitions when the SSOT's and a deprecated one are in the project;
+    /// else the rule's configured list.
     fn derive_interface(&self) -> MigrationInterface {
-        let symbol = self.rule.symbol.as_str();
-        let read = |module: &ModulePath| {
+        let read = |module: &ModulePath, name: &str| {
             let path = self.workspace.module_file(module)?;
             let source = self.workspace.read(&path)?;
             let source = python_line_ends(&source);
             let tree = parse(&source)?;
-            class_interface(tree.root_node(), &source, symbol)
+            class_interface(tree.root_node(), &source, name)
         };
-        // A collapsed chain (a -> b -> c) has several deprecated classes: a member any of them
-        // has and the SSOT class lacks is risky.
-        let deprecated: Vec<_> = self.rule.deprecated.iter().filter_map(read).collect();
-        let ssot = read(&self.rule.ssot);
         let mut self_returning: BTreeSet<String> = PYDANTIC_SELF_RETURNING
             .iter()
             .map(|m| (*m).to_owned())
             .collect();
-        match ssot {
+        let symbol = self.rule.symbol.as_str();
+        let provided: Vec<ClassSource> = self
+            .rule
+            .deprecated
+            .iter()
+            .filter_map(|module| self.resolve(module, symbol).class_source())
+            .collect();
+        if !provided.is_empty() && provided.iter().all(|p| p.class == ResolvesTo::Ssot) {
+            return MigrationInterface {
+                risky_members: BTreeSet::new(),
+                members_source: MembersSource::SameClass,
+                self_returning,
+            };
+        }
+        // A collapsed chain (a -> b -> c) has several deprecated classes: a member any of them
+        // has and the SSOT class lacks is risky.
+        let deprecated: Vec<_> = self
+            .rule
+            .deprecated
+            .iter()
+            .filter_map(|module| read(module, symbol))
+            .collect();
+        match read(&self.rule.ssot, self.rule.ssot_name()) {
             Some(ssot) if !deprecated.is_empty() => {
                 for class in deprecated.iter().chain([&ssot]) {
                     self_returning.extend(class.self_returning.iter().cloned());

@@ -12,7 +12,7 @@ use serde::{Serialize, Serializer};
 
 use super::{MigrationCounts, Summary};
 use crate::finding::{Finding, ResolvesTo, Severity};
-use crate::migration::MembersSource;
+use crate::migration::{MembersSource, RuleWarning};
 use crate::scan::{FileError, FileReport, ScanResult};
 
 const VERSION: u32 = 2;
@@ -38,12 +38,15 @@ struct Tool {
 #[derive(Serialize)]
 struct Migration<'a> {
     id: &'a str,
+    rule: &'a str,
     symbol: &'a str,
+    new_name: Option<&'a str>,
     deprecated: Vec<&'a str>,
     ssot: &'a str,
     issue: &'a str,
     risky_members: Vec<&'a str>,
     members_source: MembersSource,
+    warnings: &'a [RuleWarning],
     summary: MigrationJsonSummary,
 }
 
@@ -182,12 +185,15 @@ fn migration<'a>(counts: &MigrationCounts<'a>) -> Migration<'a> {
     let rule = counts.migration;
     Migration {
         id: &rule.id,
+        rule: &rule.rule,
         symbol: &rule.symbol,
+        new_name: rule.new_name.as_deref(),
         deprecated: rule.deprecated.iter().map(String::as_str).collect(),
         ssot: &rule.ssot,
         issue: &rule.issue,
         risky_members: rule.risky_members.iter().map(String::as_str).collect(),
         members_source: rule.members_source,
+        warnings: &rule.warnings,
         summary: MigrationJsonSummary {
             findings: counts.findings.total(),
             by_code: by_code(&counts.findings),

@@ -22,24 +22,30 @@ def f(s: DeepAgentState):\n\
 pub(crate) fn deepagentstate() -> MigrationSummary {
     MigrationSummary {
         id: Arc::from("deepagentstate"),
+        rule: "deepagentstate".to_owned(),
         symbol: "DeepAgentState".to_owned(),
+        new_name: None,
         deprecated: vec!["netra_backend.app.agents.state".to_owned()],
         ssot: "netra_backend.app.schemas.agent_models".to_owned(),
         issue: "#871".to_owned(),
         risky_members: vec!["thread_id".to_owned()],
         members_source: MembersSource::Derived,
+        warnings: Vec::new(),
     }
 }
 
 pub(crate) fn agentregistry() -> MigrationSummary {
     MigrationSummary {
         id: Arc::from("agentregistry"),
+        rule: "agentregistry".to_owned(),
         symbol: "AgentRegistry".to_owned(),
+        new_name: None,
         deprecated: vec!["netra_backend.app.agents.registry".to_owned()],
         ssot: "netra_backend.app.schemas.registry".to_owned(),
         issue: "#900".to_owned(),
         risky_members: vec!["legacy_lookup".to_owned()],
         members_source: MembersSource::Configured,
+        warnings: Vec::new(),
     }
 }
 
@@ -441,12 +447,15 @@ fn json_version_2_describes_each_migration_and_names_each_findings() {
             "migrations": [
                 {
                     "id": "deepagentstate",
+                    "rule": "deepagentstate",
                     "symbol": "DeepAgentState",
+                    "new_name": null,
                     "deprecated": ["netra_backend.app.agents.state"],
                     "ssot": "netra_backend.app.schemas.agent_models",
                     "issue": "#871",
                     "risky_members": ["thread_id"],
                     "members_source": "derived",
+                    "warnings": [],
                     "summary": {
                         "findings": 1,
                         "by_code": by_code(&[("SSOT002", 1)]),
@@ -457,12 +466,15 @@ fn json_version_2_describes_each_migration_and_names_each_findings() {
                 },
                 {
                     "id": "agentregistry",
+                    "rule": "agentregistry",
                     "symbol": "AgentRegistry",
+                    "new_name": null,
                     "deprecated": ["netra_backend.app.agents.registry"],
                     "ssot": "netra_backend.app.schemas.registry",
                     "issue": "#900",
                     "risky_members": ["legacy_lookup"],
                     "members_source": "configured",
+                    "warnings": [],
                     "summary": {
                         "findings": 1,
                         "by_code": by_code(&[("SSOT001", 1)]),
@@ -523,12 +535,15 @@ fn json_version_2_describes_each_migration_and_names_each_findings() {
         keys(&report["migrations"][0]),
         [
             "id",
+            "rule",
             "symbol",
+            "new_name",
             "deprecated",
             "ssot",
             "issue",
             "risky_members",
             "members_source",
+            "warnings",
             "summary"
         ]
     );

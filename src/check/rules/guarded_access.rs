@@ -38,12 +38,12 @@ pub(crate) fn reflection(ctx: &mut Context<'_, '_>, call: &Reflection<'_>) {
     let message = if call.function == "hasattr" {
         format!(
             "`hasattr({receiver}, \"{member}\")` is always False on the SSOT `{}`, which has no `{member}`",
-            ctx.symbol()
+            ctx.migration.rule.ssot_name()
         )
     } else {
         format!(
             "`getattr({receiver}, \"{member}\", ...)` always returns its default on the SSOT `{}`, which has no `{member}`",
-            ctx.symbol()
+            ctx.migration.rule.ssot_name()
         )
     };
     let help = member_help(ctx, member);

@@ -42,7 +42,9 @@ pub(crate) fn attribute<'a>(
     receiver: Node<'a>,
     member: &str,
 ) {
-    if member == ctx.symbol() || !ctx.migration.interface.risky_members.contains(member) {
+    if ctx.migration.rule.names_class(member)
+        || !ctx.migration.interface.risky_members.contains(member)
+    {
         return;
     }
     let scope = ctx.scope();
@@ -98,7 +100,7 @@ fn report(
     let message = format!(
         "{} `{member}` on `{receiver}`: the SSOT `{}` has no `{member}`; this {consequence}",
         access.verb(),
-        ctx.symbol(),
+        ctx.migration.rule.ssot_name(),
     );
     let help = member_help(ctx, member);
     ctx.report(Code::MissingMember, severity, ctx.location(site), message)

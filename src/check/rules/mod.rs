@@ -75,22 +75,32 @@ fn instance_severity(origin: ResolvesTo) -> Severity {
     }
 }
 
-/// An imported name in a message: the class's own name, or an alias of it.
+/// An imported name in a message: one of the class's names, or an alias of it.
 fn named(ctx: &Context<'_, '_>, name: &str) -> String {
-    if name == ctx.symbol() {
+    let rule = &ctx.migration.rule;
+    if name == rule.symbol {
         format!("`{name}`")
+    } else if rule.names_class(name) {
+        format!("`{name}` (the new name of `{}`)", rule.symbol)
     } else {
-        format!("`{name}` (`{}` under another name)", ctx.symbol())
+        format!("`{name}` (`{}` under another name)", rule.symbol)
     }
 }
 
-/// The help of the import findings.
+/// The help of the import findings: the SSOT import, under the class's new name when it has one.
 fn ssot_import_help(ctx: &Context<'_, '_>) -> String {
-    format!(
-        "import it from the SSOT module: `from {} import {}`",
-        ctx.migration.rule.ssot,
-        ctx.symbol()
-    )
+    let rule = &ctx.migration.rule;
+    match &rule.new_name {
+        Some(new_name) => format!(
+            "import it from the SSOT module under its new name: `from {} import {new_name}`, \
+             and rename `{}` to `{new_name}` where this file uses it",
+            rule.ssot, rule.symbol
+        ),
+        None => format!(
+            "import it from the SSOT module: `from {} import {}`",
+            rule.ssot, rule.symbol
+        ),
+    }
 }
 
 /// The help of the member findings: the SSOT class's name for the member, if the rule renames it.
@@ -100,7 +110,7 @@ fn member_help(ctx: &Context<'_, '_>, member: &str) -> String {
         None => format!(
             "`{}.{}` has no `{member}`: move this logic off the state object or add `{member}` to the SSOT class",
             ctx.migration.rule.ssot,
-            ctx.symbol()
+            ctx.migration.rule.ssot_name()
         ),
     }
 }
