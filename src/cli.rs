@@ -28,6 +28,8 @@ enum Command {
     Rollback(commands::rollback::RollbackArgs),
     /// List the `checkpoint: pre-` commits (Level 2 rollback points), newest first.
     Checkpoints(commands::rollback::CheckpointsArgs),
+    /// List the loaded rules, where each came from, and what each resolved to in this project.
+    Rules(commands::rules::RulesArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -38,6 +40,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Rollback(args) => commands::rollback::run(args),
         Command::Checkpoints(args) => commands::rollback::run_checkpoints(args),
+        Command::Rules(args) => commands::rules::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -93,6 +93,8 @@ pub struct Migration {
 #[derive(Clone, Debug)]
 pub struct RuleOrigin {
     pub path: PathBuf,
+    /// A rule shipped inside the binary (always loaded; a project rule with its id replaces it).
+    pub builtin: bool,
     pub text: Arc<str>,
     pub id: Range<usize>,
     /// The span of this migration's class name (`symbol`, or its `[[symbols]]` entry's `name`).
@@ -282,6 +284,7 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<Vec<Migration>> {
                 .collect(),
             origin: RuleOrigin {
                 path: path.to_path_buf(),
+                builtin: false,
                 text: text.clone(),
                 id: spec.id.span(),
                 symbol: symbol.name.span(),
@@ -368,7 +371,11 @@ pub fn load_rules(extra_files: &[PathBuf]) -> Result<Vec<Migration>> {
         migrations.extend(rule);
     };
     for (name, text) in BUILTIN_RULES {
-        add(parse_rule(Path::new(name), text)?);
+        let mut rule = parse_rule(Path::new(name), text)?;
+        for migration in &mut rule {
+            migration.origin.builtin = true;
+        }
+        add(rule);
     }
     for path in extra_files {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

@@ -28,6 +28,27 @@ impl Session {
         wanted: &[String],
         sources: Sources,
     ) -> Result<Session> {
+        let session = Session::load_unchecked(paths, config_file, wanted, sources)?;
+        // A class that no module of its rule defines is a rule that cannot match: an error
+        // before anything is scanned (a module that is not in the project is only a warning).
+        if let Some(error) = session
+            .engine
+            .migrations()
+            .iter()
+            .find_map(|m| m.rule_error())
+        {
+            return Err(error);
+        }
+        Ok(session)
+    }
+
+    /// [`Session::load`] that keeps rules which cannot match (for `rules`, which shows why).
+    pub fn load_unchecked(
+        paths: &[PathBuf],
+        config_file: Option<&Path>,
+        wanted: &[String],
+        sources: Sources,
+    ) -> Result<Session> {
         for path in paths {
             if std::fs::symlink_metadata(path).is_err() {
                 return Err(Error::MissingPath(path.display().to_string()));
@@ -41,13 +62,10 @@ impl Session {
         let root = project_root(&config, first);
         let rules = select_migrations(wanted, &config)?;
         let workspace = Arc::new(Workspace::new(&root, &config.src, sources));
-        let engine = Engine::new(workspace, rules);
-        // A class that no module of its rule defines is a rule that cannot match: an error
-        // before anything is scanned (a module that is not in the project is only a warning).
-        if let Some(error) = engine.migrations().iter().find_map(|m| m.rule_error()) {
-            return Err(error);
-        }
-        Ok(Session { engine, config })
+        Ok(Session {
+            engine: Engine::new(workspace, rules),
+            config,
+        })
     }
 
     pub fn root(&self) -> &Path {

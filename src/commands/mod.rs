@@ -3,6 +3,7 @@
 pub mod check;
 pub mod explain;
 pub mod rollback;
+pub mod rules;
 
 use crate::error::Error;
 

@@ -65,12 +65,23 @@ impl ModuleResolution {
 }
 
 /// The warnings of a rule whose modules resolved to `modules` (in the rule's order: deprecated
-/// ones, then the SSOT module), with each value's line in the rule file.
+/// ones, then the SSOT module), with each value's line in the rule file: one per module that is
+/// not in the project, or one for the rule when none is (a rule for another code base: select
+/// the project's own rules with `migration` in the config to quiet it).
 pub fn warnings(
     modules: &[ModuleResolution],
     rule_file: &str,
     lines: &[usize],
 ) -> Vec<RuleWarning> {
+    if !modules.iter().any(ModuleResolution::in_project) {
+        return vec![RuleWarning {
+            message: "no module of this rule is in this project: it can only find imports of \
+                      its deprecated modules by name"
+                .to_owned(),
+            rule_file: rule_file.to_owned(),
+            line: lines.first().copied().unwrap_or(1),
+        }];
+    }
     modules
         .iter()
         .zip(lines)
