@@ -62,8 +62,8 @@ use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
 use super::class_body::{
-    annotation_head, call_parts, dotted, last_name, scope_statements, undecorate, ClassBody, Entry,
-    Params,
+    annotation_head, call_parts, dotted, extra_value, keyword_arguments, last_name,
+    scope_statements, undecorate, ClassBody, Entry, Params,
 };
 use super::class_kind::{field_decorator, FieldDecorator};
 pub use super::class_kind::{known_base, ClassKind, Extra, Keywords, KnownBase};
@@ -213,6 +213,21 @@ enum Base {
     Unresolved(String),
 }
 
+impl Base {
+    /// `typing.NamedTuple` itself: the class statement makes a new named tuple type.
+    fn is_named_tuple(&self) -> bool {
+        matches!(self, Base::Class { known: Some(known), .. } if known == "NamedTuple")
+    }
+}
+
+/// The bases that were read or are known.
+fn resolved(bases: &[Base]) -> impl Iterator<Item = &ClassInterface> {
+    bases.iter().filter_map(|base| match base {
+        Base::Class { interface, .. } => Some(interface),
+        Base::Unresolved(_) => None,
+    })
+}
+
 /// A module being read: its top-level classes and the names its imports bind.
 struct Module<'t, 'b> {
     source: &'t [u8],
@@ -360,7 +375,6 @@ impl<'t, 'b> Module<'t, 'b> {
         let decorator = decorators
             .iter()
             .find_map(|decorator| self.field_decorator(*decorator));
-
         let mut bases = Vec::new();
         let mut class_extra = None;
         if let Some(arguments) = class.child_by_field_id(FIELDS.superclasses) {
@@ -368,37 +382,33 @@ impl<'t, 'b> Module<'t, 'b> {
             for argument in arguments.named_children(&mut cursor) {
                 bases.extend(self.base(argument));
             }
-            for (keyword, value) in super::class_body::keyword_arguments(arguments, source) {
+            for (keyword, value) in keyword_arguments(arguments, source) {
                 if keyword == "extra" {
-                    class_extra = super::class_body::extra_value(value, source);
+                    class_extra = extra_value(value, source);
                 }
             }
         }
-        let resolved = || {
-            bases.iter().filter_map(|base| match base {
-                Base::Class { interface, .. } => Some(interface),
-                Base::Unresolved(_) => None,
-            })
-        };
 
-        let inherited_kind = resolved()
-            .map(|base| base.kind)
-            .find(|kind| *kind != ClassKind::Plain);
-        let kind = match (decorator, inherited_kind) {
-            (Some(FieldDecorator::Dataclass { .. }), _) => ClassKind::Dataclass,
-            (Some(FieldDecorator::Attrs { .. }), _) => ClassKind::Attrs,
-            (None, Some(ClassKind::Pydantic { extra })) => ClassKind::Pydantic {
-                extra: class_extra.or(body.extra).unwrap_or(extra),
+        let kind = match decorator {
+            Some(FieldDecorator::Dataclass { .. }) => ClassKind::Dataclass,
+            Some(FieldDecorator::Attrs { .. }) => ClassKind::Attrs,
+            None => match resolved(&bases)
+                .map(|base| base.kind)
+                .find(|kind| *kind != ClassKind::Plain)
+            {
+                Some(ClassKind::Pydantic { extra }) => ClassKind::Pydantic {
+                    extra: class_extra.or(body.extra).unwrap_or(extra),
+                },
+                Some(kind) => kind,
+                None => ClassKind::Plain,
             },
-            (None, Some(kind)) => kind,
-            (None, None) => ClassKind::Plain,
         };
-
         let mut interface = ClassInterface {
             kind,
+            members: body.members.clone(),
+            self_returning: body.self_returning.clone(),
             ..ClassInterface::default()
         };
-        interface.members = body.members.clone();
         if matches!(decorator, Some(FieldDecorator::Dataclass { .. })) {
             // No attribute comes of `x: InitVar[int]` or `_: KW_ONLY` without a value.
             for entry in &body.entries {
@@ -407,7 +417,6 @@ impl<'t, 'b> Module<'t, 'b> {
                 }
             }
         }
-        interface.self_returning = body.self_returning.clone();
         interface.inherited.returns_self = body.returns_self.clone();
         for base in &bases {
             match base {
@@ -415,13 +424,9 @@ impl<'t, 'b> Module<'t, 'b> {
                     interface: base, ..
                 } => {
                     interface.members.extend(base.members.iter().cloned());
-                    interface
-                        .self_returning
-                        .extend(base.inherited.returns_self.iter().cloned());
-                    interface
-                        .inherited
-                        .returns_self
-                        .extend(base.inherited.returns_self.iter().cloned());
+                    let returns_self = base.inherited.returns_self.iter().cloned();
+                    interface.self_returning.extend(returns_self.clone());
+                    interface.inherited.returns_self.extend(returns_self);
                     interface
                         .unresolved_bases
                         .extend(base.unresolved_bases.iter().cloned());
@@ -432,89 +437,7 @@ impl<'t, 'b> Module<'t, 'b> {
             }
         }
 
-        // The fields of the bases of the same kind, the first base's winning (dataclasses
-        // walk the MRO backwards; pydantic collects its bases' fields the same way).
-        let same_kind = |base: &ClassInterface| {
-            std::mem::discriminant(&base.kind) == std::mem::discriminant(&kind)
-        };
-        let mut fields = Vec::new();
-        for base in resolved().collect::<Vec<_>>().into_iter().rev() {
-            if same_kind(base) {
-                for field in &base.inherited.fields {
-                    merge(&mut fields, field.clone());
-                }
-            }
-        }
-        // A base we cannot read may have fields (or the constructor) we do not know.
-        let unknown = bases.iter().any(|base| matches!(base, Base::Unresolved(_)))
-            || resolved().any(|base| same_kind(base) && base.keywords == Keywords::Any);
-        let direct_named_tuple = bases.iter().any(
-            |base| matches!(base, Base::Class { known: Some(known), .. } if known == "NamedTuple"),
-        );
-        let of_fields = |fields: &[Field], unknown: bool| {
-            if unknown {
-                Keywords::Any
-            } else {
-                Keywords::Only(
-                    fields
-                        .iter()
-                        .flat_map(|field| field.keywords.iter().cloned())
-                        .collect(),
-                )
-            }
-        };
-
-        let generated = match (kind, decorator) {
-            (ClassKind::Pydantic { .. }, _) => {
-                for field in self.pydantic_fields(&body.entries) {
-                    merge(&mut fields, field);
-                }
-                Some(of_fields(&fields, unknown))
-            }
-            (ClassKind::TypedDict, _) => {
-                for entry in body.entries.iter().filter(|e| e.annotation.is_some()) {
-                    merge(&mut fields, plain_field(entry.name));
-                }
-                Some(Keywords::Any)
-            }
-            (ClassKind::Dataclass, Some(FieldDecorator::Dataclass { init: true })) => {
-                for field in self.dataclass_fields(&body.entries) {
-                    merge(&mut fields, field);
-                }
-                Some(match &body.init {
-                    Some(init) => of_params(init),
-                    None => of_fields(&fields, unknown),
-                })
-            }
-            (
-                ClassKind::Attrs,
-                Some(FieldDecorator::Attrs {
-                    init: true,
-                    next_gen,
-                    auto_attribs,
-                    auto_detect,
-                }),
-            ) => {
-                for field in self.attrs_fields(&body.entries, next_gen, auto_attribs) {
-                    merge(&mut fields, field);
-                }
-                let keeps_init = auto_detect.unwrap_or(next_gen);
-                Some(match &body.init {
-                    Some(init) if keeps_init => of_params(init),
-                    _ => of_fields(&fields, unknown),
-                })
-            }
-            (ClassKind::NamedTuple, _) if direct_named_tuple => {
-                for entry in body.entries.iter().filter(|e| e.annotation.is_some()) {
-                    merge(&mut fields, plain_field(entry.name));
-                }
-                Some(of_fields(&fields, false))
-            }
-            _ => None,
-        };
-        if kind == ClassKind::Plain {
-            fields.clear();
-        }
+        let (fields, generated) = self.fields(kind, decorator, &body, &bases);
         interface.inherited.fields = fields;
         match generated {
             Some(keywords) => interface.keywords = keywords,
@@ -541,6 +464,97 @@ impl<'t, 'b> Module<'t, 'b> {
             }
         }
         interface
+    }
+
+    /// The class's fields (its bases' of the same kind first), and the keywords of the
+    /// `__init__` its kind generates; `None` when no `__init__` is generated (a plain class, a
+    /// `NamedTuple`'s or dataclass's undecorated subclass, `init=False`).
+    fn fields(
+        &self,
+        kind: ClassKind,
+        decorator: Option<FieldDecorator>,
+        body: &ClassBody<'t>,
+        bases: &[Base],
+    ) -> (Vec<Field>, Option<Keywords>) {
+        if kind == ClassKind::Plain {
+            return (Vec::new(), None);
+        }
+        let same_kind = |base: &ClassInterface| {
+            std::mem::discriminant(&base.kind) == std::mem::discriminant(&kind)
+        };
+        // The first base's fields win: dataclasses walk the MRO backwards, and so does pydantic.
+        let mut fields = Vec::new();
+        for base in resolved(bases).collect::<Vec<_>>().into_iter().rev() {
+            if same_kind(base) {
+                for field in &base.inherited.fields {
+                    merge(&mut fields, field.clone());
+                }
+            }
+        }
+        // A base we cannot read may have fields we do not know.
+        let unknown = bases.iter().any(|base| matches!(base, Base::Unresolved(_)))
+            || resolved(bases).any(|base| same_kind(base) && base.keywords == Keywords::Any);
+        let annotated = || {
+            body.entries
+                .iter()
+                .filter(|entry| entry.annotation.is_some())
+                .map(|entry| plain_field(entry.name))
+        };
+        let of_fields = |fields: &[Field]| {
+            if unknown {
+                Keywords::Any
+            } else {
+                Keywords::Only(
+                    fields
+                        .iter()
+                        .flat_map(|field| field.keywords.iter().cloned())
+                        .collect(),
+                )
+            }
+        };
+        let keywords = match decorator {
+            Some(FieldDecorator::Dataclass { init }) => {
+                for field in self.dataclass_fields(&body.entries) {
+                    merge(&mut fields, field);
+                }
+                match &body.init {
+                    Some(own) => init.then(|| of_params(own)),
+                    None => init.then(|| of_fields(&fields)),
+                }
+            }
+            Some(FieldDecorator::Attrs {
+                init,
+                next_gen,
+                auto_attribs,
+                auto_detect,
+            }) => {
+                for field in self.attrs_fields(&body.entries, next_gen, auto_attribs) {
+                    merge(&mut fields, field);
+                }
+                let keeps_own = auto_detect.unwrap_or(next_gen) && body.init.is_some();
+                (init && !keeps_own).then(|| of_fields(&fields))
+            }
+            None => match kind {
+                ClassKind::Pydantic { .. } => {
+                    for field in self.pydantic_fields(&body.entries) {
+                        merge(&mut fields, field);
+                    }
+                    Some(of_fields(&fields))
+                }
+                ClassKind::TypedDict => {
+                    for field in annotated() {
+                        merge(&mut fields, field);
+                    }
+                    Some(Keywords::Any)
+                }
+                ClassKind::NamedTuple if bases.iter().any(Base::is_named_tuple) => {
+                    fields.extend(annotated());
+                    Some(of_fields(&fields))
+                }
+                _ => None,
+            },
+        };
+        (fields, keywords)
     }
 
     /// A class decorator that generates `__init__`, its imports resolved.
@@ -1150,7 +1164,8 @@ class D:
     /// Checked with `python3`: a `@dataclass` that defines `__init__` keeps it (`Own(a=1)`
     /// raises "unexpected keyword argument 'a'"); a `@dataclass` subclass of it generates one from
     /// all fields again (`(a, b, c)`); an undecorated subclass of a dataclass takes the base's
-    /// fields only (`(a)`); `@dataclass(init=False)` takes no keyword (`object`'s `__init__`).
+    /// fields only (`(a)`); `@dataclass(init=False)` takes no keyword (`object`'s `__init__`), and
+    /// a `@dataclass` subclass of it takes its fields again (`(a, n=0)`).
     #[test]
     fn dataclass_inheritance_and_own_init() {
         let class = |name| {
@@ -1182,6 +1197,10 @@ class Undecorated(Base):
 @dataclasses.dataclass(init=False)
 class NoInit:
     a: int
+
+@dataclass
+class AfterNoInit(NoInit):
+    n: int = 0
 "#,
                 name,
             )
@@ -1199,6 +1218,8 @@ class NoInit:
         let no_init = class("NoInit");
         assert_eq!(no_init.kind, ClassKind::Dataclass);
         assert_eq!(no_init.keywords, only(&[]));
+        // `init=False` generates no `__init__`, but the fields are there for a subclass's.
+        assert_eq!(class("AfterNoInit").keywords, only(&["a", "n"]));
     }
 
     #[test]
