@@ -416,10 +416,23 @@ mod tests {
                 ..
             })
         ));
-        assert!(matches!(
-            field_decorator("frozen", false, none.clone()),
-            Some(FieldDecorator::Attrs { .. })
-        ));
+        for (path, next_gen) in [
+            ("attr.attrs", false),
+            ("attrs.frozen", true),
+            ("attrs.mutable", true),
+            ("attr.define", true),
+            ("frozen", true),
+            ("mutable", true),
+            ("define", true),
+        ] {
+            assert!(
+                matches!(
+                    field_decorator(path, path.contains('.'), none.clone()),
+                    Some(FieldDecorator::Attrs { next_gen: n, .. }) if n == next_gen
+                ),
+                "{path}"
+            );
+        }
         assert_eq!(
             field_decorator("functools.total_ordering", true, none),
             None

@@ -1470,6 +1470,7 @@ class Plain:
                 r#"
 from .base import Base
 from .base import Plain as Renamed
+from pkg.base import Plain as Absolute
 import pkg.base
 import pkg.base as pb
 from pkg import base
@@ -1481,6 +1482,9 @@ class Direct(Base):
     own: str
 
 class Aliased(Renamed):
+    pass
+
+class AbsoluteImport(Absolute):
     pass
 
 class Dotted(pkg.base.Plain):
@@ -1518,7 +1522,14 @@ class Unreadable(Gone, mixins.Mixin, NotImported):
         // A base's `-> Self` method returns the subclass too; its `-> "Base"` one does not.
         assert_eq!(direct.self_returning, set(&["clone"]));
         assert!(direct.unresolved_bases.is_empty());
-        for name in ["Aliased", "Dotted", "ModuleAlias", "FromPackage", "Starred"] {
+        for name in [
+            "Aliased",
+            "AbsoluteImport",
+            "Dotted",
+            "ModuleAlias",
+            "FromPackage",
+            "Starred",
+        ] {
             let class = project.read("pkg.models", name);
             assert_eq!(class.members, set(&["__init__", "x"]), "{name}");
             assert_eq!(class.keywords, only(&["x"]), "{name}");
@@ -1563,6 +1574,34 @@ class Unreadable(Gone, mixins.Mixin, NotImported):
         assert_eq!(last.members.len(), MAX_BASE_DEPTH);
         assert_eq!(last.keywords, Keywords::Any);
         assert_eq!(last.unresolved_bases.len(), 1);
+
+        // The same across 100 modules, each base read through `BaseClasses`.
+        let modules: Vec<(&'static str, &'static str)> = (0..100)
+            .map(|i| {
+                let module: &'static str = Box::leak(format!("m{i}").into_boxed_str());
+                let source = if i == 0 {
+                    "class C0:\n    m0 = 1\n".to_owned()
+                } else {
+                    format!(
+                        "from m{} import C{}\nclass C{i}(C{}):\n    m{i} = 1\n",
+                        i - 1,
+                        i - 1,
+                        i - 1
+                    )
+                };
+                (module, &*Box::leak(source.into_boxed_str()))
+            })
+            .collect();
+        let project = Project::new(&modules);
+        let last = project.read("m99", "C99");
+        assert_eq!(last.members.len(), MAX_BASE_DEPTH);
+        assert_eq!(last.unresolved_bases, set(&["C35"]));
+        // Every class read left the cycle guard.
+        assert!(READING.with(|reading| reading.borrow().is_empty()));
+        assert_eq!(
+            project.read("m3", "C3").members,
+            set(&["m0", "m1", "m2", "m3"])
+        );
 
         // A method 100 blocks deep, with expressions 20,000 levels deep in it.
         let mut source = String::from("class Deep:\n    def __init__(self):\n");
