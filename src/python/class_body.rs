@@ -386,22 +386,20 @@ impl<'t> ClassBody<'t> {
     /// `a = 1`, `a: int`, `a: int = 1`, `a, b = 1, 2`, `a = b = 1`. Returns the `extra` of a
     /// `model_config = ...`.
     fn read_assignment(&mut self, assignment: Node<'t>, source: &'t [u8]) -> Option<Extra> {
-        // `a = b = v`: each link's left binds; `v` is the value of all of them.
+        // `a = b = v`: each link's left binds; `v` is the value of all of them. Only a single
+        // target can be annotated (`a: int = v`), so the annotation is the first link's.
+        let annotation = assignment.child_by_field_id(FIELDS.type_);
         let mut lefts = Vec::new();
         let mut link = assignment;
-        let mut annotation = None;
         let value = loop {
-            if let Some(left) = link.child_by_field_id(FIELDS.left) {
-                lefts.push(left);
-            }
-            annotation = annotation.or(link.child_by_field_id(FIELDS.type_));
+            lefts.extend(link.child_by_field_id(FIELDS.left));
             match link.child_by_field_id(FIELDS.right) {
                 Some(right) if right.kind_id() == KINDS.assignment => link = right,
                 right => break right,
             }
         };
         let mut extra = None;
-        for left in lefts {
+        for (index, left) in lefts.into_iter().enumerate() {
             names_bound(left, source, &mut self.members);
             if left.kind_id() != KINDS.identifier {
                 continue;
@@ -409,11 +407,7 @@ impl<'t> ClassBody<'t> {
             let name = text(left, source);
             self.entries.push(Entry {
                 name,
-                annotation: if lefts_is_single(assignment, left) {
-                    annotation
-                } else {
-                    None
-                },
+                annotation: annotation.filter(|_| index == 0),
                 value,
             });
             match (name, value) {
@@ -424,11 +418,6 @@ impl<'t> ClassBody<'t> {
         }
         extra
     }
-}
-
-/// An annotation belongs to the first (only) target of an assignment: `a: int = 1`.
-fn lefts_is_single(assignment: Node<'_>, left: Node<'_>) -> bool {
-    assignment.child_by_field_id(FIELDS.left) == Some(left)
 }
 
 /// The `as` targets of a `with` statement's items.
