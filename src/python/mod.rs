@@ -1,6 +1,8 @@
 //! Python, as tree-sitter sees it: parsing, module paths, imports, scopes, class interfaces and
 //! what an expression refers to.
 
+pub(crate) mod class_body;
+pub mod class_kind;
 pub mod columns;
 pub mod comments;
 pub mod imports;
