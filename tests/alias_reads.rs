@@ -60,7 +60,7 @@ const USERS: [(&str, &str); 2] = [
     ),
     (
         "app/other.py",
-        "from netra_backend.app.schemas import SchemaState\n\nSchemaState(thread_id='t')\n",
+        "from netra_backend.app.schemas import SchemaState\n\nSchemaState(quality_metrics='t')\n",
     ),
 ];
 
@@ -68,7 +68,7 @@ const USERS: [(&str, &str); 2] = [
 fn aliases_of_the_migration_modules_cost_no_second_read() {
     let project = project_with(&USERS);
     let expected = [
-        "SSOT003 error app/other.py:3:13 thread_id",
+        "SSOT003 error app/other.py:3:13 quality_metrics",
         "SSOT002 error app/user.py:4:12 thread_id",
     ];
     assert_eq!(project.findings(), expected);

@@ -108,7 +108,7 @@ fn cycles_through_modules_and_names_have_exact_findings() {
         ),
         (
             "app/user.py",
-            "from app.x import x, Model\nfrom app.ab import a, State\nfrom app.m2 import DeepAgentState\nfrom app.settings import json\n\n\ndef run():\n    a().thread_id\n    Model().thread_id\n    DeepAgentState(thread_id=\"t\")\n    return json.dumps(x)\n",
+            "from app.x import x, Model\nfrom app.ab import a, State\nfrom app.m2 import DeepAgentState\nfrom app.settings import json\n\n\ndef run():\n    a().thread_id\n    Model().thread_id\n    DeepAgentState(quality_metrics=\"t\")\n    return json.dumps(x)\n",
         ),
     ]);
     let expected = [
@@ -119,7 +119,7 @@ fn cycles_through_modules_and_names_have_exact_findings() {
         "SSOT001 warning app/user.py:3:20 -",
         "SSOT002 warning app/user.py:8:5 thread_id",
         "SSOT002 error app/user.py:9:5 thread_id",
-        "SSOT003 warning app/user.py:10:20 thread_id",
+        "SSOT003 warning app/user.py:10:20 quality_metrics",
     ];
     assert_eq!(project.findings(), expected);
     let (report, _) = project.check_json(&["--no-prefilter"]);

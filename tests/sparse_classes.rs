@@ -33,7 +33,7 @@ class TestAgent(unittest.TestCase):
                 "    @unittest.skipIf(\n        False,\n        \"\"\"def not_a_method(self):\n    self.state\"\"\",\n    )\n    async def test_module_instance(self):\n        return self.default.thread_id\n\n",
             ),
             30 => source.push_str(
-                "    def _legacy(self):\n        return Legacy(thread_id='t')\n\n    def test_helper_by_name(self):\n        return self._legacy()\n\n",
+                "    def _legacy(self):\n        return Legacy(quality_metrics='t')\n\n    def test_helper_by_name(self):\n        return self._legacy()\n\n",
             ),
             40 => source.push_str("    def test_local(self):\n        s = st.DeepAgentState()\n        return s.thread_id\n\n"),
             50 => source.push_str("    class Nested:\n        thread_id = 'x'\n\n"),
@@ -55,7 +55,7 @@ fn a_big_test_class_is_parsed_as_the_methods_that_matter() {
         "SSOT001 warning tests/test_agent.py:6:10 -",
         "SSOT002 warning tests/test_agent.py:65:16 thread_id",
         "SSOT002 warning tests/test_agent.py:118:16 thread_id",
-        "SSOT003 warning tests/test_agent.py:166:23 thread_id",
+        "SSOT003 warning tests/test_agent.py:166:23 quality_metrics",
         "SSOT001 warning tests/test_agent.py:217:13 -",
         "SSOT002 warning tests/test_agent.py:218:16 thread_id",
     ];

@@ -2,6 +2,7 @@
 //! (the risky members), and the oracle that tells where an imported name really comes from
 //! (following re-exports through the workspace's export tables, with its own cache).
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -9,14 +10,17 @@ use super::resolution::{self, ModuleResolution, Provides, Role, RuleWarning};
 use super::{MembersSource, MigrationSummary};
 use crate::finding::ResolvesTo;
 use crate::fixpoint::{self, Equation};
-use crate::python::interface::{class_interface, is_dunder, PYDANTIC_SELF_RETURNING};
+use crate::python::class_kind::{ClassKind, Extra, Keywords};
+use crate::python::interface::{
+    is_dunder, read_class, BaseClasses, ClassInterface, PYDANTIC_SELF_RETURNING,
+};
 use crate::python::oracle::{ClassOracle, ClassSource, SymbolResolution};
 use crate::python::syntax::{parse, python_line_ends};
 use crate::python::ModulePath;
 use crate::rules::Migration;
 use crate::workspace::{ExportBinding, ModuleExports, Workspace};
 
-/// What the migration means for attribute accesses.
+/// What the migration means for attribute accesses and constructor calls.
 #[derive(Clone, Debug)]
 pub struct MigrationInterface {
     /// Members the deprecated class has and the SSOT class lacks.
@@ -24,6 +28,82 @@ pub struct MigrationInterface {
     pub members_source: MembersSource,
     /// Methods (of either class, or pydantic's) that return an instance of the class.
     pub self_returning: BTreeSet<String>,
+    /// Which constructor keywords the move breaks, and how.
+    pub keywords: KeywordChange,
+    /// What the two classes are (`None` for a side that is not read from the project).
+    pub deprecated_kind: Option<ClassKind>,
+    pub ssot_kind: Option<ClassKind>,
+}
+
+/// Which keywords the deprecated constructor takes and the SSOT's does not.
+#[derive(Clone, Debug)]
+pub enum KeywordChange {
+    /// From the class definitions: a keyword some deprecated class accepts and the SSOT class
+    /// does not meets `fate`.
+    Derived {
+        deprecated: Vec<Keywords>,
+        ssot: Keywords,
+        fate: Option<KeywordFate>,
+    },
+    /// Without the definitions: the risky members are the keywords, dropped as pydantic's
+    /// default config drops them (the built-in rule's class is a pydantic model).
+    Configured,
+    /// One class (a shim): no keyword changes.
+    Unchanged,
+}
+
+/// What the SSOT class does with a keyword it does not take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeywordFate {
+    /// A pydantic model with the default config (`extra="ignore"`): the value is lost silently.
+    SilentlyDropped,
+    /// A pydantic model with `extra="forbid"`: `ValidationError`.
+    ValidationError,
+    /// A plain class, dataclass, attrs class or `NamedTuple`: `TypeError`.
+    TypeError,
+}
+
+impl KeywordFate {
+    /// What a class of `kind` does with a keyword it does not take; `None` when it keeps it
+    /// (`extra="allow"`, a `TypedDict`).
+    fn of(kind: ClassKind) -> Option<KeywordFate> {
+        match kind {
+            ClassKind::Pydantic {
+                extra: Extra::Ignore,
+            } => Some(KeywordFate::SilentlyDropped),
+            ClassKind::Pydantic {
+                extra: Extra::Forbid,
+            } => Some(KeywordFate::ValidationError),
+            ClassKind::Pydantic {
+                extra: Extra::Allow,
+            }
+            | ClassKind::TypedDict => None,
+            ClassKind::Dataclass | ClassKind::Attrs | ClassKind::NamedTuple | ClassKind::Plain => {
+                Some(KeywordFate::TypeError)
+            }
+        }
+    }
+}
+
+impl MigrationInterface {
+    /// What passing `keyword` to the SSOT class's constructor does, when the deprecated class
+    /// takes it and the SSOT class does not; `None` when the move changes nothing for it.
+    pub fn dropped_keyword(&self, keyword: &str) -> Option<KeywordFate> {
+        match &self.keywords {
+            KeywordChange::Derived {
+                deprecated,
+                ssot,
+                fate,
+            } => (deprecated.iter().any(|k| k.accepts(keyword)) && !ssot.accepts(keyword))
+                .then_some(*fate)
+                .flatten(),
+            KeywordChange::Configured => self
+                .risky_members
+                .contains(keyword)
+                .then_some(KeywordFate::SilentlyDropped),
+            KeywordChange::Unchanged => None,
+        }
+    }
 }
 
 /// A migration rule as this workspace resolves it.
@@ -84,6 +164,9 @@ impl MigrationOracle {
                 risky_members: BTreeSet::new(),
                 members_source: MembersSource::Configured,
                 self_returning: BTreeSet::new(),
+                keywords: KeywordChange::Unchanged,
+                deprecated_kind: None,
+                ssot_kind: None,
             },
             modules: Vec::new(),
             warnings: Vec::new(),
@@ -376,16 +459,10 @@ impl MigrationOracle {
     }
 
     /// Risky members: none when every deprecated module is a shim re-exporting the SSOT class;
-    /// else from the class definitions when the SSOT's and a deprecated one are in the project;
-    /// else the rule's configured list.
+    /// else from the class definitions when the SSOT's and a deprecated one are in the project
+    /// (their bases read through the project's imports); else the rule's configured list.
     fn derive_interface(&self) -> MigrationInterface {
-        let read = |module: &ModulePath, name: &str| {
-            let path = self.workspace.module_file(module)?;
-            let source = self.workspace.read(&path)?;
-            let source = python_line_ends(&source);
-            let tree = parse(&source)?;
-            class_interface(tree.root_node(), &source, name)
-        };
+        let classes = ProjectClasses::new(&self.workspace);
         let mut self_returning: BTreeSet<String> = PYDANTIC_SELF_RETURNING
             .iter()
             .map(|m| (*m).to_owned())
@@ -397,22 +474,28 @@ impl MigrationOracle {
             .iter()
             .filter_map(|module| self.resolve(module, symbol).class_source())
             .collect();
+        let ssot = classes.interface(&self.rule.ssot, self.rule.ssot_name());
+        let ssot_kind = ssot.as_ref().map(|class| class.kind);
         if !provided.is_empty() && provided.iter().all(|p| p.class == ResolvesTo::Ssot) {
             return MigrationInterface {
                 risky_members: BTreeSet::new(),
                 members_source: MembersSource::SameClass,
                 self_returning,
+                keywords: KeywordChange::Unchanged,
+                deprecated_kind: ssot_kind,
+                ssot_kind,
             };
         }
         // A collapsed chain (a -> b -> c) has several deprecated classes: a member any of them
         // has and the SSOT class lacks is risky.
-        let deprecated: Vec<_> = self
+        let deprecated: Vec<ClassInterface> = self
             .rule
             .deprecated
             .iter()
-            .filter_map(|module| read(module, symbol))
+            .filter_map(|module| classes.interface(module, symbol))
             .collect();
-        match read(&self.rule.ssot, self.rule.ssot_name()) {
+        let deprecated_kind = deprecated.first().map(|class| class.kind);
+        match ssot {
             Some(ssot) if !deprecated.is_empty() => {
                 for class in deprecated.iter().chain([&ssot]) {
                     self_returning.extend(class.self_returning.iter().cloned());
@@ -426,14 +509,78 @@ impl MigrationOracle {
                         .collect(),
                     members_source: MembersSource::Derived,
                     self_returning,
+                    keywords: KeywordChange::Derived {
+                        deprecated: deprecated.iter().map(|c| c.keywords.clone()).collect(),
+                        fate: KeywordFate::of(ssot.kind),
+                        ssot: ssot.keywords,
+                    },
+                    deprecated_kind,
+                    ssot_kind,
                 }
             }
             _ => MigrationInterface {
                 risky_members: self.rule.fallback_risky_members.iter().cloned().collect(),
                 members_source: MembersSource::Configured,
                 self_returning,
+                keywords: KeywordChange::Configured,
+                deprecated_kind,
+                ssot_kind,
             },
         }
+    }
+}
+
+/// The project's classes for [`read_class`]: a class named in a module is read from the
+/// module's file, following the module's re-exports (`pkg/__init__.py` importing it from
+/// `.base`) a bounded number of steps. Each (module, name) is read once per migration.
+struct ProjectClasses<'w> {
+    workspace: &'w Workspace,
+    read: RefCell<HashMap<(ModulePath, String), Option<ClassInterface>>>,
+}
+
+/// How many re-exports lead from a module to the class it names, at most.
+const MAX_REEXPORT_STEPS: usize = 16;
+
+impl<'w> ProjectClasses<'w> {
+    fn new(workspace: &'w Workspace) -> ProjectClasses<'w> {
+        ProjectClasses {
+            workspace,
+            read: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Class `name` as module `module` defines it, or the class it re-exports under that name.
+    fn read_defined(&self, module: &ModulePath, name: &str) -> Option<ClassInterface> {
+        let mut at = (module.clone(), name.to_owned());
+        for _ in 0..MAX_REEXPORT_STEPS {
+            let path = self.workspace.module_file(&at.0)?;
+            let source = self.workspace.read(&path)?;
+            let source = python_line_ends(&source);
+            let tree = parse(&source)?;
+            let file = self.workspace.module_of_file(&path);
+            if let Some(class) = read_class(tree.root_node(), &source, &at.1, file.as_ref(), self) {
+                return Some(class);
+            }
+            let exports = self.workspace.exports(&at.0)?;
+            let target = exports.names.get(&at.1)?.iter().find_map(|b| match b {
+                ExportBinding::Import { target, .. } => target.split_last(),
+                _ => None,
+            })?;
+            at = (target.0, target.1.to_owned());
+        }
+        None
+    }
+}
+
+impl BaseClasses for ProjectClasses<'_> {
+    fn interface(&self, module: &ModulePath, name: &str) -> Option<ClassInterface> {
+        let key = (module.clone(), name.to_owned());
+        if let Some(known) = self.read.borrow().get(&key) {
+            return known.clone();
+        }
+        let class = self.read_defined(module, name);
+        self.read.borrow_mut().insert(key, class.clone());
+        class
     }
 }
 

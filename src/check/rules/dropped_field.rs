@@ -1,10 +1,13 @@
 //! SSOT003 dropped-field: constructing the class with a keyword only the deprecated class
-//! understands.
+//! understands. What the SSOT class does with it depends on the class: a pydantic model with the
+//! default config drops it silently, one with `extra="forbid"` raises `ValidationError`, a plain
+//! class, dataclass, attrs class or `NamedTuple` raises `TypeError`.
 
 use tree_sitter::Node;
 
 use crate::codes::{Code, CodeDoc};
 use crate::finding::Severity;
+use crate::migration::KeywordFate;
 use crate::python::syntax::{FIELDS, KINDS};
 
 use super::super::context::Context;
@@ -12,12 +15,14 @@ use super::{gitlab_severity, member_help, receiver_text, Policy};
 
 pub(crate) static POLICY: Policy = Policy {
     doc: CodeDoc {
-        summary: "constructs the class with a keyword that only the deprecated class takes (the SSOT class silently drops it)",
+        summary: "constructs the class with a keyword that only the deprecated class takes (the SSOT class drops it or raises)",
         what: "Constructs the migrated class with a keyword argument that only the \
                deprecated class understands.",
-        why: "Pydantic ignores unknown keywords by default, so the SSOT class silently \
-              drops the value: no error, just lost data (a lost thread id means events \
-              go to the wrong WebSocket).",
+        why: "What the SSOT class does with the keyword depends on the class. A pydantic \
+              model with the default config silently drops the value: no error, just lost \
+              data (a lost thread id means events go to the wrong WebSocket). A model with \
+              `extra=\"forbid\"` raises `ValidationError`; a plain class, dataclass, attrs \
+              class or `NamedTuple` raises `TypeError`.",
         example: "DeepAgentState(user_request=q, thread_id=thread)",
         fix: "DeepAgentState(user_request=q, chat_thread_id=thread)",
     },
@@ -46,12 +51,20 @@ pub(crate) fn call<'a>(ctx: &mut Context<'a, '_>, callee: Node<'a>, arguments: N
             continue;
         };
         let member = ctx.text(name);
-        if !ctx.migration.interface.risky_members.contains(member) {
+        let Some(fate) = ctx.migration.interface.dropped_keyword(member) else {
             continue;
-        }
-        let message = format!(
-            "`{callee}({member}=...)`: the SSOT class silently drops `{member}` (pydantic ignores unknown fields)"
-        );
+        };
+        let message = match fate {
+            KeywordFate::SilentlyDropped => format!(
+                "`{callee}({member}=...)`: the SSOT class silently drops `{member}` (pydantic ignores unknown fields)"
+            ),
+            KeywordFate::ValidationError => format!(
+                "`{callee}({member}=...)`: the SSOT class raises ValidationError on `{member}` (its model forbids extra fields)"
+            ),
+            KeywordFate::TypeError => format!(
+                "`{callee}({member}=...)`: the SSOT class raises TypeError on `{member}` (its constructor takes no keyword `{member}`)"
+            ),
+        };
         let help = member_help(ctx, member);
         ctx.report(
             Code::DroppedField,

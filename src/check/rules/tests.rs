@@ -210,24 +210,33 @@ mod dropped_field {
     #[test]
     fn a_keyword_the_ssot_class_drops() {
         let source = format!(
-            "from {SSOT} import DeepAgentState\n\nstate = DeepAgentState(user_request=\"q\", thread_id=\"t\")\n"
+            "from {SSOT} import DeepAgentState\n\nstate = DeepAgentState(user_request=\"q\", quality_metrics={{}})\n"
         );
         assert_eq!(
             check(&source),
-            ["SSOT003 error 3:42 `DeepAgentState(thread_id=...)`: the SSOT class silently drops `thread_id` (pydantic ignores unknown fields)"]
+            ["SSOT003 error 3:42 `DeepAgentState(quality_metrics=...)`: the SSOT class silently drops `quality_metrics` (pydantic ignores unknown fields)"]
         );
     }
 
     #[test]
     fn on_the_deprecated_class_a_warning_naming_the_callee_as_written() {
-        let source = format!("from {OLD} import DeepAgentState as Old\n\nOld(thread_id=1)\n");
+        let source = format!("from {OLD} import DeepAgentState as Old\n\nOld(quality_metrics=1)\n");
         assert_eq!(
             check(&source),
             [
                 deprecated("1:44"),
-                "SSOT003 warning 3:5 `Old(thread_id=...)`: the SSOT class silently drops `thread_id` (pydantic ignores unknown fields)".to_owned(),
+                "SSOT003 warning 3:5 `Old(quality_metrics=...)`: the SSOT class silently drops `quality_metrics` (pydantic ignores unknown fields)".to_owned(),
             ]
         );
+    }
+
+    #[test]
+    fn a_keyword_both_classes_drop_is_no_concern_of_the_move() {
+        // The deprecated class has `thread_id` as a property, not a field: pydantic's
+        // constructor ignores `thread_id=` on it too (checked with pydantic 2 on the fixture's
+        // classes: `Old(thread_id="t").chat_thread_id is None`). The move loses nothing.
+        let source = format!("from {OLD} import DeepAgentState\n\nDeepAgentState(thread_id=1)\n");
+        assert_eq!(check(&source), [deprecated("1:44")]);
     }
 
     #[test]
