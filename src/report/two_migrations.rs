@@ -1,6 +1,6 @@
 //! Every format over a scan with two migrations, built by hand: `deepagentstate` and a second
 //! rule moving `AgentRegistry`, one finding each in the same file, and a file that binds only the
-//! second rule's symbol.
+//! second rule's symbol. The second rule has a warning (its SSOT module is not in the project).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{write_report, write_statistics, Format};
 use crate::codes::Code;
 use crate::finding::{fingerprint, fnv1a, Finding, Location, ResolvesTo, Severity};
-use crate::migration::{MembersSource, MigrationSummary};
+use crate::migration::{MembersSource, MigrationSummary, RuleWarning};
 use crate::scan::{FileReport, ScanResult};
 
 pub(crate) const AGENT: &str =
@@ -45,9 +45,19 @@ pub(crate) fn agentregistry() -> MigrationSummary {
         issue: "#900".to_owned(),
         risky_members: vec!["legacy_lookup".to_owned()],
         members_source: MembersSource::Configured,
-        warnings: Vec::new(),
+        warnings: vec![RuleWarning {
+            message: WARNING_MESSAGE.to_owned(),
+            rule_file: "rules/agentregistry.toml".to_owned(),
+            line: 5,
+        }],
     }
 }
+
+/// The one rule warning of [`agentregistry`]: its SSOT module is not in the project, which is
+/// why its risky members are the configured ones.
+pub(crate) const WARNING_MESSAGE: &str =
+    "SSOT module `netra_backend.app.schemas.registry` is not in this project: risky members \
+     come from the rule's `risky-members`";
 
 /// A finding of `migration` on `needle`, which lies on line `line` of [`AGENT`].
 fn finding(
@@ -108,7 +118,8 @@ fn file(path: &str, resolves_to: &[(&str, ResolvesTo)], findings: Vec<Finding>) 
 
 /// The two migrations' scan: `app/agent.py` with an SSOT001 of `agentregistry` (line 2) and an
 /// SSOT002 of `deepagentstate` (line 6); `app/other.py` binds only `AgentRegistry`, from the
-/// deprecated module, and has no findings.
+/// deprecated module, and has no findings. `agentregistry` has one rule warning (line 5 of
+/// `rules/agentregistry.toml`).
 pub(crate) fn two_migrations() -> ScanResult {
     let import = finding(
         "agentregistry",
@@ -474,7 +485,11 @@ fn json_version_2_describes_each_migration_and_names_each_findings() {
                     "issue": "#900",
                     "risky_members": ["legacy_lookup"],
                     "members_source": "configured",
-                    "warnings": [],
+                    "warnings": [{
+                        "message": WARNING_MESSAGE,
+                        "rule_file": "rules/agentregistry.toml",
+                        "line": 5,
+                    }],
                     "summary": {
                         "findings": 1,
                         "by_code": by_code(&[("SSOT001", 1)]),
