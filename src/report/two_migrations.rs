@@ -196,6 +196,11 @@ fn same_place_in_two_migrations() -> ScanResult {
     result
 }
 
+/// The rule warning of [`agentregistry`] in the text formats, before their summary.
+const WARNING_LINE: &str = "warning: rule `agentregistry` (rules/agentregistry.toml:5): \
+     [agentregistry] SSOT module `netra_backend.app.schemas.registry` is not in this project: \
+     risky members come from the rule's `risky-members`\n";
+
 const SUMMARY: &str = "\
 Found 2 findings (1 error, 1 warning, 0 info) in 1 of 2 files; by migration:
   deepagentstate (`DeepAgentState`): 1 finding (1 error, 0 warnings, 0 info); 0 deprecated, 1 SSOT, 0 mixed.
@@ -214,6 +219,7 @@ fn concise_names_each_findings_migration_and_sums_up_each_migration() {
         format!(
             "app/agent.py:2:47: SSOT001 [agentregistry] {IMPORT_MESSAGE}\n\
              app/agent.py:6:12: SSOT002 [deepagentstate] {ACCESS_MESSAGE}\n\
+             {WARNING_LINE}\
              {SUMMARY}"
         )
     );
@@ -247,7 +253,8 @@ fn without_findings_several_migrations_still_get_a_line_each() {
     result.files[0].findings.clear();
     assert_eq!(
         render(Format::Concise, &result),
-        "No findings for `DeepAgentState`, `AgentRegistry` in 2 files.\n\
+        WARNING_LINE.to_owned()
+            + "No findings for `DeepAgentState`, `AgentRegistry` in 2 files.\n\
          \x20 deepagentstate (`DeepAgentState`): 0 findings (0 errors, 0 warnings, 0 info); 0 deprecated, 1 SSOT, 0 mixed.\n\
          \x20 agentregistry (`AgentRegistry`): 0 findings (0 errors, 0 warnings, 0 info); 2 deprecated, 0 SSOT, 0 mixed.\n"
     );
@@ -280,7 +287,7 @@ SSOT002(missing-member) [deepagentstate]
    ╰────
   help: the SSOT member is `chat_thread_id`
 
-{SUMMARY}"
+{WARNING_LINE}{SUMMARY}"
     );
     assert_eq!(render(Format::Human, &two_migrations()), expected);
 }
