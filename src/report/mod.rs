@@ -165,6 +165,10 @@ pub(crate) fn tagged(result: &ScanResult, finding: &Finding, text: &str) -> Stri
     }
 }
 
+/// What every format calls a rule warning: the json-lines `type`, the SARIF notification's
+/// descriptor, the JUnit test case, the GitHub title and the GitLab `check_name`.
+pub(crate) const RULE_WARNING: &str = "rule-warning";
+
 /// Every rule warning of the scan with its migration: migrations in scan order, each one's
 /// warnings in the rule's order. Every format shows them after the findings and before the paths
 /// that could not be checked. A warning is not a finding: it counts nowhere and never fails a run.

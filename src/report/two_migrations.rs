@@ -589,13 +589,29 @@ fn json_resolves_to_follows_the_scans_migration_order_whatever_the_files() {
 }
 
 #[test]
-fn json_lines_are_the_json_reports_findings() {
+fn json_lines_are_the_json_reports_findings_then_its_warnings() {
     let result = two_migrations();
-    let lines: Vec<serde_json::Value> = render(Format::JsonLines, &result)
+    let text = render(Format::JsonLines, &result);
+    assert_eq!(
+        text.lines().last().unwrap(),
+        format!(
+            "{{\"type\":\"rule-warning\",\"migration\":\"agentregistry\",\"message\":\"{WARNING_MESSAGE}\",\"rule_file\":\"rules/agentregistry.toml\",\"line\":5}}"
+        ),
+        "field order: type, migration, then the JSON report's warning"
+    );
+    let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(serde_json::Value::Array(lines), json_findings(&result));
+    let mut expected = json_findings(&result);
+    expected.as_array_mut().unwrap().push(serde_json::json!({
+        "type": "rule-warning",
+        "migration": "agentregistry",
+        "message": WARNING_MESSAGE,
+        "rule_file": "rules/agentregistry.toml",
+        "line": 5,
+    }));
+    assert_eq!(serde_json::Value::Array(lines), expected);
 }
 
 #[test]
