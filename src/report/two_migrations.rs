@@ -658,6 +658,29 @@ fn sarif_results_name_their_migration_and_the_run_lists_them() {
         ]
     );
 
+    // The rule warning: a configuration notification, which leaves the run successful.
+    assert_eq!(
+        run["invocations"],
+        serde_json::json!([{
+            "executionSuccessful": true,
+            "toolConfigurationNotifications": [{
+                "descriptor": {"id": "rule-warning"},
+                "level": "warning",
+                "message": {"text": WARNING_MESSAGE},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": "rules/agentregistry.toml",
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "region": {"startLine": 5},
+                    },
+                }],
+                "properties": {"migration": "agentregistry"},
+            }],
+        }])
+    );
+
     // The same finding in two migrations: two results with different fingerprints.
     let log: serde_json::Value =
         serde_json::from_str(&render(Format::Sarif, &same_place_in_two_migrations())).unwrap();
