@@ -296,7 +296,7 @@ SSOT002(missing-member) [deepagentstate]
 fn junit_test_cases_name_the_migration() {
     let expected = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="ssot-guard" tests="2" failures="2" errors="0">
+<testsuites name="ssot-guard" tests="3" failures="2" errors="0">
     <testsuite name="app/agent.py" tests="2" disabled="0" errors="0" failures="2" package="ssot-guard">
         <testcase name="SSOT001 (deprecated-import) [agentregistry]" classname="app/agent" file="app/agent.py" line="2" column="47">
             <failure message="[agentregistry] {import}" type="warning">line 2, col 47, [agentregistry] {import}</failure>
@@ -307,10 +307,16 @@ fn junit_test_cases_name_the_migration() {
 the SSOT member is `chat_thread_id`</failure>
         </testcase>
     </testsuite>
+    <testsuite name="rules/agentregistry.toml" tests="1" disabled="0" errors="0" failures="0" package="ssot-guard">
+        <testcase name="rule-warning [agentregistry]: {warning}" classname="rules/agentregistry" file="rules/agentregistry.toml" line="5">
+            <system-err>line 5, [agentregistry] {warning}</system-err>
+        </testcase>
+    </testsuite>
 </testsuites>
 "#,
         import = IMPORT_MESSAGE,
         access = ACCESS_MESSAGE,
+        warning = WARNING_MESSAGE.replace('\'', "&apos;"),
     );
     assert_eq!(render(Format::Junit, &two_migrations()), expected);
 }
