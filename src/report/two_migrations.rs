@@ -327,7 +327,8 @@ fn github_annotations_name_the_migration_in_title_and_message() {
         render(Format::Github, &two_migrations()),
         format!(
             "::warning title=SSOT001 (deprecated-import) [agentregistry],file=app/agent.py,line=2,col=47,endLine=2,endColumn=60::app/agent.py:2:47: [agentregistry] {IMPORT_MESSAGE}\n\
-             ::error title=SSOT002 (missing-member) [deepagentstate],file=app/agent.py,line=6,col=12,endLine=6,endColumn=23::app/agent.py:6:12: [deepagentstate] {ACCESS_MESSAGE}\n"
+             ::error title=SSOT002 (missing-member) [deepagentstate],file=app/agent.py,line=6,col=12,endLine=6,endColumn=23::app/agent.py:6:12: [deepagentstate] {ACCESS_MESSAGE}\n\
+             ::warning title=rule-warning [agentregistry],file=rules/agentregistry.toml,line=5::rules/agentregistry.toml:5: [agentregistry] {WARNING_MESSAGE}\n"
         )
     );
 }
