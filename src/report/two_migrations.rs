@@ -357,6 +357,14 @@ fn gitlab_descriptions_and_fingerprints_are_per_migration() {
                 "categories": ["Bug Risk"],
                 "location": {"path": "app/agent.py", "lines": {"begin": 6, "end": 6}},
             },
+            {
+                "description": format!("rule-warning [agentregistry]: {WARNING_MESSAGE}"),
+                "check_name": "rule-warning",
+                "fingerprint": fnv1a(&["rule-warning", "agentregistry", WARNING_MESSAGE]),
+                "severity": "info",
+                "categories": ["Bug Risk"],
+                "location": {"path": "rules/agentregistry.toml", "lines": {"begin": 5, "end": 5}},
+            },
         ])
     );
 
