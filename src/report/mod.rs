@@ -474,7 +474,7 @@ mod tests {
             stats: Default::default(),
         };
         // The built-in rule's modules are not in this repository, so it has warnings; they are
-        // not errors, and `a_rule_warning_reaches_every_format` follows them.
+        // not errors, and `two_migrations::a_rule_warning_reaches_every_format` follows them.
         result.migrations[0].warnings.clear();
         result.add_errors([
             error(

@@ -164,11 +164,16 @@ pub(crate) fn two_migrations() -> ScanResult {
 
 /// The same scan with only the first migration (and its finding): what a scan of one rule gives.
 fn one_migration() -> ScanResult {
+    only("deepagentstate")
+}
+
+/// The same scan with only migration `id`, its findings and its symbol's bindings.
+fn only(id: &str) -> ScanResult {
     let mut result = two_migrations();
-    result.migrations.truncate(1);
+    result.migrations.retain(|m| &*m.id == id);
     for file in &mut result.files {
-        file.findings.retain(|f| &*f.migration == "deepagentstate");
-        file.resolves_to.retain(|(id, _)| &**id == "deepagentstate");
+        file.findings.retain(|f| &*f.migration == id);
+        file.resolves_to.retain(|(migration, _)| &**migration == id);
     }
     result
 }
@@ -722,5 +727,230 @@ fn sarif_folds_the_migration_into_the_fingerprint_with_one_migration_too() {
             .unwrap()
             .len(),
         1
+    );
+}
+
+/// The rule warning of `agentregistry` reaches every format, with the scan's two migrations
+/// (naming its migration) and with that one alone (naming none but the rule); and it is only
+/// added: nothing else of a report changes, and no count, failure or error takes it in.
+#[test]
+fn a_rule_warning_reaches_every_format() {
+    use clap::ValueEnum;
+    use serde_json::{json, Value};
+
+    for several in [true, false] {
+        let scan = || {
+            if several {
+                two_migrations()
+            } else {
+                only("agentregistry")
+            }
+        };
+        let result = scan();
+        let tag = several.then_some("agentregistry");
+        let mut without = scan();
+        for migration in &mut without.migrations {
+            migration.warnings.clear();
+        }
+        let bracketed = tag.map(|id| format!("[{id}] ")).unwrap_or_default();
+        let titled = tag
+            .map(|id| format!("rule-warning [{id}]"))
+            .unwrap_or_else(|| "rule-warning".to_owned());
+        for &format in Format::value_variants() {
+            let text = render(format, &result);
+            let before = render(format, &without);
+            let context = format!("{format:?}, {tag:?}:\n{text}");
+            let message = match format {
+                Format::Junit => WARNING_MESSAGE.replace('\'', "&apos;"),
+                _ => WARNING_MESSAGE.to_owned(),
+            };
+            assert!(text.contains(&message), "{context}");
+            assert!(!before.contains(&message), "{context}");
+            // A line-per-item format: the warning's lines, and what is left once they are taken
+            // out, which must be the report without the warning.
+            let split = |prefix: &str| -> (Vec<String>, String) {
+                let (warnings, rest): (Vec<&str>, Vec<&str>) =
+                    text.lines().partition(|line| line.starts_with(prefix));
+                let rest: String = rest.iter().map(|line| format!("{line}\n")).collect();
+                (warnings.into_iter().map(str::to_owned).collect(), rest)
+            };
+            match format {
+                Format::Human | Format::Concise => {
+                    let (warnings, rest) = split("warning: ");
+                    assert_eq!(
+                        warnings,
+                        [format!(
+                            "warning: rule `agentregistry` (rules/agentregistry.toml:5): \
+                             {bracketed}{WARNING_MESSAGE}"
+                        )],
+                        "{context}"
+                    );
+                    assert_eq!(rest, before, "{context}");
+                    let at = |needle: &str| text.find(needle).unwrap();
+                    assert!(
+                        at("warning: ") < at("Found "),
+                        "before the summary: {context}"
+                    );
+                }
+                Format::JsonLines => {
+                    let (warnings, rest) = split("{\"type\":\"rule-warning\"");
+                    assert_eq!(rest, before, "{context}");
+                    let warnings: Vec<Value> = warnings
+                        .iter()
+                        .map(|line| serde_json::from_str(line).unwrap())
+                        .collect();
+                    assert_eq!(
+                        warnings,
+                        [json!({
+                            "type": "rule-warning",
+                            "migration": "agentregistry",
+                            "message": WARNING_MESSAGE,
+                            "rule_file": "rules/agentregistry.toml",
+                            "line": 5,
+                        })],
+                        "{context}"
+                    );
+                }
+                Format::Github => {
+                    let (warnings, rest) = split("::warning title=rule-warning");
+                    assert_eq!(rest, before, "{context}");
+                    assert_eq!(
+                        warnings,
+                        [format!(
+                            "::warning title={},file=rules/agentregistry.toml,line=5::\
+                             rules/agentregistry.toml:5: {bracketed}{WARNING_MESSAGE}",
+                            super::github::escape_property(&titled)
+                        )],
+                        "{context}"
+                    );
+                }
+                Format::Json => {
+                    let report: Value = serde_json::from_str(&text).unwrap();
+                    let mut expected: Value = serde_json::from_str(&before).unwrap();
+                    let last = expected["migrations"].as_array().unwrap().len() - 1;
+                    expected["migrations"][last]["warnings"] = json!([{
+                        "message": WARNING_MESSAGE,
+                        "rule_file": "rules/agentregistry.toml",
+                        "line": 5,
+                    }]);
+                    assert_eq!(report, expected, "{context}");
+                }
+                Format::Sarif => {
+                    let log: Value = serde_json::from_str(&text).unwrap();
+                    let mut expected: Value = serde_json::from_str(&before).unwrap();
+                    let invocation = &mut expected["runs"][0]["invocations"][0];
+                    assert_eq!(invocation["executionSuccessful"], true, "{context}");
+                    invocation["toolConfigurationNotifications"] = json!([{
+                        "descriptor": {"id": "rule-warning"},
+                        "level": "warning",
+                        "message": {"text": WARNING_MESSAGE},
+                        "locations": [{
+                            "physicalLocation": {
+                                "artifactLocation": {
+                                    "uri": "rules/agentregistry.toml",
+                                    "uriBaseId": "%SRCROOT%",
+                                },
+                                "region": {"startLine": 5},
+                            },
+                        }],
+                        "properties": {"migration": "agentregistry"},
+                    }]);
+                    assert_eq!(log, expected, "{context}");
+                }
+                Format::Gitlab => {
+                    let issues: Value = serde_json::from_str(&text).unwrap();
+                    let mut expected: Value = serde_json::from_str(&before).unwrap();
+                    expected.as_array_mut().unwrap().push(json!({
+                        "description": format!("{titled}: {WARNING_MESSAGE}"),
+                        "check_name": "rule-warning",
+                        "fingerprint": fnv1a(&["rule-warning", "agentregistry", WARNING_MESSAGE]),
+                        "severity": "info",
+                        "categories": ["Bug Risk"],
+                        "location": {
+                            "path": "rules/agentregistry.toml",
+                            "lines": {"begin": 5, "end": 5},
+                        },
+                    }));
+                    assert_eq!(issues, expected, "{context}");
+                }
+                Format::Junit => {
+                    let suite = format!(
+                        "    <testsuite name=\"rules/agentregistry.toml\" tests=\"1\" disabled=\"0\" errors=\"0\" failures=\"0\" package=\"ssot-guard\">\n\
+                         \x20       <testcase name=\"{}: {message}\" classname=\"rules/agentregistry\" file=\"rules/agentregistry.toml\" line=\"5\">\n\
+                         \x20           <system-err>line 5, {bracketed}{message}</system-err>\n\
+                         \x20       </testcase>\n\
+                         \x20   </testsuite>\n",
+                        titled
+                    );
+                    assert!(text.contains(&suite), "{context}");
+                    // One more test case, passing: the failures and errors stay as they were.
+                    let failures = result
+                        .findings()
+                        .filter(|(_, f)| f.severity.fails())
+                        .count();
+                    let tests = result.findings().count();
+                    assert_eq!(
+                        text.replace(&suite, ""),
+                        before.replace(
+                            &format!("tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"),
+                            &format!(
+                                "tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+                                tests + 1
+                            ),
+                        ),
+                        "{context}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A scan whose only news is a rule warning still says it found nothing, in JUnit as a passing
+/// `No findings` test case next to the warning's.
+#[test]
+fn a_rule_warning_without_findings() {
+    let mut result = only("agentregistry");
+    result.files[0].findings.clear();
+    assert_eq!(
+        render(Format::Concise, &result),
+        format!(
+            "warning: rule `agentregistry` (rules/agentregistry.toml:5): {WARNING_MESSAGE}\n\
+             No findings for `AgentRegistry` in 2 files.\n"
+        )
+    );
+    let junit = render(Format::Junit, &result);
+    assert!(
+        junit.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"ssot-guard\" tests=\"2\" failures=\"0\" errors=\"0\">\n\
+             \x20   <testsuite name=\"ssot-guard\" tests=\"1\" disabled=\"0\" errors=\"0\" failures=\"0\" package=\"ssot-guard\">\n\
+             \x20       <testcase name=\"No findings\" classname=\"ssot-guard\" />\n\
+             \x20   </testsuite>\n\
+             \x20   <testsuite name=\"rules/agentregistry.toml\""
+        ),
+        "{junit}"
+    );
+}
+
+/// A rule file's name and a message are the user's text: a line break in them cannot split a
+/// warning's line in the text formats, nor end a GitHub command's property or message.
+#[test]
+fn a_rule_warnings_text_is_escaped() {
+    let mut result = only("agentregistry");
+    let warning = &mut result.migrations[0].warnings[0];
+    warning.rule_file = "rules/a,b:\nc.toml".to_owned();
+    warning.message = "100% `x\ny`".to_owned();
+    let concise = render(Format::Concise, &result);
+    assert!(
+        concise.contains("warning: rule `agentregistry` (rules/a,b:\\nc.toml:5): 100% `x\\ny`\n"),
+        "{concise}"
+    );
+    let github = render(Format::Github, &result);
+    assert!(
+        github.contains(
+            "::warning title=rule-warning,file=rules/a%2Cb%3A%0Ac.toml,line=5::rules/a,b:%0Ac.toml:5: 100%25 `x%0Ay`\n"
+        ),
+        "{github}"
     );
 }
