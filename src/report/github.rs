@@ -1,7 +1,8 @@
 //! `--format github`: GitHub Actions workflow commands, which the runner turns into annotations on
 //! the pull request: `::error title=...,file=...,line=...,col=...,endLine=...,endColumn=...::text`.
-//! Warnings are `::warning`, information `::notice`. A path that could not be checked is
-//! `::error title=KIND,file=PATH::MESSAGE`.
+//! Warnings are `::warning`, information `::notice`. A rule warning is
+//! `::warning title=rule-warning,file=RULE_FILE,line=LINE::RULE_FILE:LINE: MESSAGE`, after the
+//! findings. A path that could not be checked is `::error title=KIND,file=PATH::MESSAGE`.
 //!
 //! The message repeats `path:line:column:`, as ruff's does, because the log shows only the message.
 //! When the scan has several migrations, the title and the message name the finding's
@@ -41,6 +42,30 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             location.column,
             location.end_line,
             location.end_column,
+            escape_data(&message),
+        )?;
+    }
+    // A rule warning: a warning on its line of the rule file (shown there in a pull request's
+    // diff when the rule file changed, and among the run's annotations either way), titled with
+    // the kind. A warning annotation does not fail the job.
+    for (migration, warning) in super::rule_warnings(result) {
+        let (title, tag) = match super::warning_tag(result, migration) {
+            Some(id) => (
+                format!("{} [{id}]", super::RULE_WARNING),
+                format!("[{id}] "),
+            ),
+            None => (super::RULE_WARNING.to_owned(), String::new()),
+        };
+        let message = format!(
+            "{}:{}: {tag}{}",
+            warning.rule_file, warning.line, warning.message
+        );
+        writeln!(
+            out,
+            "::warning title={},file={},line={}::{}",
+            escape_property(&title),
+            escape_property(&warning.rule_file),
+            warning.line,
             escape_data(&message),
         )?;
     }

@@ -4,7 +4,8 @@
 //! Severities: an error raises at run time today (`AttributeError`, `ImportError`), so it is
 //! `critical`; a warning blocks the migration but works, `minor`; information is `info`. A path
 //! that could not be checked (`check_name` `io-error`, `missing-path` or `internal-error`, line 1)
-//! is a `blocker`: nothing about it is known.
+//! is a `blocker`: nothing about it is known. A rule warning (`check_name` `rule-warning`, at its
+//! line of the rule file) is `info`: it says how the rule reads this project, and fails nothing.
 //!
 //! When the scan has several migrations, the description names the finding's migration
 //! (`SSOT002 [deepagentstate]: ...`) and the fingerprint folds its id in, so that two
@@ -71,6 +72,33 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             },
         })
         .collect();
+    issues.extend(
+        super::rule_warnings(result).map(|(migration, warning)| Issue {
+            description: match super::warning_tag(result, migration) {
+                Some(id) => format!("{} [{id}]: {}", super::RULE_WARNING, warning.message),
+                None => format!("{}: {}", super::RULE_WARNING, warning.message),
+            },
+            check_name: super::RULE_WARNING,
+            // The migration and the message (which names the module and its role) tell the
+            // warnings apart; the line moves when the rule file is edited above it, and the
+            // rule file's path is as the command line gave it, so neither is in it.
+            fingerprint: unique_fingerprint(
+                &mut seen,
+                &fnv1a(&[super::RULE_WARNING, &migration.id, &warning.message]),
+            ),
+            severity: "info",
+            // A module the project does not have is most often a misspelt one: the rule then
+            // checks less than it should.
+            categories: ["Bug Risk"],
+            location: Location {
+                path: &warning.rule_file,
+                lines: Lines {
+                    begin: warning.line,
+                    end: warning.line,
+                },
+            },
+        }),
+    );
     issues.extend(result.errors.iter().map(|error| Issue {
         description: format!("{}: {}", error.kind(), error.message()),
         check_name: error.kind(),

@@ -6,10 +6,15 @@
 //! findings or errors there is one passing test case, `No findings`. When the scan has several
 //! migrations, a test case's name, message and text name the finding's migration:
 //! `SSOT002 (missing-member) [deepagentstate]`, `[deepagentstate] reads ...`.
+//!
+//! Rule warnings come between the files' suites and the errors': one suite per rule file, one
+//! passing test case per warning, `rule-warning: MESSAGE` (`rule-warning [id]: ...` with several
+//! migrations), its line, and `line L, MESSAGE` in `<system-err>` (`line L, [id] MESSAGE`).
 
 use std::io::{self, Write};
 
 use crate::finding::Finding;
+use crate::migration::{MigrationSummary, RuleWarning};
 use crate::scan::{FileError, FileReport, ScanResult};
 
 const INDENT: &str = "    ";
@@ -20,12 +25,23 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         .iter()
         .filter(|file| !file.findings.is_empty())
         .collect();
+    let warnings = warnings_by_rule_file(result);
+    let no_findings = files.is_empty() && result.errors.is_empty();
+    let errors = result.errors.len();
+    let tests = files.iter().map(|file| file.findings.len()).sum::<usize>()
+        + errors
+        + warnings.iter().map(|(_, w)| w.len()).sum::<usize>()
+        + usize::from(no_findings);
+    let failures = result
+        .findings()
+        .filter(|(_, finding)| finding.severity.fails())
+        .count();
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
-    if files.is_empty() && result.errors.is_empty() {
-        writeln!(
-            out,
-            "<testsuites name=\"ssot-guard\" tests=\"1\" failures=\"0\" errors=\"0\">"
-        )?;
+    writeln!(
+        out,
+        "<testsuites name=\"ssot-guard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
+    )?;
+    if no_findings {
         writeln!(
             out,
             "{INDENT}<testsuite name=\"ssot-guard\" tests=\"1\" disabled=\"0\" errors=\"0\" failures=\"0\" package=\"ssot-guard\">"
@@ -35,25 +51,82 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
             "{INDENT}{INDENT}<testcase name=\"No findings\" classname=\"ssot-guard\" />"
         )?;
         writeln!(out, "{INDENT}</testsuite>")?;
-        return writeln!(out, "</testsuites>");
     }
-    let errors = result.errors.len();
-    let tests = files.iter().map(|file| file.findings.len()).sum::<usize>() + errors;
-    let failures = result
-        .findings()
-        .filter(|(_, finding)| finding.severity.fails())
-        .count();
-    writeln!(
-        out,
-        "<testsuites name=\"ssot-guard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
-    )?;
     for file in files {
         write_suite(out, result, file)?;
+    }
+    for (rule_file, warnings) in &warnings {
+        write_warning_suite(out, result, rule_file, warnings)?;
     }
     for error in &result.errors {
         write_error_suite(out, error)?;
     }
     writeln!(out, "</testsuites>")
+}
+
+/// The scan's rule warnings grouped by rule file, files in the order of their first warning.
+fn warnings_by_rule_file(
+    result: &ScanResult,
+) -> Vec<(&str, Vec<(&MigrationSummary, &RuleWarning)>)> {
+    let mut groups: Vec<(&str, Vec<(&MigrationSummary, &RuleWarning)>)> = Vec::new();
+    for (migration, warning) in super::rule_warnings(result) {
+        match groups
+            .iter_mut()
+            .find(|(file, _)| *file == warning.rule_file)
+        {
+            Some((_, group)) => group.push((migration, warning)),
+            None => groups.push((&warning.rule_file, vec![(migration, warning)])),
+        }
+    }
+    groups
+}
+
+/// The rule warnings of one rule file: a suite of passing test cases, each warning's text in
+/// `<system-err>`.
+///
+/// JUnit has no outcome for a warning, and a warning must not fail a build: every consumer fails
+/// one on `<failure>` or `<error>`, and `<skipped>` would say a check did not run, which it did.
+/// A suite's `<properties>` are shown by few consumers (GitLab and the GitHub test reporters
+/// ignore them). A passing test case is listed by all of them, so its name carries the message
+/// (GitLab lists passing cases by name and shows the output of failed ones only, and keeps one
+/// case of a repeated name); consumers that show a test case's output (Jenkins) show
+/// `<system-err>`, the stream a tool writes its warnings to. Information findings (SSOT006) pass
+/// the same way, with their text in `<system-out>`.
+fn write_warning_suite(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    rule_file: &str,
+    warnings: &[(&MigrationSummary, &RuleWarning)],
+) -> io::Result<()> {
+    let path = escape_attribute(rule_file);
+    let classname = escape_attribute(rule_file.strip_suffix(".toml").unwrap_or(rule_file));
+    writeln!(
+        out,
+        "{INDENT}<testsuite name=\"{path}\" tests=\"{}\" disabled=\"0\" errors=\"0\" failures=\"0\" package=\"ssot-guard\">",
+        warnings.len(),
+    )?;
+    for (migration, warning) in warnings {
+        let (kind, message) = match super::warning_tag(result, migration) {
+            Some(id) => (
+                format!("{} [{id}]", super::RULE_WARNING),
+                format!("[{id}] {}", warning.message),
+            ),
+            None => (super::RULE_WARNING.to_owned(), warning.message.clone()),
+        };
+        writeln!(
+            out,
+            "{INDENT}{INDENT}<testcase name=\"{}\" classname=\"{classname}\" file=\"{path}\" line=\"{}\">",
+            escape_attribute(&format!("{kind}: {}", warning.message)),
+            warning.line,
+        )?;
+        writeln!(
+            out,
+            "{INDENT}{INDENT}{INDENT}<system-err>{}</system-err>",
+            escape_text(&format!("line {}, {message}", warning.line)),
+        )?;
+        writeln!(out, "{INDENT}{INDENT}</testcase>")?;
+    }
+    writeln!(out, "{INDENT}</testsuite>")
 }
 
 /// A path that could not be checked: a suite of one test case that errs (JUnit's `<error>`: the

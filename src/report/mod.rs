@@ -17,7 +17,7 @@ use std::io::{self, Write};
 
 use crate::codes::Code;
 use crate::finding::{Finding, ResolvesTo, Severity};
-use crate::migration::MigrationSummary;
+use crate::migration::{MigrationSummary, RuleWarning};
 use crate::scan::ScanResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -165,6 +165,32 @@ pub(crate) fn tagged(result: &ScanResult, finding: &Finding, text: &str) -> Stri
     }
 }
 
+/// What every format calls a rule warning: the json-lines `type`, the SARIF notification's
+/// descriptor, the JUnit test case, the GitHub title and the GitLab `check_name`.
+pub(crate) const RULE_WARNING: &str = "rule-warning";
+
+/// Every rule warning of the scan with its migration: migrations in scan order, each one's
+/// warnings in the rule's order. Every format shows them after the findings and before the paths
+/// that could not be checked. A warning is not a finding: it counts nowhere and never fails a run.
+pub(crate) fn rule_warnings(
+    result: &ScanResult,
+) -> impl Iterator<Item = (&MigrationSummary, &RuleWarning)> {
+    result.migrations.iter().flat_map(|migration| {
+        migration
+            .warnings
+            .iter()
+            .map(move |warning| (migration, warning))
+    })
+}
+
+/// The migration a rule warning names in the text formats, as [`migration_tag`] for findings.
+pub(crate) fn warning_tag<'m>(
+    result: &ScanResult,
+    migration: &'m MigrationSummary,
+) -> Option<&'m str> {
+    several_migrations(result).then_some(&*migration.id)
+}
+
 /// Writes the report in `format`.
 pub fn write_report(
     out: &mut dyn Write,
@@ -270,16 +296,33 @@ pub fn write_statistics(
     }
 }
 
-/// The closing lines of the text formats: paths that could not be checked, files with syntax
-/// errors, the counts, and when a path was not checked, that the counts leave it out. With
-/// several migrations the counts are the total line, then one line per migration: its id and
-/// symbol, its findings by severity, and the files that bind its symbol from each side.
+/// The closing lines of the text formats: the rules' warnings, paths that could not be checked,
+/// files with syntax errors, the counts, and when a path was not checked, that the counts leave
+/// it out. With several migrations the counts are the total line, then one line per migration:
+/// its id and symbol, its findings by severity, and the files that bind its symbol from each side.
 /// `show_path` is how the format prints a path (and a message, which names paths).
+///
+/// A rule warning is `warning: rule `ID` (FILE:LINE): MESSAGE`, the rule file's id and the line
+/// of the value it is about; with several migrations the message starts with the migration,
+/// `[ID] `, as findings name theirs (a rule that moves several classes is several migrations).
 fn write_closing(
     out: &mut dyn Write,
     result: &ScanResult,
     show_path: fn(&str) -> Cow<'_, str>,
 ) -> io::Result<()> {
+    for (migration, warning) in rule_warnings(result) {
+        let tag = warning_tag(result, migration)
+            .map(|id| format!("[{}] ", show_path(id)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "warning: rule `{}` ({}:{}): {tag}{}",
+            show_path(&migration.rule),
+            show_path(&warning.rule_file),
+            warning.line,
+            show_path(&warning.message),
+        )?;
+    }
     for error in &result.errors {
         let message = error.message();
         match &error.path {
@@ -430,6 +473,9 @@ mod tests {
             errors: Vec::new(),
             stats: Default::default(),
         };
+        // The built-in rule's modules are not in this repository, so it has warnings; they are
+        // not errors, and `two_migrations::a_rule_warning_reaches_every_format` follows them.
+        result.migrations[0].warnings.clear();
         result.add_errors([
             error(
                 Some("app/gone.py"),

@@ -17,6 +17,10 @@
 //!
 //! A path that could not be checked is not a result (nothing was found in it) but a
 //! `toolExecutionNotification` of the run's invocation, which is then not `executionSuccessful`.
+//! A rule warning is about how ssot-guard was configured, not about the code, so it is a
+//! `toolConfigurationNotification` of the invocation: level `warning`, descriptor id
+//! `rule-warning`, located at its line of the rule file, its migration in `properties.migration`.
+//! It leaves `executionSuccessful` as it is: the scan ran in full.
 
 use std::io::{self, Write};
 
@@ -101,12 +105,38 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
 }
 
 /// The run's one invocation: successful unless a path could not be checked, each such path a
-/// tool execution notification (level error, the reason, the artifact) and so left unjudged.
+/// tool execution notification (level error, the reason, the artifact) and so left unjudged;
+/// then the rule warnings as tool configuration notifications.
 fn invocation(result: &ScanResult) -> Value {
-    if result.errors.is_empty() {
-        return json!({"executionSuccessful": true});
+    let mut invocation = json!({"executionSuccessful": result.errors.is_empty()});
+    if !result.errors.is_empty() {
+        invocation["toolExecutionNotifications"] = Value::Array(execution_notifications(result));
     }
-    let notifications: Vec<Value> = result
+    let warnings: Vec<Value> = super::rule_warnings(result)
+        .map(|(migration, warning)| {
+            json!({
+                "descriptor": {"id": super::RULE_WARNING},
+                "level": "warning",
+                "message": {"text": warning.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(&warning.rule_file),
+                        "region": {"startLine": warning.line},
+                    },
+                }],
+                "properties": {"migration": &*migration.id},
+            })
+        })
+        .collect();
+    if !warnings.is_empty() {
+        invocation["toolConfigurationNotifications"] = Value::Array(warnings);
+    }
+    invocation
+}
+
+/// Each path that could not be checked, as a tool execution notification.
+fn execution_notifications(result: &ScanResult) -> Vec<Value> {
+    result
         .errors
         .iter()
         .map(|error| {
@@ -122,11 +152,7 @@ fn invocation(result: &ScanResult) -> Value {
             }
             notification
         })
-        .collect();
-    json!({
-        "executionSuccessful": false,
-        "toolExecutionNotifications": notifications,
-    })
+        .collect()
 }
 
 fn rule_index(code: Code) -> usize {

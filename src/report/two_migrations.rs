@@ -1,6 +1,6 @@
 //! Every format over a scan with two migrations, built by hand: `deepagentstate` and a second
 //! rule moving `AgentRegistry`, one finding each in the same file, and a file that binds only the
-//! second rule's symbol.
+//! second rule's symbol. The second rule has a warning (its SSOT module is not in the project).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{write_report, write_statistics, Format};
 use crate::codes::Code;
 use crate::finding::{fingerprint, fnv1a, Finding, Location, ResolvesTo, Severity};
-use crate::migration::{MembersSource, MigrationSummary};
+use crate::migration::{MembersSource, MigrationSummary, RuleWarning};
 use crate::scan::{FileReport, ScanResult};
 
 pub(crate) const AGENT: &str =
@@ -45,9 +45,19 @@ pub(crate) fn agentregistry() -> MigrationSummary {
         issue: "#900".to_owned(),
         risky_members: vec!["legacy_lookup".to_owned()],
         members_source: MembersSource::Configured,
-        warnings: Vec::new(),
+        warnings: vec![RuleWarning {
+            message: WARNING_MESSAGE.to_owned(),
+            rule_file: "rules/agentregistry.toml".to_owned(),
+            line: 5,
+        }],
     }
 }
+
+/// The one rule warning of [`agentregistry`]: its SSOT module is not in the project, which is
+/// why its risky members are the configured ones.
+pub(crate) const WARNING_MESSAGE: &str =
+    "SSOT module `netra_backend.app.schemas.registry` is not in this project: risky members \
+     come from the rule's `risky-members`";
 
 /// A finding of `migration` on `needle`, which lies on line `line` of [`AGENT`].
 fn finding(
@@ -108,7 +118,8 @@ fn file(path: &str, resolves_to: &[(&str, ResolvesTo)], findings: Vec<Finding>) 
 
 /// The two migrations' scan: `app/agent.py` with an SSOT001 of `agentregistry` (line 2) and an
 /// SSOT002 of `deepagentstate` (line 6); `app/other.py` binds only `AgentRegistry`, from the
-/// deprecated module, and has no findings.
+/// deprecated module, and has no findings. `agentregistry` has one rule warning (line 5 of
+/// `rules/agentregistry.toml`).
 pub(crate) fn two_migrations() -> ScanResult {
     let import = finding(
         "agentregistry",
@@ -153,11 +164,16 @@ pub(crate) fn two_migrations() -> ScanResult {
 
 /// The same scan with only the first migration (and its finding): what a scan of one rule gives.
 fn one_migration() -> ScanResult {
+    only("deepagentstate")
+}
+
+/// The same scan with only migration `id`, its findings and its symbol's bindings.
+fn only(id: &str) -> ScanResult {
     let mut result = two_migrations();
-    result.migrations.truncate(1);
+    result.migrations.retain(|m| &*m.id == id);
     for file in &mut result.files {
-        file.findings.retain(|f| &*f.migration == "deepagentstate");
-        file.resolves_to.retain(|(id, _)| &**id == "deepagentstate");
+        file.findings.retain(|f| &*f.migration == id);
+        file.resolves_to.retain(|(migration, _)| &**migration == id);
     }
     result
 }
@@ -185,6 +201,11 @@ fn same_place_in_two_migrations() -> ScanResult {
     result
 }
 
+/// The rule warning of [`agentregistry`] in the text formats, before their summary.
+const WARNING_LINE: &str = "warning: rule `agentregistry` (rules/agentregistry.toml:5): \
+     [agentregistry] SSOT module `netra_backend.app.schemas.registry` is not in this project: \
+     risky members come from the rule's `risky-members`\n";
+
 const SUMMARY: &str = "\
 Found 2 findings (1 error, 1 warning, 0 info) in 1 of 2 files; by migration:
   deepagentstate (`DeepAgentState`): 1 finding (1 error, 0 warnings, 0 info); 0 deprecated, 1 SSOT, 0 mixed.
@@ -203,6 +224,7 @@ fn concise_names_each_findings_migration_and_sums_up_each_migration() {
         format!(
             "app/agent.py:2:47: SSOT001 [agentregistry] {IMPORT_MESSAGE}\n\
              app/agent.py:6:12: SSOT002 [deepagentstate] {ACCESS_MESSAGE}\n\
+             {WARNING_LINE}\
              {SUMMARY}"
         )
     );
@@ -236,7 +258,8 @@ fn without_findings_several_migrations_still_get_a_line_each() {
     result.files[0].findings.clear();
     assert_eq!(
         render(Format::Concise, &result),
-        "No findings for `DeepAgentState`, `AgentRegistry` in 2 files.\n\
+        WARNING_LINE.to_owned()
+            + "No findings for `DeepAgentState`, `AgentRegistry` in 2 files.\n\
          \x20 deepagentstate (`DeepAgentState`): 0 findings (0 errors, 0 warnings, 0 info); 0 deprecated, 1 SSOT, 0 mixed.\n\
          \x20 agentregistry (`AgentRegistry`): 0 findings (0 errors, 0 warnings, 0 info); 2 deprecated, 0 SSOT, 0 mixed.\n"
     );
@@ -269,7 +292,7 @@ SSOT002(missing-member) [deepagentstate]
    ╰────
   help: the SSOT member is `chat_thread_id`
 
-{SUMMARY}"
+{WARNING_LINE}{SUMMARY}"
     );
     assert_eq!(render(Format::Human, &two_migrations()), expected);
 }
@@ -278,7 +301,7 @@ SSOT002(missing-member) [deepagentstate]
 fn junit_test_cases_name_the_migration() {
     let expected = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="ssot-guard" tests="2" failures="2" errors="0">
+<testsuites name="ssot-guard" tests="3" failures="2" errors="0">
     <testsuite name="app/agent.py" tests="2" disabled="0" errors="0" failures="2" package="ssot-guard">
         <testcase name="SSOT001 (deprecated-import) [agentregistry]" classname="app/agent" file="app/agent.py" line="2" column="47">
             <failure message="[agentregistry] {import}" type="warning">line 2, col 47, [agentregistry] {import}</failure>
@@ -289,10 +312,16 @@ fn junit_test_cases_name_the_migration() {
 the SSOT member is `chat_thread_id`</failure>
         </testcase>
     </testsuite>
+    <testsuite name="rules/agentregistry.toml" tests="1" disabled="0" errors="0" failures="0" package="ssot-guard">
+        <testcase name="rule-warning [agentregistry]: {warning}" classname="rules/agentregistry" file="rules/agentregistry.toml" line="5">
+            <system-err>line 5, [agentregistry] {warning}</system-err>
+        </testcase>
+    </testsuite>
 </testsuites>
 "#,
         import = IMPORT_MESSAGE,
         access = ACCESS_MESSAGE,
+        warning = WARNING_MESSAGE.replace('\'', "&apos;"),
     );
     assert_eq!(render(Format::Junit, &two_migrations()), expected);
 }
@@ -303,7 +332,8 @@ fn github_annotations_name_the_migration_in_title_and_message() {
         render(Format::Github, &two_migrations()),
         format!(
             "::warning title=SSOT001 (deprecated-import) [agentregistry],file=app/agent.py,line=2,col=47,endLine=2,endColumn=60::app/agent.py:2:47: [agentregistry] {IMPORT_MESSAGE}\n\
-             ::error title=SSOT002 (missing-member) [deepagentstate],file=app/agent.py,line=6,col=12,endLine=6,endColumn=23::app/agent.py:6:12: [deepagentstate] {ACCESS_MESSAGE}\n"
+             ::error title=SSOT002 (missing-member) [deepagentstate],file=app/agent.py,line=6,col=12,endLine=6,endColumn=23::app/agent.py:6:12: [deepagentstate] {ACCESS_MESSAGE}\n\
+             ::warning title=rule-warning [agentregistry],file=rules/agentregistry.toml,line=5::rules/agentregistry.toml:5: [agentregistry] {WARNING_MESSAGE}\n"
         )
     );
 }
@@ -331,6 +361,14 @@ fn gitlab_descriptions_and_fingerprints_are_per_migration() {
                 "severity": "critical",
                 "categories": ["Bug Risk"],
                 "location": {"path": "app/agent.py", "lines": {"begin": 6, "end": 6}},
+            },
+            {
+                "description": format!("rule-warning [agentregistry]: {WARNING_MESSAGE}"),
+                "check_name": "rule-warning",
+                "fingerprint": fnv1a(&["rule-warning", "agentregistry", WARNING_MESSAGE]),
+                "severity": "info",
+                "categories": ["Bug Risk"],
+                "location": {"path": "rules/agentregistry.toml", "lines": {"begin": 5, "end": 5}},
             },
         ])
     );
@@ -474,7 +512,11 @@ fn json_version_2_describes_each_migration_and_names_each_findings() {
                     "issue": "#900",
                     "risky_members": ["legacy_lookup"],
                     "members_source": "configured",
-                    "warnings": [],
+                    "warnings": [{
+                        "message": WARNING_MESSAGE,
+                        "rule_file": "rules/agentregistry.toml",
+                        "line": 5,
+                    }],
                     "summary": {
                         "findings": 1,
                         "by_code": by_code(&[("SSOT001", 1)]),
@@ -567,13 +609,29 @@ fn json_resolves_to_follows_the_scans_migration_order_whatever_the_files() {
 }
 
 #[test]
-fn json_lines_are_the_json_reports_findings() {
+fn json_lines_are_the_json_reports_findings_then_its_warnings() {
     let result = two_migrations();
-    let lines: Vec<serde_json::Value> = render(Format::JsonLines, &result)
+    let text = render(Format::JsonLines, &result);
+    assert_eq!(
+        text.lines().last().unwrap(),
+        format!(
+            "{{\"type\":\"rule-warning\",\"migration\":\"agentregistry\",\"message\":\"{WARNING_MESSAGE}\",\"rule_file\":\"rules/agentregistry.toml\",\"line\":5}}"
+        ),
+        "field order: type, migration, then the JSON report's warning"
+    );
+    let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(serde_json::Value::Array(lines), json_findings(&result));
+    let mut expected = json_findings(&result);
+    expected.as_array_mut().unwrap().push(serde_json::json!({
+        "type": "rule-warning",
+        "migration": "agentregistry",
+        "message": WARNING_MESSAGE,
+        "rule_file": "rules/agentregistry.toml",
+        "line": 5,
+    }));
+    assert_eq!(serde_json::Value::Array(lines), expected);
 }
 
 #[test]
@@ -620,6 +678,29 @@ fn sarif_results_name_their_migration_and_the_run_lists_them() {
         ]
     );
 
+    // The rule warning: a configuration notification, which leaves the run successful.
+    assert_eq!(
+        run["invocations"],
+        serde_json::json!([{
+            "executionSuccessful": true,
+            "toolConfigurationNotifications": [{
+                "descriptor": {"id": "rule-warning"},
+                "level": "warning",
+                "message": {"text": WARNING_MESSAGE},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": "rules/agentregistry.toml",
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "region": {"startLine": 5},
+                    },
+                }],
+                "properties": {"migration": "agentregistry"},
+            }],
+        }])
+    );
+
     // The same finding in two migrations: two results with different fingerprints.
     let log: serde_json::Value =
         serde_json::from_str(&render(Format::Sarif, &same_place_in_two_migrations())).unwrap();
@@ -646,5 +727,230 @@ fn sarif_folds_the_migration_into_the_fingerprint_with_one_migration_too() {
             .unwrap()
             .len(),
         1
+    );
+}
+
+/// The rule warning of `agentregistry` reaches every format, with the scan's two migrations
+/// (naming its migration) and with that one alone (naming none but the rule); and it is only
+/// added: nothing else of a report changes, and no count, failure or error takes it in.
+#[test]
+fn a_rule_warning_reaches_every_format() {
+    use clap::ValueEnum;
+    use serde_json::{json, Value};
+
+    for several in [true, false] {
+        let scan = || {
+            if several {
+                two_migrations()
+            } else {
+                only("agentregistry")
+            }
+        };
+        let result = scan();
+        let tag = several.then_some("agentregistry");
+        let mut without = scan();
+        for migration in &mut without.migrations {
+            migration.warnings.clear();
+        }
+        let bracketed = tag.map(|id| format!("[{id}] ")).unwrap_or_default();
+        let titled = tag
+            .map(|id| format!("rule-warning [{id}]"))
+            .unwrap_or_else(|| "rule-warning".to_owned());
+        for &format in Format::value_variants() {
+            let text = render(format, &result);
+            let before = render(format, &without);
+            let context = format!("{format:?}, {tag:?}:\n{text}");
+            let message = match format {
+                Format::Junit => WARNING_MESSAGE.replace('\'', "&apos;"),
+                _ => WARNING_MESSAGE.to_owned(),
+            };
+            assert!(text.contains(&message), "{context}");
+            assert!(!before.contains(&message), "{context}");
+            // A line-per-item format: the warning's lines, and what is left once they are taken
+            // out, which must be the report without the warning.
+            let split = |prefix: &str| -> (Vec<String>, String) {
+                let (warnings, rest): (Vec<&str>, Vec<&str>) =
+                    text.lines().partition(|line| line.starts_with(prefix));
+                let rest: String = rest.iter().map(|line| format!("{line}\n")).collect();
+                (warnings.into_iter().map(str::to_owned).collect(), rest)
+            };
+            match format {
+                Format::Human | Format::Concise => {
+                    let (warnings, rest) = split("warning: ");
+                    assert_eq!(
+                        warnings,
+                        [format!(
+                            "warning: rule `agentregistry` (rules/agentregistry.toml:5): \
+                             {bracketed}{WARNING_MESSAGE}"
+                        )],
+                        "{context}"
+                    );
+                    assert_eq!(rest, before, "{context}");
+                    let at = |needle: &str| text.find(needle).unwrap();
+                    assert!(
+                        at("warning: ") < at("Found "),
+                        "before the summary: {context}"
+                    );
+                }
+                Format::JsonLines => {
+                    let (warnings, rest) = split("{\"type\":\"rule-warning\"");
+                    assert_eq!(rest, before, "{context}");
+                    let warnings: Vec<Value> = warnings
+                        .iter()
+                        .map(|line| serde_json::from_str(line).unwrap())
+                        .collect();
+                    assert_eq!(
+                        warnings,
+                        [json!({
+                            "type": "rule-warning",
+                            "migration": "agentregistry",
+                            "message": WARNING_MESSAGE,
+                            "rule_file": "rules/agentregistry.toml",
+                            "line": 5,
+                        })],
+                        "{context}"
+                    );
+                }
+                Format::Github => {
+                    let (warnings, rest) = split("::warning title=rule-warning");
+                    assert_eq!(rest, before, "{context}");
+                    assert_eq!(
+                        warnings,
+                        [format!(
+                            "::warning title={},file=rules/agentregistry.toml,line=5::\
+                             rules/agentregistry.toml:5: {bracketed}{WARNING_MESSAGE}",
+                            super::github::escape_property(&titled)
+                        )],
+                        "{context}"
+                    );
+                }
+                Format::Json => {
+                    let report: Value = serde_json::from_str(&text).unwrap();
+                    let mut expected: Value = serde_json::from_str(&before).unwrap();
+                    let last = expected["migrations"].as_array().unwrap().len() - 1;
+                    expected["migrations"][last]["warnings"] = json!([{
+                        "message": WARNING_MESSAGE,
+                        "rule_file": "rules/agentregistry.toml",
+                        "line": 5,
+                    }]);
+                    assert_eq!(report, expected, "{context}");
+                }
+                Format::Sarif => {
+                    let log: Value = serde_json::from_str(&text).unwrap();
+                    let mut expected: Value = serde_json::from_str(&before).unwrap();
+                    let invocation = &mut expected["runs"][0]["invocations"][0];
+                    assert_eq!(invocation["executionSuccessful"], true, "{context}");
+                    invocation["toolConfigurationNotifications"] = json!([{
+                        "descriptor": {"id": "rule-warning"},
+                        "level": "warning",
+                        "message": {"text": WARNING_MESSAGE},
+                        "locations": [{
+                            "physicalLocation": {
+                                "artifactLocation": {
+                                    "uri": "rules/agentregistry.toml",
+                                    "uriBaseId": "%SRCROOT%",
+                                },
+                                "region": {"startLine": 5},
+                            },
+                        }],
+                        "properties": {"migration": "agentregistry"},
+                    }]);
+                    assert_eq!(log, expected, "{context}");
+                }
+                Format::Gitlab => {
+                    let issues: Value = serde_json::from_str(&text).unwrap();
+                    let mut expected: Value = serde_json::from_str(&before).unwrap();
+                    expected.as_array_mut().unwrap().push(json!({
+                        "description": format!("{titled}: {WARNING_MESSAGE}"),
+                        "check_name": "rule-warning",
+                        "fingerprint": fnv1a(&["rule-warning", "agentregistry", WARNING_MESSAGE]),
+                        "severity": "info",
+                        "categories": ["Bug Risk"],
+                        "location": {
+                            "path": "rules/agentregistry.toml",
+                            "lines": {"begin": 5, "end": 5},
+                        },
+                    }));
+                    assert_eq!(issues, expected, "{context}");
+                }
+                Format::Junit => {
+                    let suite = format!(
+                        "    <testsuite name=\"rules/agentregistry.toml\" tests=\"1\" disabled=\"0\" errors=\"0\" failures=\"0\" package=\"ssot-guard\">\n\
+                         \x20       <testcase name=\"{}: {message}\" classname=\"rules/agentregistry\" file=\"rules/agentregistry.toml\" line=\"5\">\n\
+                         \x20           <system-err>line 5, {bracketed}{message}</system-err>\n\
+                         \x20       </testcase>\n\
+                         \x20   </testsuite>\n",
+                        titled
+                    );
+                    assert!(text.contains(&suite), "{context}");
+                    // One more test case, passing: the failures and errors stay as they were.
+                    let failures = result
+                        .findings()
+                        .filter(|(_, f)| f.severity.fails())
+                        .count();
+                    let tests = result.findings().count();
+                    assert_eq!(
+                        text.replace(&suite, ""),
+                        before.replace(
+                            &format!("tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"),
+                            &format!(
+                                "tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+                                tests + 1
+                            ),
+                        ),
+                        "{context}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A scan whose only news is a rule warning still says it found nothing, in JUnit as a passing
+/// `No findings` test case next to the warning's.
+#[test]
+fn a_rule_warning_without_findings() {
+    let mut result = only("agentregistry");
+    result.files[0].findings.clear();
+    assert_eq!(
+        render(Format::Concise, &result),
+        format!(
+            "warning: rule `agentregistry` (rules/agentregistry.toml:5): {WARNING_MESSAGE}\n\
+             No findings for `AgentRegistry` in 2 files.\n"
+        )
+    );
+    let junit = render(Format::Junit, &result);
+    assert!(
+        junit.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"ssot-guard\" tests=\"2\" failures=\"0\" errors=\"0\">\n\
+             \x20   <testsuite name=\"ssot-guard\" tests=\"1\" disabled=\"0\" errors=\"0\" failures=\"0\" package=\"ssot-guard\">\n\
+             \x20       <testcase name=\"No findings\" classname=\"ssot-guard\" />\n\
+             \x20   </testsuite>\n\
+             \x20   <testsuite name=\"rules/agentregistry.toml\""
+        ),
+        "{junit}"
+    );
+}
+
+/// A rule file's name and a message are the user's text: a line break in them cannot split a
+/// warning's line in the text formats, nor end a GitHub command's property or message.
+#[test]
+fn a_rule_warnings_text_is_escaped() {
+    let mut result = only("agentregistry");
+    let warning = &mut result.migrations[0].warnings[0];
+    warning.rule_file = "rules/a,b:\nc.toml".to_owned();
+    warning.message = "100% `x\ny`".to_owned();
+    let concise = render(Format::Concise, &result);
+    assert!(
+        concise.contains("warning: rule `agentregistry` (rules/a,b:\\nc.toml:5): 100% `x\\ny`\n"),
+        "{concise}"
+    );
+    let github = render(Format::Github, &result);
+    assert!(
+        github.contains(
+            "::warning title=rule-warning,file=rules/a%2Cb%3A%0Ac.toml,line=5::rules/a,b:%0Ac.toml:5: 100%25 `x%0Ay`\n"
+        ),
+        "{github}"
     );
 }
