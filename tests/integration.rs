@@ -7,6 +7,7 @@
 mod common;
 
 mod alias_reads;
+mod any_migration;
 mod backend;
 mod bad_inputs;
 mod comment_blanking;

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::migration::resolution::{ModuleResolution, Provides, Role};
 use crate::migration::{MembersSource, MigrationOracle, RuleWarning};
+use crate::python::class_kind::{ClassKind, Extra};
 use crate::session::Session;
 use crate::workspace::Sources;
 
@@ -93,6 +94,10 @@ struct RuleView<'a> {
     issue: &'a str,
     modules: Vec<ModuleView<'a>>,
     members_source: MembersSource,
+    /// What each side's class is (`plain class`, `dataclass`, `pydantic model (extra="forbid")`),
+    /// when it was read from the project.
+    deprecated_class: Option<&'static str>,
+    ssot_class: Option<&'static str>,
     risky_members: Vec<&'a str>,
     renames: &'a BTreeMap<String, String>,
     golden_path: &'a [String],
@@ -130,6 +135,8 @@ impl<'a> RuleView<'a> {
             issue: &rule.issue,
             modules: migration.modules.iter().map(ModuleView::new).collect(),
             members_source: migration.interface.members_source,
+            deprecated_class: migration.interface.deprecated_kind.map(kind_name),
+            ssot_class: migration.interface.ssot_kind.map(kind_name),
             risky_members: migration
                 .interface
                 .risky_members
@@ -198,6 +205,9 @@ fn write_human(out: &mut impl Write, root: &Path, rules: &[RuleView<'_>]) -> io:
             MembersSource::SameClass => "none: the deprecated module re-exports the SSOT class",
         };
         writeln!(out, "  members    {members}")?;
+        if let (Some(old), Some(new)) = (rule.deprecated_class, rule.ssot_class) {
+            writeln!(out, "  classes    {old} -> {new}")?;
+        }
         if !rule.risky_members.is_empty() {
             writeln!(out, "  risky      {}", rule.risky_members.join(", "))?;
         }
@@ -223,6 +233,26 @@ fn write_human(out: &mut impl Write, root: &Path, rules: &[RuleView<'_>]) -> io:
         }
     }
     Ok(())
+}
+
+/// What kind of class a definition makes, as `rules` names it.
+fn kind_name(kind: ClassKind) -> &'static str {
+    match kind {
+        ClassKind::Pydantic {
+            extra: Extra::Ignore,
+        } => "pydantic model",
+        ClassKind::Pydantic {
+            extra: Extra::Forbid,
+        } => "pydantic model (extra=\"forbid\")",
+        ClassKind::Pydantic {
+            extra: Extra::Allow,
+        } => "pydantic model (extra=\"allow\")",
+        ClassKind::Dataclass => "dataclass",
+        ClassKind::Attrs => "attrs class",
+        ClassKind::NamedTuple => "NamedTuple",
+        ClassKind::TypedDict => "TypedDict",
+        ClassKind::Plain => "plain class",
+    }
 }
 
 /// What a module does with the class, and where its file is.
