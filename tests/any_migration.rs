@@ -298,7 +298,7 @@ fn a_rule_names_its_classes_one_way() {
     let base = "id = \"widget\"\ndeprecated = [\"ui.old\"]\nssot = \"ui.new\"\nissue = \"#1\"\n";
     let cases = [
         (
-            format!("{base}"),
+            base.to_owned(),
             "rule names no class: it needs `symbol` or `[[symbols]]`",
         ),
         (
