@@ -323,3 +323,23 @@ fn a_rule_names_its_classes_one_way() {
         assert_error(&run(project.path(), &["check", "."]), message);
     }
 }
+
+/// README's "Writing a rule" example is the fixture's rule file (without its header comment),
+/// so the example is a rule that loads and finds what the tests above say.
+#[test]
+fn the_readme_rule_example_is_the_fixtures_rule() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("```toml\nid = \"operators\"")
+        .expect("the example")
+        + "```toml\n".len();
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    let file =
+        std::fs::read_to_string(repo_root().join(FIXTURE).join("rules/operators.toml")).unwrap();
+    let body: String = file
+        .lines()
+        .skip_while(|line| line.starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(example, body);
+}
