@@ -95,6 +95,9 @@ fn every_kind_of_class_in_one_scan_with_the_built_in_rule() {
         // A pydantic model with `extra="forbid"`.
         format!("[run-spec] SSOT003 warning {ETL}:13:29 external_trigger"),
         format!("[run-spec] SSOT002 warning {ETL}:14:7 external_trigger"),
+        // Writes: a pydantic model raises ValueError, a dataclass takes a stray attribute.
+        format!("[run-spec] SSOT002 warning {ETL}:17:1 external_trigger"),
+        format!("[task-config] SSOT002 warning {ETL}:18:1 pool"),
         // The shim's class is the SSOT class: `hook.legacy_session` is no finding, whatever the
         // rule's `risky-members` say.
         format!("[operators/DummyOperator] SSOT004 error {MIGRATED}:3:34 -"),

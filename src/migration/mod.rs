@@ -5,7 +5,7 @@ pub mod resolution;
 
 use std::sync::Arc;
 
-pub use oracle::{KeywordChange, KeywordFate, MigrationInterface, MigrationOracle};
+pub use oracle::{KeywordChange, KeywordFate, MigrationInterface, MigrationOracle, WriteFate};
 pub use resolution::RuleWarning;
 
 use serde::Serialize;

@@ -85,7 +85,49 @@ impl KeywordFate {
     }
 }
 
+/// What writing a member the SSOT class lacks does (`obj.m = v`, `setattr(obj, "m", v)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteFate {
+    /// The write raises this exception (`ValueError` for a pydantic model, `AttributeError`
+    /// for a `NamedTuple` or a `TypedDict`, which is a `dict`).
+    Raises(&'static str),
+    /// The write works and adds an attribute that the SSOT class's code never reads: no error,
+    /// the value is lost to it (a plain class or dataclass with a `__dict__`).
+    StrayAttribute,
+    /// A slotted class raises `AttributeError`, another adds a stray attribute (attrs:
+    /// `define` is slotted by default, `attr.s` is not).
+    SlottedOrStray,
+    /// The SSOT class is not read from the project: nothing known beyond that it lacks it.
+    Unknown,
+    /// The write works and later reads see it (`extra="allow"`): no finding.
+    Kept,
+}
+
+impl WriteFate {
+    fn of(kind: Option<ClassKind>) -> WriteFate {
+        match kind {
+            None => WriteFate::Unknown,
+            Some(ClassKind::Pydantic {
+                extra: Extra::Ignore | Extra::Forbid,
+            }) => WriteFate::Raises("ValueError"),
+            Some(ClassKind::Pydantic {
+                extra: Extra::Allow,
+            }) => WriteFate::Kept,
+            Some(ClassKind::NamedTuple | ClassKind::TypedDict) => {
+                WriteFate::Raises("AttributeError")
+            }
+            Some(ClassKind::Plain | ClassKind::Dataclass) => WriteFate::StrayAttribute,
+            Some(ClassKind::Attrs) => WriteFate::SlottedOrStray,
+        }
+    }
+}
+
 impl MigrationInterface {
+    /// What writing a member the SSOT class lacks does.
+    pub fn write_fate(&self) -> WriteFate {
+        WriteFate::of(self.ssot_kind)
+    }
+
     /// What passing `keyword` to the SSOT class's constructor does, when the deprecated class
     /// takes it and the SSOT class does not; `None` when the move changes nothing for it.
     pub fn dropped_keyword(&self, keyword: &str) -> Option<KeywordFate> {

@@ -6,6 +6,7 @@ use tree_sitter::Node;
 
 use crate::codes::{Code, CodeDoc};
 use crate::finding::{ResolvesTo, Severity};
+use crate::migration::WriteFate;
 use crate::python::syntax::{FIELDS, KINDS};
 
 use super::super::context::{Context, Reflection};
@@ -18,10 +19,13 @@ pub(crate) static POLICY: Policy = Policy {
                that the SSOT class does not have (the deprecated class minus the SSOT \
                class), including `getattr(x, \"m\")` without a default, `setattr` and \
                `delattr`.",
-        why: "Once the file uses the SSOT class this raises `AttributeError` at run \
-              time. It is an error when the instance's class comes from the SSOT module \
-              (it fails today) and a warning when it still comes from the deprecated \
-              module (it blocks the migration).",
+        why: "Once the file uses the SSOT class a read (or `+=`, or `del`) raises \
+              `AttributeError` at run time. A write depends on the SSOT class: a pydantic \
+              model raises `ValueError`, a plain class or dataclass takes it as a new \
+              attribute that the class's own code never reads (the value is lost to it). \
+              It is an error when the instance's class comes from the SSOT module (it fails \
+              today) and a warning when it still comes from the deprecated module (it \
+              blocks the migration).",
         example: "def run(state: DeepAgentState):\n    return state.thread_id",
         fix: "def run(state: DeepAgentState):\n    return state.chat_thread_id",
     },
@@ -91,11 +95,41 @@ fn report(
     origin: ResolvesTo,
     access: Access,
 ) {
+    let what = match access {
+        Access::Write => match ctx.migration.interface.write_fate() {
+            WriteFate::Kept => return,
+            WriteFate::Raises(exception) => Consequence::Raises(exception),
+            WriteFate::StrayAttribute => Consequence::Stray,
+            WriteFate::SlottedOrStray => Consequence::SlottedOrStray,
+            WriteFate::Unknown => Consequence::Fails,
+        },
+        Access::Read | Access::Update | Access::Delete => Consequence::Raises("AttributeError"),
+    };
     let receiver = receiver_text(receiver, ctx.source);
     let severity = super::instance_severity(origin);
-    let consequence = match severity {
-        Severity::Error => "raises AttributeError",
-        _ => "will raise AttributeError once this file uses the SSOT class",
+    let today = severity == Severity::Error;
+    let consequence = match (what, today) {
+        (Consequence::Raises(exception), true) => format!("raises {exception}"),
+        (Consequence::Raises(exception), false) => {
+            format!("will raise {exception} once this file uses the SSOT class")
+        }
+        (Consequence::Stray, true) => {
+            "adds an attribute the SSOT class never reads (no error: the value is lost to it)"
+                .to_owned()
+        }
+        (Consequence::Stray, false) => "will add an attribute the SSOT class never reads once \
+                                        this file uses it (no error: the value is lost to it)"
+            .to_owned(),
+        (Consequence::SlottedOrStray, true) => {
+            "raises AttributeError if the class is slotted, else adds an attribute it never reads"
+                .to_owned()
+        }
+        (Consequence::SlottedOrStray, false) => "will raise AttributeError (a slotted class) or \
+                                                 add an attribute it never reads once this file \
+                                                 uses the SSOT class"
+            .to_owned(),
+        (Consequence::Fails, true) => "fails".to_owned(),
+        (Consequence::Fails, false) => "will fail once this file uses the SSOT class".to_owned(),
     };
     let message = format!(
         "{} `{member}` on `{receiver}`: the SSOT `{}` has no `{member}`; this {consequence}",
@@ -113,7 +147,18 @@ fn report(
 enum Access {
     Read,
     Write,
+    /// `x.m += v`: a read, then a write.
+    Update,
     Delete,
+}
+
+/// What an access does on the SSOT class.
+#[derive(Clone, Copy)]
+enum Consequence {
+    Raises(&'static str),
+    Stray,
+    SlottedOrStray,
+    Fails,
 }
 
 impl Access {
@@ -124,10 +169,12 @@ impl Access {
         let kind = parent.kind_id();
         if kind == KINDS.delete_statement {
             Access::Delete
-        } else if (kind == KINDS.assignment || kind == KINDS.augmented_assignment)
-            && parent.child_by_field_id(FIELDS.left) == Some(attribute)
-        {
+        } else if parent.child_by_field_id(FIELDS.left) != Some(attribute) {
+            Access::Read
+        } else if kind == KINDS.assignment {
             Access::Write
+        } else if kind == KINDS.augmented_assignment {
+            Access::Update
         } else {
             Access::Read
         }
@@ -137,6 +184,7 @@ impl Access {
         match self {
             Access::Read => "reads",
             Access::Write => "writes",
+            Access::Update => "updates",
             Access::Delete => "deletes",
         }
     }

@@ -140,10 +140,19 @@ mod missing_member {
              def run(state: DeepAgentState):\n    \
                  state.thread_id = 1\n    \
                  del state.thread_id\n    \
-                 return state.thread_id\n"
+                 return state.thread_id\n\n\
+             def bump(state: DeepAgentState):\n    \
+                 state.thread_id += 1\n"
         );
+        // A pydantic model refuses an unknown attribute with ValueError; reading or deleting
+        // one raises AttributeError (checked with pydantic 2).
         let finding = |verb: &str, line_col: &str| {
-            format!("SSOT002 error {line_col} {verb} `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError")
+            let exception = if verb == "writes" {
+                "ValueError"
+            } else {
+                "AttributeError"
+            };
+            format!("SSOT002 error {line_col} {verb} `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises {exception}")
         };
         assert_eq!(
             check(&source),
@@ -151,6 +160,8 @@ mod missing_member {
                 finding("writes", "4:5"),
                 finding("deletes", "5:9"),
                 finding("reads", "6:12"),
+                // `+=` reads first.
+                finding("updates", "9:5"),
             ]
         );
     }
@@ -178,8 +189,15 @@ mod missing_member {
                  delattr(state, \"thread_id\")\n    \
                  return getattr(state, \"thread_id\")\n"
         );
+        // A pydantic model refuses an unknown attribute with ValueError; reading or deleting
+        // one raises AttributeError (checked with pydantic 2).
         let finding = |verb: &str, line_col: &str| {
-            format!("SSOT002 error {line_col} {verb} `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError")
+            let exception = if verb == "writes" {
+                "ValueError"
+            } else {
+                "AttributeError"
+            };
+            format!("SSOT002 error {line_col} {verb} `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises {exception}")
         };
         assert_eq!(
             check(&source),
