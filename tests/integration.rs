@@ -20,6 +20,7 @@ mod forms;
 mod gate;
 mod inputs;
 mod no_lost_work;
+mod real_code;
 mod rollback;
 mod rule_sets;
 mod sparse_classes;

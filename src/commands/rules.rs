@@ -57,7 +57,15 @@ pub fn run(args: &RulesArgs) -> Result<ExitCode> {
         .collect();
     let mut out = io::stdout().lock();
     let written = match args.format {
-        RulesFormat::Human => write_human(&mut out, session.root(), &rules),
+        RulesFormat::Human => {
+            let root = session.root();
+            let root = if root.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                root
+            };
+            write_human(&mut out, root, &rules)
+        }
         RulesFormat::Json => write_json(&mut out, &rules),
     };
     match written {
