@@ -106,6 +106,8 @@ struct RuleView<'a> {
     /// when it was read from the project.
     deprecated_class: Option<&'static str>,
     ssot_class: Option<&'static str>,
+    /// Bases of the SSOT class that could not be read: a risky member may be one they provide.
+    ssot_unresolved_bases: Vec<&'a str>,
     risky_members: Vec<&'a str>,
     renames: &'a BTreeMap<String, String>,
     golden_path: &'a [String],
@@ -145,6 +147,12 @@ impl<'a> RuleView<'a> {
             members_source: migration.interface.members_source,
             deprecated_class: migration.interface.deprecated_kind.map(kind_name),
             ssot_class: migration.interface.ssot_kind.map(kind_name),
+            ssot_unresolved_bases: migration
+                .interface
+                .ssot_unresolved_bases
+                .iter()
+                .map(String::as_str)
+                .collect(),
             risky_members: migration
                 .interface
                 .risky_members
@@ -218,6 +226,13 @@ fn write_human(out: &mut impl Write, root: &Path, rules: &[RuleView<'_>]) -> io:
         }
         if !rule.risky_members.is_empty() {
             writeln!(out, "  risky      {}", rule.risky_members.join(", "))?;
+        }
+        if !rule.ssot_unresolved_bases.is_empty() {
+            writeln!(
+                out,
+                "  unread     bases of the SSOT class: {} (a risky member may be theirs)",
+                rule.ssot_unresolved_bases.join(", ")
+            )?;
         }
         for (old, new) in rule.renames {
             writeln!(out, "  renames    {old} -> {new}")?;

@@ -33,6 +33,9 @@ pub struct MigrationInterface {
     /// What the two classes are (`None` for a side that is not read from the project).
     pub deprecated_kind: Option<ClassKind>,
     pub ssot_kind: Option<ClassKind>,
+    /// Bases of the SSOT class that could not be read (outside the project, not known): their
+    /// members count as missing, so a risky member may be one they provide.
+    pub ssot_unresolved_bases: BTreeSet<String>,
 }
 
 /// Which keywords the deprecated constructor takes and the SSOT's does not.
@@ -209,6 +212,7 @@ impl MigrationOracle {
                 keywords: KeywordChange::Unchanged,
                 deprecated_kind: None,
                 ssot_kind: None,
+                ssot_unresolved_bases: BTreeSet::new(),
             },
             modules: Vec::new(),
             warnings: Vec::new(),
@@ -518,6 +522,10 @@ impl MigrationOracle {
             .collect();
         let ssot = classes.interface(&self.rule.ssot, self.rule.ssot_name());
         let ssot_kind = ssot.as_ref().map(|class| class.kind);
+        let ssot_unresolved_bases = ssot
+            .as_ref()
+            .map(|class| class.unresolved_bases.clone())
+            .unwrap_or_default();
         if !provided.is_empty() && provided.iter().all(|p| p.class == ResolvesTo::Ssot) {
             return MigrationInterface {
                 risky_members: BTreeSet::new(),
@@ -526,6 +534,7 @@ impl MigrationOracle {
                 keywords: KeywordChange::Unchanged,
                 deprecated_kind: ssot_kind,
                 ssot_kind,
+                ssot_unresolved_bases,
             };
         }
         // A collapsed chain (a -> b -> c) has several deprecated classes: a member any of them
@@ -558,6 +567,7 @@ impl MigrationOracle {
                     },
                     deprecated_kind,
                     ssot_kind,
+                    ssot_unresolved_bases,
                 }
             }
             _ => MigrationInterface {
@@ -567,6 +577,7 @@ impl MigrationOracle {
                 keywords: KeywordChange::Configured,
                 deprecated_kind,
                 ssot_kind,
+                ssot_unresolved_bases,
             },
         }
     }
