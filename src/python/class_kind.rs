@@ -313,16 +313,21 @@ pub fn known_base(name: &str) -> Option<KnownBase> {
 /// A class decorator that generates `__init__` from the class's fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldDecorator {
-    /// `@dataclass(init=...)`.
-    Dataclass { init: bool },
+    /// `@dataclass(init=..., slots=...)`; `slots` is off unless passed.
+    Dataclass { init: bool, slots: bool },
     /// An attrs decorator. `next_gen` is `define`/`frozen`/`mutable` (attrs' "next generation"
     /// API: `auto_detect=True`, so a hand-written `__init__` is kept, and `auto_attribs` guessed);
     /// `attr.s`/`attr.attrs` default both to off. `auto_attribs` is the explicit argument.
+    /// `slots` is whether the class gets `__slots__`: `slots=` if passed, else on for the next
+    /// generation API and off for `attr.s`/`attr.attrs`/`attr.dataclass` (checked with attrs
+    /// 26.1: `dir()` of an `@attrs.define` class lists its fields as slot descriptors, that of
+    /// an `@attr.s` class does not).
     Attrs {
         init: bool,
         next_gen: bool,
         auto_attribs: Option<bool>,
         auto_detect: Option<bool>,
+        slots: bool,
     },
 }
 
@@ -343,6 +348,7 @@ pub fn field_decorator<'a>(
             .map(|(_, value)| value.trim() != "False")
     };
     let init = flag("init").unwrap_or(true);
+    let slots = flag("slots");
     let (module, last) = match path.rsplit_once('.') {
         Some((module, last)) => (Some(module), last),
         None => (None, path),
@@ -353,19 +359,24 @@ pub fn field_decorator<'a>(
     };
     match last {
         "dataclass" if from(&["dataclasses", "pydantic.dataclasses"]) => {
-            Some(FieldDecorator::Dataclass { init })
+            Some(FieldDecorator::Dataclass {
+                init,
+                slots: slots.unwrap_or(false),
+            })
         }
         "dataclass" if from(&["attr"]) => Some(FieldDecorator::Attrs {
             init,
             next_gen: false,
             auto_attribs: Some(true),
             auto_detect: flag("auto_detect"),
+            slots: slots.unwrap_or(false),
         }),
         "s" | "attrs" | "attributes" if from(&["attr", "attrs"]) => Some(FieldDecorator::Attrs {
             init,
             next_gen: false,
             auto_attribs: flag("auto_attribs"),
             auto_detect: flag("auto_detect"),
+            slots: slots.unwrap_or(false),
         }),
         "define" | "frozen" | "mutable" if from(&["attr", "attrs"]) => {
             Some(FieldDecorator::Attrs {
@@ -373,6 +384,7 @@ pub fn field_decorator<'a>(
                 next_gen: true,
                 auto_attribs: flag("auto_attribs"),
                 auto_detect: flag("auto_detect"),
+                slots: slots.unwrap_or(true),
             })
         }
         _ => None,
@@ -396,11 +408,28 @@ mod tests {
         let none = std::iter::empty();
         assert_eq!(
             field_decorator("dataclasses.dataclass", true, none.clone()),
-            Some(FieldDecorator::Dataclass { init: true })
+            Some(FieldDecorator::Dataclass {
+                init: true,
+                slots: false
+            })
         );
         assert_eq!(
             field_decorator("dataclass", false, [("init", "False")].into_iter()),
-            Some(FieldDecorator::Dataclass { init: false })
+            Some(FieldDecorator::Dataclass {
+                init: false,
+                slots: false
+            })
+        );
+        assert_eq!(
+            field_decorator(
+                "dataclasses.dataclass",
+                true,
+                [("slots", "True")].into_iter()
+            ),
+            Some(FieldDecorator::Dataclass {
+                init: true,
+                slots: true
+            })
         );
         // A bare name bound to something else is not the decorator.
         assert_eq!(field_decorator("mylib.dataclass", true, none.clone()), None);
@@ -416,8 +445,11 @@ mod tests {
                 ..
             })
         ));
+        // The next generation API is slotted by default, the classic one is not.
         for (path, next_gen) in [
             ("attr.attrs", false),
+            ("attr.s", false),
+            ("attr.dataclass", false),
             ("attrs.frozen", true),
             ("attrs.mutable", true),
             ("attr.define", true),
@@ -428,11 +460,20 @@ mod tests {
             assert!(
                 matches!(
                     field_decorator(path, path.contains('.'), none.clone()),
-                    Some(FieldDecorator::Attrs { next_gen: n, .. }) if n == next_gen
+                    Some(FieldDecorator::Attrs { next_gen: n, slots: s, .. })
+                        if n == next_gen && s == next_gen
                 ),
                 "{path}"
             );
         }
+        assert!(matches!(
+            field_decorator("attrs.define", true, [("slots", "False")].into_iter()),
+            Some(FieldDecorator::Attrs { slots: false, .. })
+        ));
+        assert!(matches!(
+            field_decorator("attr.s", true, [("slots", "True")].into_iter()),
+            Some(FieldDecorator::Attrs { slots: true, .. })
+        ));
         assert_eq!(
             field_decorator("functools.total_ordering", true, none),
             None

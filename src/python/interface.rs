@@ -513,7 +513,7 @@ impl<'t, 'b> Module<'t, 'b> {
             }
         };
         let keywords = match decorator {
-            Some(FieldDecorator::Dataclass { init }) => {
+            Some(FieldDecorator::Dataclass { init, .. }) => {
                 for field in self.dataclass_fields(&body.entries) {
                     merge(&mut fields, field);
                 }
@@ -527,6 +527,7 @@ impl<'t, 'b> Module<'t, 'b> {
                 next_gen,
                 auto_attribs,
                 auto_detect,
+                ..
             }) => {
                 for field in self.attrs_fields(&body.entries, next_gen, auto_attribs) {
                     merge(&mut fields, field);
