@@ -1,7 +1,7 @@
 //! What one class body says about its class, without looking at its bases: the names it binds
 //! (methods, properties, nested classes, assignments, `__slots__`, the attributes its methods set
-//! on `self`), its class-level names in definition order (the raw material of fields), its
-//! constructor's parameters and its pydantic config.
+//! on `self`), which of them the class object itself has, its class-level names in definition
+//! order (the raw material of fields), its constructor's parameters and its pydantic config.
 //!
 //! Every walk here is a loop over an explicit stack or a [`walk`]: a deeply nested body cannot
 //! overflow the stack.
@@ -265,6 +265,15 @@ pub(crate) struct ClassBody<'t> {
     /// Every name the body binds, `__slots__` entries, and attributes its methods set on their
     /// first parameter.
     pub members: BTreeSet<String>,
+    /// The part of [`members`](Self::members) that a plain class object has as attributes:
+    /// names the body binds to a value (`def`, `class`, `=`, `+=`, `for`, `with ... as`,
+    /// `import`) and `__slots__` entries (slot descriptors); not a bare annotation (`x: int`)
+    /// nor an attribute set on `self`/`cls` in a method. Checked with `python3`: `dir(C)` lists
+    /// `k` (`k = 1`), `y` (`y: int = 2`), methods, properties, nested classes, `for` targets,
+    /// imported names and slots, and neither `x` (`x: int`) nor `attr` (`self.attr = 1` in a
+    /// method) nor `registry` (`cls.registry = {}` in a classmethod not yet called). What a
+    /// class decorator or base changes is left to the caller.
+    pub class_members: BTreeSet<String>,
     /// Methods whose return annotation names the class (or `Self`).
     pub self_returning: BTreeSet<String>,
     /// Methods annotated `-> Self`: self-returning in subclasses too.
@@ -298,7 +307,7 @@ impl<'t> ClassBody<'t> {
                     continue;
                 };
                 let name = text(name, source);
-                body.members.insert(name.to_owned());
+                body.bind(name);
                 if name == "Config" {
                     config_extra = config_class_extra(definition, source).or(config_extra);
                 }
@@ -311,27 +320,42 @@ impl<'t> ClassBody<'t> {
                         }
                     } else if expression.kind_id() == KINDS.augmented_assignment {
                         if let Some(left) = expression.child_by_field_id(FIELDS.left) {
-                            names_bound(left, source, &mut body.members);
+                            body.bind_targets(left, source);
                         }
                     }
                 }
             } else if kind == KINDS.for_statement {
                 if let Some(left) = definition.child_by_field_id(FIELDS.left) {
-                    names_bound(left, source, &mut body.members);
+                    body.bind_targets(left, source);
                 }
             } else if kind == more.with_statement {
                 for target in with_targets(definition) {
-                    names_bound(target, source, &mut body.members);
+                    body.bind_targets(target, source);
                 }
             } else if kind == KINDS.import_statement || kind == KINDS.import_from_statement {
                 if let Some(Import::Names(names)) = decode(definition, source, None) {
-                    body.members
-                        .extend(names.iter().map(|name| name.local_name.to_owned()));
+                    for name in names {
+                        body.bind(name.local_name);
+                    }
                 }
             }
         }
         body.extra = model_config_extra.or(config_extra);
         body
+    }
+
+    /// A name the body binds to a value: a member of the class object and of its instances.
+    fn bind(&mut self, name: &str) {
+        self.members.insert(name.to_owned());
+        self.class_members.insert(name.to_owned());
+    }
+
+    /// The plain names an assignment target binds to a value (`a` and `b` in `a, (b, c.d)`).
+    fn bind_targets(&mut self, left: Node<'_>, source: &[u8]) {
+        let mut names = BTreeSet::new();
+        names_bound(left, source, &mut names);
+        self.class_members.extend(names.iter().cloned());
+        self.members.extend(names);
     }
 
     fn read_method(
@@ -345,7 +369,7 @@ impl<'t> ClassBody<'t> {
             return;
         };
         let name = text(name, source);
-        self.members.insert(name.to_owned());
+        self.bind(name);
         if let Some(annotation) = function.child_by_field_id(FIELDS.return_type) {
             let annotation = text(annotation, source);
             if names_class(annotation, class_name) {
@@ -400,7 +424,12 @@ impl<'t> ClassBody<'t> {
         };
         let mut extra = None;
         for (index, left) in lefts.into_iter().enumerate() {
-            names_bound(left, source, &mut self.members);
+            if value.is_some() {
+                self.bind_targets(left, source);
+            } else {
+                // `x: int` declares `x` for the instances; the class has no such attribute.
+                names_bound(left, source, &mut self.members);
+            }
             if left.kind_id() != KINDS.identifier {
                 continue;
             }
@@ -411,7 +440,12 @@ impl<'t> ClassBody<'t> {
                 value,
             });
             match (name, value) {
-                ("__slots__", Some(value)) => slots(value, source, &mut self.members),
+                ("__slots__", Some(value)) => {
+                    let mut names = BTreeSet::new();
+                    slots(value, source, &mut names);
+                    self.class_members.extend(names.iter().cloned());
+                    self.members.extend(names);
+                }
                 ("model_config", Some(value)) => extra = config_value_extra(value, source),
                 _ => {}
             }

@@ -1,5 +1,6 @@
-//! The interface of a class definition as the class has it at run time: the members it has
-//! (its own and its bases'), what kind of class it is ([`ClassKind`]), the keywords its
+//! The interface of a class definition as the class has it at run time: the members its
+//! instances have and the ones the class object itself has (its own and its bases'), what kind
+//! of class it is ([`ClassKind`]), the keywords its
 //! constructor accepts ([`Keywords`]), and which of its methods return an instance of the class
 //! (so that `state.copy_with_updates(...)` is known to be one too).
 //!
@@ -11,8 +12,9 @@
 //!
 //! # Run-time facts behind the rules
 //!
-//! Checked by hand with `python3` (3.11); pydantic and attrs are not installed, so what is said
-//! of them comes from their documentation and source:
+//! Checked by hand with `python3` (3.11). What is said here of pydantic and attrs comes from
+//! their documentation and source (the next section's claims were run, with pydantic 2.14.4 and
+//! attrs 26.1.0):
 //!
 //! * `@dataclass` fields are the class-level annotated names of the class and of its dataclass
 //!   bases (base fields first, a redefinition keeps the base's position), minus `ClassVar[...]`
@@ -47,8 +49,55 @@
 //!   `ClassVar` and do not start with `_` (those are private attributes); a `Field(alias=...)`
 //!   name is accepted too; `extra` defaults to `ignore` and is inherited from the base's config.
 //!
+//! # What the class object has
+//!
+//! [`ClassInterface::class_members`] is what `dir(C)` lists, which is what `Mock(spec=C)`,
+//! `create_autospec(C)` and `create_autospec(C, instance=True)` allow reading (checked: for every
+//! name below, reading it off each of the three raises `AttributeError` exactly when the name is
+//! not in `dir(C)`). Run with `python3.11`, pydantic 2.14.4 and attrs 26.1.0:
+//!
+//! * A plain class has what its body binds to a value: `k = 1`, `y: int = 2`, methods,
+//!   properties, nested classes, `for`/`with` targets, imported names, and its `__slots__`
+//!   entries (slot descriptors); not `x: int` alone, nor `self.attr = 1` in a method, nor
+//!   `cls.registry = {}` in a classmethod (set only once it is called).
+//! * A `@dataclass` keeps a field's plain default (`b: int = 0`) and `field(default=0)` (also
+//!   with `init=False`) as class attributes, and an `InitVar` with a default, and
+//!   `c: ClassVar[int] = 1`; a field without default, `field()`, and
+//!   `field(default_factory=list)` leave no attribute. With `slots=True` every field but an
+//!   `InitVar` is a slot descriptor, so all are in `dir(C)`. pydantic's `@dataclass` leaves
+//!   `Field(...)` on the class, even `Field(default_factory=list)` (only `field(...)` is taken
+//!   off). An undecorated subclass of a dataclass is a plain class: `u: int = 0` is in,
+//!   `v: int` is not.
+//! * attrs deletes its fields from the class, defaults included (`x = attr.ib(default=0)`,
+//!   `_b: int = 0` with `auto_attribs`): `dir()` of an `@attr.s`, `@attr.s(auto_attribs=True)`,
+//!   `@attr.dataclass` or `@attrs.define(slots=False)` class lists none of them. A slotted
+//!   class (`@attrs.define`, `@frozen`, `@mutable` by default, `@attr.s(slots=True)`) has each
+//!   field, `init=False` ones too, as a slot descriptor. Names that are not fields (a
+//!   `ClassVar`, `plain = 5`, an annotated name when `auto_attribs` is off) stay, as in a plain
+//!   class.
+//! * A pydantic model has its methods, properties (`@computed_field` ones too), validators,
+//!   nested classes (`class Config` too), `ClassVar` assignments with a value (`_cv` too),
+//!   `__slots__` entries, and `BaseModel`'s methods ([`PYDANTIC_BASE_MODEL`], all in
+//!   `dir(BaseModel)`); not its fields, with a default or not (`Mock(spec=P).b` raises for
+//!   `b: int = 0` and `c: int = Field(default=1)`), nor its private attributes (`_u = 1`,
+//!   `_p: int = 0`, `_q = PrivateAttr()`), nor a bare `ClassVar[int]`. (A public unannotated
+//!   `K = 1` makes pydantic raise "A non-annotated attribute was detected"; such a name is left
+//!   in, as it is when its value is a function.)
+//! * A `NamedTuple`'s fields are descriptors on the class (`NT.a`), with its methods, other
+//!   assignments (`k = 2`) and `_asdict`, `_fields`, ... A subclass of one is a plain class.
+//! * A `TypedDict`'s keys are not attributes (`Mock(spec=TD).a` raises), its `dict` methods
+//!   are; a method or a `k = 1` in its body is kept too (3.11 allows both), and so is a key
+//!   with a value (`a: int = 1`).
+//! * The class attributes of every base are the class's too (`dir` walks the MRO): a base read
+//!   from the module or through [`BaseClasses`], or known ([`known_base`]: all their members
+//!   are class attributes).
+//!
 //! # Approximations
 //!
+//! * Names bound as `__x` in a class body are kept as written (`__x`), in `members` and
+//!   `class_members` alike, though Python stores them mangled (`_C__x`).
+//! * A pydantic `_x = value` is taken for a private attribute even when `value` is a function
+//!   or property (pydantic leaves those on the class).
 //! * The constructor of a plain class is the nearest one found depth-first, left to right over
 //!   its bases (Python's C3 order differs only for diamonds whose later branch defines it).
 //! * Where a base we cannot read might supply fields or the constructor, the keywords are
@@ -96,6 +145,13 @@ pub struct ClassInterface {
     /// annotations, `__slots__` entries, attributes the methods set on `self` (or `cls`), and
     /// the members of the bases we could read or know.
     pub members: BTreeSet<String>,
+    /// The members the class object itself has (what `dir(C)` lists, so what `Mock(spec=C)`
+    /// and `create_autospec(C)`, with or without `instance=True`, let a test read): always a
+    /// subset of [`members`](Self::members). Per kind, see the module docs ("What the class
+    /// object has"). Dunders as in `members`: the ones a class body binds (`__init__`,
+    /// `__slots__`, `__post_init__`), never those every class gets from `object` or a
+    /// decorator generates.
+    pub class_members: BTreeSet<String>,
     /// Methods whose return annotation is the class itself (or `Self`), and inherited methods
     /// annotated `-> Self`.
     pub self_returning: BTreeSet<String>,
@@ -406,6 +462,7 @@ impl<'t, 'b> Module<'t, 'b> {
         let mut interface = ClassInterface {
             kind,
             members: body.members.clone(),
+            class_members: self.own_class_members(kind, decorator, &body, &bases),
             self_returning: body.self_returning.clone(),
             ..ClassInterface::default()
         };
@@ -414,6 +471,7 @@ impl<'t, 'b> Module<'t, 'b> {
             for entry in &body.entries {
                 if entry.value.is_none() && self.is_annotated(entry, &["InitVar", "KW_ONLY"]) {
                     interface.members.remove(entry.name);
+                    interface.class_members.remove(entry.name);
                 }
             }
         }
@@ -424,6 +482,9 @@ impl<'t, 'b> Module<'t, 'b> {
                     interface: base, ..
                 } => {
                     interface.members.extend(base.members.iter().cloned());
+                    interface
+                        .class_members
+                        .extend(base.class_members.iter().cloned());
                     let returns_self = base.inherited.returns_self.iter().cloned();
                     interface.self_returning.extend(returns_self.clone());
                     interface.inherited.returns_self.extend(returns_self);
@@ -463,7 +524,92 @@ impl<'t, 'b> Module<'t, 'b> {
                 interface.inherited.object_constructor = object_constructor;
             }
         }
+        debug_assert!(interface.class_members.is_subset(&interface.members));
         interface
+    }
+
+    /// What the class object gets from its own body (its bases' are added by the caller): the
+    /// names the body binds to a value, as its kind's machinery leaves them (see the module
+    /// docs, "What the class object has").
+    fn own_class_members(
+        &self,
+        kind: ClassKind,
+        decorator: Option<FieldDecorator>,
+        body: &ClassBody<'t>,
+        bases: &[Base],
+    ) -> BTreeSet<String> {
+        let mut names = body.class_members.clone();
+        match decorator {
+            Some(FieldDecorator::Dataclass { slots, .. }) => {
+                for entry in &body.entries {
+                    if entry.annotation.is_none()
+                        || self.is_annotated(entry, &["ClassVar", "KW_ONLY"])
+                    {
+                        continue;
+                    }
+                    // `field(...)` leaves its `default=` on the class, or deletes the name.
+                    let specifier = entry
+                        .value
+                        .and_then(|value| call_parts(value, self.source))
+                        .filter(|(function, _)| last_name(function) == "field");
+                    if let Some((_, keywords)) = specifier {
+                        if keywords.iter().any(|(name, _)| *name == "default") {
+                            names.insert(entry.name.to_owned());
+                        } else {
+                            names.remove(entry.name);
+                        }
+                    }
+                    // `slots=True` makes every field but an `InitVar` a slot descriptor.
+                    if slots && !self.is_annotated(entry, &["InitVar"]) {
+                        names.insert(entry.name.to_owned());
+                    }
+                }
+            }
+            Some(FieldDecorator::Attrs {
+                next_gen,
+                auto_attribs,
+                slots,
+                ..
+            }) => {
+                // attrs deletes its fields from the class, and a slotted class has each as a
+                // slot descriptor instead.
+                for field in self.attrs_fields(&body.entries, next_gen, auto_attribs) {
+                    if slots {
+                        names.insert(field.name);
+                    } else {
+                        names.remove(&field.name);
+                    }
+                }
+            }
+            None => match kind {
+                ClassKind::Pydantic { .. } => {
+                    // Field defaults are taken off the class, and so are private attributes
+                    // (`_x = 0`, `_x: int = 0`, `_x = PrivateAttr()`; not `_x: ClassVar[int]`).
+                    for field in self.pydantic_fields(&body.entries) {
+                        names.remove(&field.name);
+                    }
+                    for entry in &body.entries {
+                        if entry.value.is_some()
+                            && entry.name.starts_with('_')
+                            && !is_dunder(entry.name)
+                            && !self.is_annotated(entry, &["ClassVar"])
+                        {
+                            names.remove(entry.name);
+                        }
+                    }
+                }
+                // A named tuple's fields are descriptors on the class.
+                ClassKind::NamedTuple if bases.iter().any(Base::is_named_tuple) => {
+                    for entry in &body.entries {
+                        if entry.annotation.is_some() {
+                            names.insert(entry.name.to_owned());
+                        }
+                    }
+                }
+                _ => {}
+            },
+        }
+        names
     }
 
     /// The class's fields (its bases' of the same kind first), and the keywords of the
@@ -723,9 +869,15 @@ fn of_params(params: &Params) -> Keywords {
     }
 }
 
+/// A known base's interface. Every member of a known base is an attribute of the class too
+/// (checked with `python3` and pydantic 2.14: each name of [`PYDANTIC_BASE_MODEL`] is in
+/// `dir(BaseModel)`, the `NamedTuple` and `dict` names in `dir()` of a `NamedTuple` and of a
+/// `TypedDict` class, each exception's list is exactly the non-dunder part of its `dir()`).
 fn known_interface(known: KnownBase) -> ClassInterface {
+    let members: BTreeSet<String> = known.members.iter().map(|m| (*m).to_owned()).collect();
     ClassInterface {
-        members: known.members.iter().map(|m| (*m).to_owned()).collect(),
+        class_members: members.clone(),
+        members,
         kind: known.kind,
         keywords: match known.keywords {
             Some(names) => Keywords::only(names.iter().copied()),
