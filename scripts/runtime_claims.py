@@ -4,8 +4,9 @@
     runtime_claims.py ROOT REPORT.json FILE...
 
 ROOT is the project (put on sys.path), REPORT.json its `check --format json` report, and each FILE
-a module of it whose module-level statements are plain statements (a fixture). Each FILE is run
-twice, statement by statement in one namespace:
+a module of it (a fixture). Each FILE is run twice, top-level statement by top-level statement in
+one namespace (a statement that raises is at the innermost line of the file in its traceback, so
+a function called at the top level is checked too):
 
 - today: as written. The statements that raise must be exactly the lines of the findings that say
   the code fails today (errors), with the exception they name ("raises TypeError").
@@ -90,6 +91,18 @@ def without_keywords(statement, keywords):
     return statement
 
 
+def raising_line(error, path, default):
+    """The line of `path` the exception came from: the innermost frame in the file (a function
+    the statement called), else the statement's."""
+    line = default
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == str(path):
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    return line
+
+
 def run(tree, path, dropped):
     """Runs each top-level statement; returns {line: exception name} of those that raised."""
     namespace = {"__name__": "__runtime_claims__", "__file__": str(path)}
@@ -99,7 +112,7 @@ def run(tree, path, dropped):
             try:
                 exec(compile(ast.Module([statement], []), str(path), "exec"), namespace)
             except Exception as error:  # what the line does is the point
-                raised[statement.lineno] = type(error).__name__
+                raised[raising_line(error, path, statement.lineno)] = type(error).__name__
                 keywords = dropped.get(statement.lineno)
                 if keywords:
                     try:

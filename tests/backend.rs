@@ -69,8 +69,8 @@ fn backend_json_summary_counts_files_and_codes() {
             "members_source": "derived",
             "warnings": [],
             "summary": {
-                "findings": 120,
-                "by_code": {"SSOT001": 24, "SSOT002": 78, "SSOT003": 4, "SSOT004": 2, "SSOT005": 5, "SSOT006": 7},
+                "findings": 119,
+                "by_code": {"SSOT001": 24, "SSOT002": 77, "SSOT003": 4, "SSOT004": 2, "SSOT005": 5, "SSOT006": 7},
                 "files_deprecated": 16,
                 "files_ssot": 11,
                 "files_mixed": 5,
@@ -83,7 +83,7 @@ fn backend_json_summary_counts_files_and_codes() {
             "files_scanned": 54,
             "files_with_findings": 32,
             "parse_errors": 1,
-            "by_code": {"SSOT001": 24, "SSOT002": 78, "SSOT003": 4, "SSOT004": 2, "SSOT005": 5, "SSOT006": 7},
+            "by_code": {"SSOT001": 24, "SSOT002": 77, "SSOT003": 4, "SSOT004": 2, "SSOT005": 5, "SSOT006": 7},
             "errors": 0,
         })
     );
@@ -134,7 +134,7 @@ fn human_output_shows_snippets_help_and_summary() {
     insta::assert_snapshot!("backend_human", text);
     assert!(text.ends_with(
         "fixtures/backend/netra_backend/app/services/state_serializer.py: syntax error: findings inside the broken part of the file may be missing\n\
-         Found 120 findings (54 errors, 59 warnings, 7 info) in 32 of 54 files; `DeepAgentState`: 16 deprecated, 11 SSOT, 5 mixed.\n"
+         Found 119 findings (53 errors, 59 warnings, 7 info) in 32 of 54 files; `DeepAgentState`: 16 deprecated, 11 SSOT, 5 mixed.\n"
     ), "{text}");
 }
 
@@ -143,7 +143,7 @@ fn statistics_count_findings_per_code() {
     let output = run(&repo_root(), &["check", BACKEND, "--statistics"]);
     assert_eq!(
         stdout(&output),
-        "24\tSSOT001\tdeprecated-import\n78\tSSOT002\tmissing-member\n 4\tSSOT003\tdropped-field\n \
+        "24\tSSOT001\tdeprecated-import\n77\tSSOT002\tmissing-member\n 4\tSSOT003\tdropped-field\n \
          2\tSSOT004\tunresolved-import\n 5\tSSOT005\tmixed-sources\n 7\tSSOT006\tguarded-access\n"
     );
 }

@@ -19,6 +19,7 @@ mod formats;
 mod forms;
 mod gate;
 mod inputs;
+mod instances;
 mod no_lost_work;
 mod real_code;
 mod rollback;

@@ -3,7 +3,7 @@
 //! reference to the class, a member access, a reflection call); the rules in [`super::rules`]
 //! judge it and report through the [`Context`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use tree_sitter::Node;
 
@@ -37,12 +37,29 @@ pub(crate) struct Context<'a, 'p> {
     columns: CharColumns<'a>,
     stack: Vec<ScopeId>,
     findings: Vec<Finding>,
+    /// Attributes set on spec'd mocks so far, by scope, receiver as written and member: the
+    /// end byte of the earliest statement that sets it (a read after it finds the attribute).
+    mock_writes: HashMap<(ScopeId, &'a str, &'a str), usize>,
 }
 
 impl<'a> Context<'a, '_> {
     /// The scope the visitor is in.
     pub(crate) fn scope(&self) -> ScopeId {
         *self.stack.last().expect("the module scope is never popped")
+    }
+
+    /// Remembers that the statement ending at `end` sets `member` on the mock `receiver`.
+    pub(crate) fn record_mock_write(&mut self, receiver: &'a str, member: &'a str, end: usize) {
+        let key = (self.scope(), receiver, member);
+        let earliest = self.mock_writes.entry(key).or_insert(end);
+        *earliest = (*earliest).min(end);
+    }
+
+    /// Whether this scope set `member` on the mock `receiver` in a statement before `at`.
+    pub(crate) fn mock_set_before(&self, receiver: &str, member: &str, at: usize) -> bool {
+        self.mock_writes
+            .get(&(self.scope(), receiver, member))
+            .is_some_and(|&end| end <= at)
     }
 
     /// The migrated class's name.
@@ -215,6 +232,7 @@ impl<'a, 'p> Checker<'a, 'p> {
                 columns: CharColumns::new(source),
                 stack: vec![MODULE_SCOPE],
                 findings: Vec::new(),
+                mock_writes: HashMap::new(),
             },
             module,
             bindings: Vec::new(),
@@ -340,6 +358,7 @@ impl<'a, 'p> Checker<'a, 'p> {
                 return;
             }
         }
+        missing_member::configure_mock(&mut self.ctx, node, function, arguments);
         dropped_field::call(&mut self.ctx, function, arguments);
     }
 
@@ -362,7 +381,10 @@ impl<'a, 'p> Checker<'a, 'p> {
             .collect();
         let (&receiver, &name) = (positional.first()?, positional.get(1)?);
         let member = plain_string(name, self.ctx.source)?;
-        if !self.ctx.migration.interface.risky_members.contains(member) {
+        let interface = &self.ctx.migration.interface;
+        if !interface.risky_members.contains(member)
+            && !interface.mock_risky_members.contains(member)
+        {
             return None;
         }
         let origin = self

@@ -25,6 +25,9 @@ use crate::workspace::{ExportBinding, ModuleExports, Workspace};
 pub struct MigrationInterface {
     /// Members the deprecated class has and the SSOT class lacks.
     pub risky_members: BTreeSet<String>,
+    /// For mocks made with a spec of the class (which read only the class object's attributes,
+    /// `dir(C)`): class attributes of the deprecated class that the SSOT class lacks.
+    pub mock_risky_members: BTreeSet<String>,
     pub members_source: MembersSource,
     /// Methods (of either class, or pydantic's) that return an instance of the class.
     pub self_returning: BTreeSet<String>,
@@ -207,6 +210,7 @@ impl MigrationOracle {
             id: Arc::from(rule.id.as_str()),
             interface: MigrationInterface {
                 risky_members: BTreeSet::new(),
+                mock_risky_members: BTreeSet::new(),
                 members_source: MembersSource::Configured,
                 self_returning: BTreeSet::new(),
                 keywords: KeywordChange::Unchanged,
@@ -529,6 +533,7 @@ impl MigrationOracle {
         if !provided.is_empty() && provided.iter().all(|p| p.class == ResolvesTo::Ssot) {
             return MigrationInterface {
                 risky_members: BTreeSet::new(),
+                mock_risky_members: BTreeSet::new(),
                 members_source: MembersSource::SameClass,
                 self_returning,
                 keywords: KeywordChange::Unchanged,
@@ -558,6 +563,12 @@ impl MigrationOracle {
                         .filter(|m| !is_dunder(m))
                         .cloned()
                         .collect(),
+                    mock_risky_members: deprecated
+                        .iter()
+                        .flat_map(|class| class.class_members.difference(&ssot.class_members))
+                        .filter(|m| !is_dunder(m))
+                        .cloned()
+                        .collect(),
                     members_source: MembersSource::Derived,
                     self_returning,
                     keywords: KeywordChange::Derived {
@@ -572,6 +583,8 @@ impl MigrationOracle {
             }
             _ => MigrationInterface {
                 risky_members: self.rule.fallback_risky_members.iter().cloned().collect(),
+                // Whether they are class attributes is not known: as for instances.
+                mock_risky_members: self.rule.fallback_risky_members.iter().cloned().collect(),
                 members_source: MembersSource::Configured,
                 self_returning,
                 keywords: KeywordChange::Configured,

@@ -33,6 +33,47 @@ const MOCK_FACTORIES: &[&str] = &[
     "NonCallableMagicMock",
 ];
 
+/// Parameters of the mock factories that are not attributes of the mock.
+const MOCK_PARAMETERS: &[&str] = &[
+    "spec",
+    "spec_set",
+    "side_effect",
+    "return_value",
+    "wraps",
+    "name",
+    "parent",
+    "unsafe",
+    "instance",
+    "_name",
+    "_new_name",
+    "_new_parent",
+    "_spec_as_instance",
+    "_eat_self",
+];
+
+/// A mock made with a spec of the class: reading an attribute the spec class lacks raises
+/// `AttributeError` (unless the same scope set it first); with `spec_set` (or
+/// `create_autospec(..., spec_set=True)`) writing one does too. Deleting never raises.
+/// (Checked with python3.11's `unittest.mock`.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MockSpec<'a> {
+    /// Where the spec class comes from.
+    pub origin: ResolvesTo,
+    pub restricts_writes: bool,
+    /// Attributes its constructor call configures (`Mock(spec=C, thread_id="t")`).
+    pub preset: Vec<&'a str>,
+}
+
+impl<'a> MockSpec<'a> {
+    /// One mock for a name bound to mocks on several paths: the strictest of them.
+    fn merge(mut self, other: MockSpec<'a>) -> MockSpec<'a> {
+        self.origin = self.origin.merge(other.origin);
+        self.restricts_writes |= other.restricts_writes;
+        self.preset.retain(|name| other.preset.contains(name));
+        self
+    }
+}
+
 pub struct Resolver<'a, 'p> {
     pub scopes: &'p FileScopes<'a>,
     pub source: &'a [u8],
@@ -221,8 +262,8 @@ impl<'a, 'p> Resolver<'a, 'p> {
                 if let Some(origin) = self.class_ref(function, scope) {
                     return Some(origin);
                 }
-                if let Some(origin) = self.mock_of_class(node, function, scope) {
-                    return Some(origin);
+                if let Some(mock) = self.mock_of_class(node, function, scope) {
+                    return Some(mock.origin);
                 }
                 // `x.copy_with_updates(...)` on an instance, `Cls.model_validate(...)` on the class.
                 if function.kind_id() != KINDS.attribute {
@@ -314,32 +355,114 @@ impl<'a, 'p> Resolver<'a, 'p> {
         })
     }
 
-    /// `Mock(spec=C)`, `MagicMock(spec_set=C)`, `create_autospec(C)` and their `mock.` forms.
+    /// `Mock(spec=C)`, `Mock(C)`, `MagicMock(spec_set=C)`, `create_autospec(C)`,
+    /// `create_autospec(C, spec_set=True, instance=True)` and their `mock.` forms.
     fn mock_of_class(
         &self,
         call: Node<'a>,
         function: Node<'a>,
         scope: ScopeId,
-    ) -> Option<ResolvesTo> {
+    ) -> Option<MockSpec<'a>> {
         let name = last_name(function, self.source)?;
         let arguments = call.child_by_field_id(FIELDS.arguments)?;
         let mut cursor = arguments.walk();
-        let spec = if MOCK_FACTORIES.contains(&name) {
+        let arguments: Vec<Node<'a>> = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind_id() != KINDS.comment)
+            .collect();
+        let positional = arguments
+            .iter()
+            .find(|a| a.kind_id() != KINDS.keyword_argument)
+            .copied();
+        let keyword = |names: &[&str]| {
             arguments
-                .named_children(&mut cursor)
-                .find_map(|argument| keyword_value(argument, self.source, &["spec", "spec_set"]))
+                .iter()
+                .find_map(|argument| keyword_value(*argument, self.source, names))
+        };
+        let keyword_names = arguments.iter().filter_map(|argument| {
+            (argument.kind_id() == KINDS.keyword_argument)
+                .then(|| argument.child_by_field_id(FIELDS.name))
+                .flatten()
+                .map(|name| text(name, self.source))
+        });
+        let (spec, restricts_writes) = if MOCK_FACTORIES.contains(&name) {
+            // `Mock`'s first positional parameter is `spec`.
+            match (keyword(&["spec_set"]), keyword(&["spec"]).or(positional)) {
+                (Some(spec_set), _) => (spec_set, true),
+                (None, Some(spec)) => (spec, false),
+                (None, None) => return None,
+            }
         } else if name == "create_autospec" {
-            arguments.named_children(&mut cursor).find_map(|argument| {
-                if argument.kind_id() == KINDS.keyword_argument {
-                    keyword_value(argument, self.source, &["spec"])
-                } else {
-                    Some(argument)
-                }
-            })
+            let spec_set =
+                keyword(&["spec_set"]).is_some_and(|value| text(value, self.source) == "True");
+            (keyword(&["spec"]).or(positional)?, spec_set)
         } else {
-            None
-        }?;
-        self.class_ref(spec, scope)
+            return None;
+        };
+        let origin = self.class_ref(spec, scope)?;
+        // Other keywords configure attributes (`Mock(spec=C, thread_id="t")`), as
+        // `configure_mock` does.
+        let preset = keyword_names
+            .filter(|name| !MOCK_PARAMETERS.contains(name))
+            .collect();
+        Some(MockSpec {
+            origin,
+            restricts_writes,
+            preset,
+        })
+    }
+
+    /// The mock `expression` is when it is one: a name or `self.x` every instance-making binding
+    /// of which is a mock of the class (a name that is a real instance on some path is an
+    /// instance, as before).
+    pub fn mock(&self, expression: Node<'a>, scope: ScopeId) -> Option<MockSpec<'a>> {
+        let facts = match expression.kind_id() {
+            kind if kind == KINDS.identifier => {
+                self.scopes.lookup(scope, text(expression, self.source))?.1
+            }
+            kind if kind == KINDS.attribute => {
+                let object = expression.child_by_field_id(FIELDS.object)?;
+                if object.kind_id() != KINDS.identifier {
+                    return None;
+                }
+                let class = self
+                    .scopes
+                    .class_of_self(scope, text(object, self.source))?;
+                let name = text(expression.child_by_field_id(FIELDS.attribute)?, self.source);
+                self.scopes.scopes[class].attributes.get(name)?
+            }
+            _ => return None,
+        };
+        let mut mock: Option<MockSpec<'a>> = None;
+        for fact in facts {
+            let mocked = match &fact.binding {
+                Binding::Assigned { value } if value.kind_id() == KINDS.call => value
+                    .child_by_field_id(FIELDS.function)
+                    .and_then(|function| self.mock_of_class(*value, function, fact.scope)),
+                _ => None,
+            };
+            match mocked {
+                Some(found) => {
+                    mock = Some(match mock {
+                        None => found,
+                        Some(earlier) => earlier.merge(found),
+                    });
+                }
+                None => {
+                    let instance = match &fact.binding {
+                        Binding::Annotated { annotation } => {
+                            self.annotation_class(*annotation, fact.scope)
+                        }
+                        Binding::Assigned { value } => self.instance(*value, fact.scope),
+                        _ => None,
+                    };
+                    if instance.is_some() {
+                        return None;
+                    }
+                }
+            }
+        }
+        mock
     }
 
     /// The class an annotation names, seeing through `Optional[...]`, `Union[..., None]`,

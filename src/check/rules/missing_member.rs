@@ -7,6 +7,7 @@ use tree_sitter::Node;
 use crate::codes::{Code, CodeDoc};
 use crate::finding::{ResolvesTo, Severity};
 use crate::migration::WriteFate;
+use crate::python::resolve::MockSpec;
 use crate::python::syntax::{FIELDS, KINDS};
 
 use super::super::context::{Context, Reflection};
@@ -44,14 +45,26 @@ pub(crate) fn attribute<'a>(
     node: Node<'a>,
     parent: Option<Node<'a>>,
     receiver: Node<'a>,
-    member: &str,
+    member: &'a str,
 ) {
-    if ctx.migration.rule.names_class(member)
-        || !ctx.migration.interface.risky_members.contains(member)
-    {
+    if ctx.migration.rule.names_class(member) {
         return;
     }
     let scope = ctx.scope();
+    let interface = &ctx.migration.interface;
+    if !interface.risky_members.contains(member) && !interface.mock_risky_members.contains(member) {
+        return;
+    }
+    if let Some(mock) = ctx.resolver.mock(receiver, scope) {
+        let access = Access::of_attribute(node, parent);
+        // A write is in effect once its statement is done (`m.x = m.x` reads first).
+        let end = parent.map_or(node.end_byte(), |p| p.end_byte());
+        mock_access(ctx, node, receiver, member, &mock, access, end);
+        return;
+    }
+    if !ctx.migration.interface.risky_members.contains(member) {
+        return;
+    }
     let origin = ctx
         .resolver
         .instance(receiver, scope)
@@ -70,13 +83,29 @@ pub(crate) fn attribute<'a>(
 
 /// `getattr(x, "m")`, `setattr(x, "m", v)`, `delattr(x, "m")`: the member is needed. (With a
 /// default, or `hasattr`, the access is guarded: SSOT006.)
-pub(crate) fn reflection(ctx: &mut Context<'_, '_>, call: &Reflection<'_>) {
+pub(crate) fn reflection<'a>(ctx: &mut Context<'a, '_>, call: &Reflection<'a>) {
     let access = match (call.function, call.arguments) {
         ("getattr", 2) => Access::Read,
         ("setattr", _) => Access::Write,
         ("delattr", _) => Access::Delete,
         _ => return,
     };
+    if let Some(mock) = ctx.resolver.mock(call.receiver, ctx.scope()) {
+        let end = call.call.end_byte();
+        mock_access(
+            ctx,
+            call.call,
+            call.receiver,
+            call.member,
+            &mock,
+            access,
+            end,
+        );
+        return;
+    }
+    if !ctx.migration.interface.risky_members.contains(call.member) {
+        return;
+    }
     report(
         ctx,
         call.call,
@@ -85,6 +114,93 @@ pub(crate) fn reflection(ctx: &mut Context<'_, '_>, call: &Reflection<'_>) {
         call.origin,
         access,
     );
+}
+
+/// `m.configure_mock(thread_id=...)` on a spec'd mock sets the attributes it names.
+pub(crate) fn configure_mock<'a>(
+    ctx: &mut Context<'a, '_>,
+    call: Node<'a>,
+    function: Node<'a>,
+    arguments: Node<'a>,
+) {
+    let (Some(object), Some(method)) = (
+        function.child_by_field_id(FIELDS.object),
+        function.child_by_field_id(FIELDS.attribute),
+    ) else {
+        return;
+    };
+    if function.kind_id() != KINDS.attribute || ctx.text(method) != "configure_mock" {
+        return;
+    }
+    if ctx.resolver.mock(object, ctx.scope()).is_none() {
+        return;
+    }
+    let receiver = ctx.text(object);
+    let mut cursor = arguments.walk();
+    let names: Vec<&'a str> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind_id() == KINDS.keyword_argument)
+        .filter_map(|a| a.child_by_field_id(FIELDS.name))
+        .map(|name| ctx.text(name))
+        .collect();
+    for name in names {
+        ctx.record_mock_write(receiver, name, call.end_byte());
+    }
+}
+
+/// An access to a member on a mock specced with the class. Reading a class attribute of the
+/// deprecated class that the SSOT class lacks raises once the spec is the SSOT class, unless
+/// the mock's constructor or an earlier statement of the same scope set it; writing raises only
+/// on a `spec_set` mock; deleting never raises.
+fn mock_access<'a>(
+    ctx: &mut Context<'a, '_>,
+    site: Node<'a>,
+    receiver: Node<'a>,
+    member: &'a str,
+    mock: &MockSpec<'_>,
+    access: Access,
+    statement_end: usize,
+) {
+    // Only a class attribute of the deprecated class that the SSOT class lacks changes: any
+    // other member reads the same (raises on both) and writes the same on both.
+    if !ctx.migration.interface.mock_risky_members.contains(member) {
+        return;
+    }
+    let written = ctx.text(receiver);
+    let message = match access {
+        Access::Delete => return,
+        Access::Write => {
+            ctx.record_mock_write(written, member, statement_end);
+            if !mock.restricts_writes {
+                return;
+            }
+            "a `spec_set` mock refuses to set what its class lacks"
+        }
+        Access::Read | Access::Update => {
+            if mock.preset.contains(&member)
+                || ctx.mock_set_before(written, member, site.start_byte())
+            {
+                return;
+            }
+            "a spec'd mock has only its class's attributes"
+        }
+    };
+    let severity = super::instance_severity(mock.origin);
+    let consequence = match severity {
+        Severity::Error => "raises AttributeError".to_owned(),
+        _ => "will raise AttributeError once the mock's spec is the SSOT class".to_owned(),
+    };
+    let receiver_text = receiver_text(receiver, ctx.source);
+    let message = format!(
+        "{} `{member}` on the mock `{receiver_text}`: the SSOT `{}` has no class attribute `{member}` ({message}); this {consequence}",
+        access.verb(),
+        ctx.migration.rule.ssot_name(),
+    );
+    let help = member_help(ctx, member);
+    ctx.report(Code::MissingMember, severity, ctx.location(site), message)
+        .help(help)
+        .member(member)
+        .receiver(receiver_text);
 }
 
 fn report(

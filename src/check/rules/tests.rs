@@ -222,6 +222,49 @@ mod missing_member {
     }
 }
 
+mod mocks {
+    use super::*;
+
+    #[test]
+    fn a_field_is_no_class_attribute_so_a_spec_d_mock_lacks_it_on_both_sides() {
+        // pydantic fields are not in `dir(Model)`: `Mock(spec=Old).quality_metrics` raises too,
+        // and writing it works on both (checked with pydantic 2 and python3.11).
+        let source = format!(
+            "from {OLD} import DeepAgentState\nfrom unittest.mock import Mock\n\n\
+             m = Mock(spec=DeepAgentState)\nm.quality_metrics = 1\nprint(m.quality_metrics)\n"
+        );
+        assert_eq!(check(&source), [deprecated("1:44")]);
+    }
+
+    #[test]
+    fn a_name_that_is_a_real_instance_on_one_path_keeps_the_instance_rules() {
+        let source = format!(
+            "from {SSOT} import DeepAgentState\nfrom unittest.mock import Mock\n\n\
+             def f(real):\n    \
+                 if real:\n        s = DeepAgentState()\n    \
+                 else:\n        s = Mock(spec=DeepAgentState)\n    \
+                 s.thread_id = 1\n"
+        );
+        assert_eq!(
+            check(&source),
+            ["SSOT002 error 9:5 writes `thread_id` on `s`: the SSOT `DeepAgentState` has no `thread_id`; this raises ValueError"]
+        );
+    }
+
+    #[test]
+    fn a_write_takes_effect_after_its_statement() {
+        // `m.thread_id = m.thread_id` reads before it writes.
+        let source = format!(
+            "from {SSOT} import DeepAgentState\nfrom unittest.mock import Mock\n\n\
+             m = Mock(spec=DeepAgentState)\nm.thread_id = m.thread_id\nm.thread_id\n"
+        );
+        assert_eq!(
+            check(&source),
+            ["SSOT002 error 5:15 reads `thread_id` on the mock `m`: the SSOT `DeepAgentState` has no class attribute `thread_id` (a spec'd mock has only its class's attributes); this raises AttributeError"]
+        );
+    }
+}
+
 mod dropped_field {
     use super::*;
 

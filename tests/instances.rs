@@ -1,0 +1,68 @@
+//! Instances as Python makes them, checked against Python itself: `fixtures/instances` (stdlib
+//! only) holds real instances and `unittest.mock` mocks specced with the class, and each test
+//! compares the exact findings, then runs the modules with python3 as written and with their
+//! deprecated imports switched to the SSOT module (`scripts/runtime_claims.py`): the lines that
+//! raise, and what they raise, must be the findings' claims.
+
+use crate::common;
+
+use common::{repo_root, run, stderr, stdout};
+
+const FIXTURE: &str = "fixtures/instances";
+
+fn report() -> serde_json::Value {
+    let output = run(&repo_root(), &["check", FIXTURE, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// `scripts/runtime_claims.py` on `files` of the fixture: its output, after asserting that
+/// Python agreed with every finding.
+fn python_agrees(files: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let report_path = dir.path().join("report.json");
+    std::fs::write(&report_path, serde_json::to_vec(&report()).unwrap()).unwrap();
+    let mut args = vec![
+        "scripts/runtime_claims.py".to_owned(),
+        FIXTURE.to_owned(),
+        report_path.display().to_string(),
+    ];
+    args.extend(files.iter().map(|f| format!("{FIXTURE}/{f}")));
+    let output = std::process::Command::new("python3")
+        .args(&args)
+        .current_dir(repo_root())
+        .output()
+        .expect("python3 runs");
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    text
+}
+
+#[test]
+fn mocks_raise_where_python_raises() {
+    let report = report();
+    let mocks: Vec<String> = common::compact_findings(&report)
+        .into_iter()
+        .filter(|f| f.contains("app/mocks.py"))
+        .collect();
+    let at = |rest: &str| format!("{FIXTURE}/app/mocks.py:{rest}");
+    assert_eq!(
+        mocks,
+        [
+            format!("SSOT001 warning {}", at("6:24 -")),
+            // A read of a class attribute the SSOT class lacks, before anything set it.
+            format!("SSOT002 warning {}", at("9:1 thread_id")),
+            // `spec_set` refuses the write.
+            format!("SSOT002 warning {}", at("13:1 thread_id")),
+            format!("SSOT002 warning {}", at("15:1 thread_id")),
+            format!("SSOT002 warning {}", at("26:1 thread_id")),
+            // In a function: read before the write of the same scope.
+            format!("SSOT002 warning {}", at("31:12 thread_id")),
+        ]
+    );
+    let text = python_agrees(&["app/mocks.py"]);
+    assert!(
+        text.ends_with("5 raising lines compared, 0 mismatches\n"),
+        "{text}"
+    );
+}
