@@ -66,3 +66,48 @@ fn mocks_raise_where_python_raises() {
         "{text}"
     );
 }
+
+#[test]
+fn factories_helpers_class_values_and_class_annotations_are_instances() {
+    let report = report();
+    let lines: Vec<String> = common::compact_findings(&report)
+        .into_iter()
+        .filter(|f| f.contains("app/sources.py"))
+        .map(|f| f.replace(&format!("{FIXTURE}/app/sources.py:"), ""))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "SSOT001 warning 7:24 -",
+            // `state_class = Session; state_class("u")`
+            "SSOT002 warning 11:1 thread_id",
+            // `cls: type[Session]`, `Type[Session]`
+            "SSOT002 warning 15:12 thread_id",
+            "SSOT002 warning 20:12 thread_id",
+            // `self.state_cls(...)` (class body), `self.other_cls(...)` (`__init__`)
+            "SSOT002 warning 32:16 thread_id",
+            "SSOT002 warning 35:16 thread_id",
+            // `self._helper()` annotated `-> Session`, a property, a classmethod
+            "SSOT002 warning 42:16 thread_id",
+            "SSOT002 warning 49:16 thread_id",
+            "SSOT002 warning 57:16 thread_id",
+            // `await make_async()` (`make_async()` alone is a coroutine: line 79 is none)
+            "SSOT002 warning 74:12 thread_id",
+            // a module function, a class-level annotation on an instance, a staticmethod
+            "SSOT002 warning 83:1 thread_id",
+            "SSOT002 warning 85:1 thread_id",
+            "SSOT002 warning 86:1 thread_id",
+        ]
+    );
+    let output = run(
+        &repo_root(),
+        &["check", FIXTURE, "--format", "json", "--no-prefilter"],
+    );
+    let whole: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(whole["findings"], report["findings"]);
+    let text = python_agrees(&["app/sources.py"]);
+    assert!(
+        text.ends_with("12 raising lines compared, 0 mismatches\n"),
+        "{text}"
+    );
+}

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use crate::migration::MigrationOracle;
 use crate::python::comments;
 use crate::python::resolve::Resolver;
-use crate::python::scopes::{Binding, FileScopes, MODULE_SCOPE};
+use crate::python::scopes::{Binding, FileScopes, ScopeKind, MODULE_SCOPE};
 use crate::python::sparse::{self, LineStarts};
-use crate::python::syntax::python_line_ends;
+use crate::python::syntax::{python_line_ends, FIELDS};
 use crate::python::{ModuleOfFile, ModulePath};
 
 use super::context::REFLECTION_BUILTINS;
@@ -126,6 +126,44 @@ pub fn check_source_sparse(
                     .filter(|(id, name)| resolver.attribute_instance(*id, name).is_some())
                     .map(|(_, name)| name.as_bytes().to_vec()),
             );
+            // Attributes that hold the class itself (`state_cls = DeepAgentState`): a member
+            // left out that calls one makes an instance.
+            new_member_words.extend(
+                scopes
+                    .scopes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, scope)| scope.kind == ScopeKind::Class)
+                    .flat_map(|(id, scope)| {
+                        scope
+                            .attributes
+                            .keys()
+                            .chain(scope.names.keys())
+                            .map(move |name| (id, *name))
+                    })
+                    .filter(|(id, name)| resolver.class_attribute_class(*id, name).is_some())
+                    .map(|(_, name)| name.as_bytes().to_vec()),
+            );
+            // Methods and properties that return an instance (`self._make_state()`): a member
+            // left out that calls one may hold an instance.
+            new_member_words.extend(
+                scopes
+                    .scopes
+                    .iter()
+                    .filter(|scope| scope.kind == ScopeKind::Class)
+                    .flat_map(|scope| scope.names.iter())
+                    .filter(|(_, facts)| {
+                        facts.iter().any(|fact| match fact.binding {
+                            Binding::Function { definition } => definition
+                                .child_by_field_id(FIELDS.return_type)
+                                .is_some_and(|returns| {
+                                    resolver.annotation_class(returns, fact.scope).is_some()
+                                }),
+                            _ => false,
+                        })
+                    })
+                    .map(|(name, _)| name.as_bytes().to_vec()),
+            );
         }
         new_member_words.sort_unstable();
         new_member_words.dedup();
@@ -237,14 +275,35 @@ fn keep_members_of_relevant_classes(
             continue;
         };
         let header = &source[block.range.start..first.range.start];
+        // The class's own name is no reason: a class of the file is a word once kept (its
+        // instances may hold an instance), and that says nothing of its members.
+        let own = class_name(header);
         if members.iter().any(|member| !member.kept)
-            && words.iter().any(|w| sparse::contains_word(header, w))
+            && words
+                .iter()
+                .filter(|w| Some(w.as_slice()) != own)
+                .any(|w| sparse::contains_word(header, w))
         {
             members.iter_mut().for_each(|member| member.kept = true);
             grew = true;
         }
     }
     grew
+}
+
+/// The name a class header (`@decorator\nclass Name(Base):`) defines: on the last line that
+/// starts with `class` (decorators, and strings in them, come before it).
+fn class_name(header: &[u8]) -> Option<&[u8]> {
+    let is_ident = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80;
+    header.split(|&c| c == b'\n').rev().find_map(|line| {
+        let rest = line.trim_ascii_start().strip_prefix(b"class")?;
+        if !rest.first()?.is_ascii_whitespace() {
+            return None;
+        }
+        let rest = rest.trim_ascii_start();
+        let end = rest.iter().position(|c| !is_ident(c)).unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
 }
 
 /// Each ASCII identifier of `text` (strings and comments included: more occurrences only keep
@@ -276,6 +335,12 @@ fn relevant_module_names<'s>(
                         .is_some_and(|(_, name)| migration.rule.names_class(name))
                         || migration.resolve_path(target).is_class()
                 }),
+                // A function that may return an instance (`state = make_state()`), and a class
+                // of the file whose instances may hold one (`holder.state`).
+                Binding::Function { definition } => {
+                    definition.child_by_field_id(FIELDS.return_type).is_some()
+                }
+                Binding::Class { .. } => true,
                 Binding::Other => false,
             })
         })

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::oracle::{ClassOracle, SymbolResolution};
-use super::scopes::{Binding, Fact, FileScopes, ScopeId, MODULE_SCOPE};
+use super::scopes::{decorator_names, Binding, Fact, FileScopes, ScopeId, MODULE_SCOPE};
 use super::syntax::{field, text, FIELDS, KINDS};
 use super::ModulePath;
 use crate::finding::ResolvesTo;
@@ -166,12 +166,162 @@ impl<'a, 'p> Resolver<'a, 'p> {
         }
     }
 
-    /// `m.DeepAgentState` through an imported module.
+    /// `m.DeepAgentState` through an imported module, or `self.state_cls` when the class (or
+    /// one of its methods) binds that attribute to the class.
     fn attribute_class(&self, attribute: Node<'a>, scope: ScopeId) -> Option<ResolvesTo> {
-        class_of(
-            self.oracle
-                .resolve_path(&self.import_path(attribute, scope)?),
-        )
+        if let Some(path) = self.import_path(attribute, scope) {
+            return class_of(self.oracle.resolve_path(&path));
+        }
+        let object = attribute.child_by_field_id(FIELDS.object)?;
+        let class = self.class_of_receiver(object, scope, 0)?;
+        let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        self.class_attribute_class(class, name)
+    }
+
+    /// Whether the class of this file whose scope is `class` binds its attribute `name` to the
+    /// migrated class (`state_cls = DeepAgentState` in its body, `self.state_cls = ...` in a
+    /// method), and from where.
+    pub fn class_attribute_class(&self, class: ScopeId, name: &str) -> Option<ResolvesTo> {
+        let class_scope = &self.scopes.scopes[class];
+        let facts = class_scope
+            .attributes
+            .get(name)
+            .into_iter()
+            .chain(class_scope.names.get(name))
+            .flatten();
+        facts.fold(None, |origin, fact| {
+            let found = match &fact.binding {
+                Binding::Assigned { value } if value.kind_id() == KINDS.identifier => {
+                    self.name_class(text(*value, self.source), fact.scope)
+                }
+                Binding::Assigned { value } if value.kind_id() == KINDS.attribute => self
+                    .import_path(*value, fact.scope)
+                    .and_then(|path| class_of(self.oracle.resolve_path(&path))),
+                _ => None,
+            };
+            match found {
+                Some(found) => Some(ResolvesTo::merge_option(origin, found)),
+                None => origin,
+            }
+        })
+    }
+
+    /// The class of this file whose instance (or which itself) `object` is: `self` in a method,
+    /// `cls` in a classmethod, the class's name, or a name bound to `Class(...)` or annotated
+    /// `Class`.
+    fn class_of_receiver(&self, object: Node<'a>, scope: ScopeId, depth: usize) -> Option<ScopeId> {
+        if object.kind_id() != KINDS.identifier || depth >= MAX_DEPTH {
+            return None;
+        }
+        let name = text(object, self.source);
+        if let Some(class) = self
+            .scopes
+            .class_of_self(scope, name)
+            .or_else(|| self.scopes.class_of_cls(scope, name))
+            .or_else(|| self.scopes.local_class(scope, name))
+        {
+            return Some(class);
+        }
+        let (_, facts) = self.scopes.lookup(scope, name)?;
+        facts.iter().find_map(|fact| match &fact.binding {
+            Binding::Assigned { value } if value.kind_id() == KINDS.call => {
+                let function = value.child_by_field_id(FIELDS.function)?;
+                (function.kind_id() == KINDS.identifier)
+                    .then(|| {
+                        self.scopes
+                            .local_class(fact.scope, text(function, self.source))
+                    })
+                    .flatten()
+            }
+            Binding::Annotated { annotation } if annotation.kind_id() == KINDS.type_ => {
+                let named = annotation.named_child(0)?;
+                (named.kind_id() == KINDS.identifier)
+                    .then(|| {
+                        self.scopes
+                            .local_class(fact.scope, text(named, self.source))
+                    })
+                    .flatten()
+            }
+            _ => None,
+        })
+    }
+
+    /// What calling `function` returns, when it is a function or method of this file whose
+    /// return annotation names the class: `f()`, `self.m()`, `cls.m()`, `Class.m()`,
+    /// `obj.m()` on an instance of a class of this file. An `async def` returns a coroutine,
+    /// so only `await f()` is the instance.
+    fn returned_instance(
+        &self,
+        function: Node<'a>,
+        scope: ScopeId,
+        awaited: bool,
+        depth: usize,
+    ) -> Option<ResolvesTo> {
+        let kind = function.kind_id();
+        let facts: &[Fact<'a>] = if kind == KINDS.identifier {
+            self.scopes.lookup(scope, text(function, self.source))?.1
+        } else if kind == KINDS.attribute {
+            let object = function.child_by_field_id(FIELDS.object)?;
+            let class = self.class_of_receiver(object, scope, depth)?;
+            let name = text(function.child_by_field_id(FIELDS.attribute)?, self.source);
+            self.scopes.scopes[class].names.get(name)?
+        } else {
+            return None;
+        };
+        self.merge(facts, |fact| match fact.binding {
+            Binding::Function { definition } => {
+                self.definition_returns(definition, fact.scope, awaited)
+            }
+            _ => None,
+        })
+    }
+
+    /// The class a `def`'s return annotation names (evaluated where the `def` is), when a call
+    /// of it (awaited or not) gives that value.
+    fn definition_returns(
+        &self,
+        definition: Node<'a>,
+        scope: ScopeId,
+        awaited: bool,
+    ) -> Option<ResolvesTo> {
+        let is_async = definition
+            .child(0)
+            .is_some_and(|first| first.kind() == "async");
+        if is_async != awaited {
+            return None;
+        }
+        self.annotation_class(definition.child_by_field_id(FIELDS.return_type)?, scope)
+    }
+
+    /// `obj.prop` where `prop` is a `@property` (or `cached_property`) of a class of this file
+    /// whose return annotation names the class.
+    fn property_instance(
+        &self,
+        attribute: Node<'a>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<ResolvesTo> {
+        let object = attribute.child_by_field_id(FIELDS.object)?;
+        let class = self.class_of_receiver(object, scope, depth)?;
+        let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        let facts = self.scopes.scopes[class].names.get(name)?;
+        self.merge(facts, |fact| {
+            let Binding::Function { definition } = fact.binding else {
+                return None;
+            };
+            let decorated = definition.parent()?;
+            let is_property = decorated.kind_id() == KINDS.decorated_definition
+                && decorator_names(decorated, self.source)
+                    .iter()
+                    .any(|name| matches!(*name, "property" | "cached_property"));
+            if !is_property {
+                return None;
+            }
+            self.annotation_class(
+                definition.child_by_field_id(FIELDS.return_type)?,
+                fact.scope,
+            )
+        })
     }
 
     /// Whether a plain name is the migrated class in `scope`, and from where. Names bound to
@@ -213,6 +363,9 @@ impl<'a, 'p> Resolver<'a, 'p> {
                 Binding::Assigned { value } if value.kind_id() == KINDS.attribute => {
                     self.attribute_class(*value, fact.scope)
                 }
+                // `cls: type[DeepAgentState]`: the class, or a subclass of it.
+                Binding::Annotated { annotation } => type_argument(*annotation, self.source)
+                    .and_then(|class| self.class_ref(class, fact.scope)),
                 _ => None,
             };
             if let Some(found) = found {
@@ -251,12 +404,19 @@ impl<'a, 'p> Resolver<'a, 'p> {
         depth: usize,
     ) -> Option<ResolvesTo> {
         let mut node = expression;
+        let mut awaited = false;
         for step in depth..MAX_DEPTH {
             let kind = node.kind_id();
             if kind == KINDS.identifier {
                 return self.name_instance(scope, text(node, self.source), step);
             } else if kind == KINDS.attribute {
-                return self.self_attribute_instance(node, scope, step);
+                return self
+                    .self_attribute_instance(node, scope, step)
+                    .or_else(|| self.property_instance(node, scope, step));
+            } else if kind == KINDS.await_ {
+                awaited = true;
+                node = node.named_child(0)?;
+                continue;
             } else if kind == KINDS.call {
                 let function = node.child_by_field_id(FIELDS.function)?;
                 if let Some(origin) = self.class_ref(function, scope) {
@@ -264,6 +424,9 @@ impl<'a, 'p> Resolver<'a, 'p> {
                 }
                 if let Some(mock) = self.mock_of_class(node, function, scope) {
                     return Some(mock.origin);
+                }
+                if let Some(origin) = self.returned_instance(function, scope, awaited, step) {
+                    return Some(origin);
                 }
                 // `x.copy_with_updates(...)` on an instance, `Cls.model_validate(...)` on the class.
                 if function.kind_id() != KINDS.attribute {
@@ -304,12 +467,9 @@ impl<'a, 'p> Resolver<'a, 'p> {
         depth: usize,
     ) -> Option<ResolvesTo> {
         let object = attribute.child_by_field_id(FIELDS.object)?;
-        if object.kind_id() != KINDS.identifier {
-            return None;
-        }
-        let class = self
-            .scopes
-            .class_of_self(scope, text(object, self.source))?;
+        // `self.state`, or `holder.state` on an instance of a class of this file whose body
+        // annotates (or whose methods assign) `state`.
+        let class = self.class_of_receiver(object, scope, depth)?;
         let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
         self.attribute_instance_at_depth(class, name, depth)
     }
@@ -561,6 +721,38 @@ fn keyword_value<'a>(argument: Node<'a>, source: &[u8], names: &[&str]) -> Optio
         .contains(&name)
         .then(|| argument.child_by_field_id(FIELDS.value))
         .flatten()
+}
+
+/// `X` of an annotation `type[X]`, `Type[X]` or `typing.Type[X]` (a class value).
+fn type_argument<'a>(annotation: Node<'a>, source: &[u8]) -> Option<Node<'a>> {
+    let node = if annotation.kind_id() == KINDS.type_ {
+        annotation.named_child(0)?
+    } else {
+        annotation
+    };
+    let kind = node.kind_id();
+    let (base, argument) = if kind == KINDS.generic_type {
+        let argument = node.named_child(1)?;
+        let argument = if argument.kind_id() == KINDS.type_parameter {
+            argument.named_child(0)?
+        } else {
+            argument
+        };
+        (node.named_child(0)?, argument)
+    } else if kind == KINDS.subscript {
+        (
+            node.child_by_field_id(FIELDS.value)?,
+            node.child_by_field_id(FIELDS.subscript)?,
+        )
+    } else {
+        return None;
+    };
+    let argument = if argument.kind_id() == KINDS.type_ {
+        argument.named_child(0)?
+    } else {
+        argument
+    };
+    matches!(text(base, source), "type" | "Type" | "typing.Type").then_some(argument)
 }
 
 fn is_optional_or_union(base: &str) -> bool {

@@ -33,7 +33,11 @@ pub enum Binding<'a> {
     Annotated { annotation: Node<'a> },
     /// An assignment (`x = value`, a parameter default, a walrus): the name holds `value`.
     Assigned { value: Node<'a> },
-    /// Anything else (loop variable, plain parameter, `def`, `class`): it shadows outer names.
+    /// `def name(...)`: what calling it returns comes from its return annotation.
+    Function { definition: Node<'a> },
+    /// `class Name`: a class of this file, whose scope is `scope_of_node[definition.id()]`.
+    Class { definition: Node<'a> },
+    /// Anything else (loop variable, plain parameter): it shadows outer names.
     Other,
 }
 
@@ -54,6 +58,8 @@ pub struct Scope<'a> {
     pub names: HashMap<&'a str, Vec<Fact<'a>>>,
     /// For a method: the name of its first parameter (`self`).
     pub self_name: Option<&'a str>,
+    /// For a `@classmethod`: the name of its first parameter (`cls`), the class itself.
+    pub cls_name: Option<&'a str>,
     /// For a class: what `self.<attribute>` is assigned in its methods and annotated in its body.
     pub attributes: HashMap<&'a str, Vec<Fact<'a>>>,
     /// For the module: `from M import *` statements, in source order.
@@ -80,6 +86,7 @@ impl<'a> FileScopes<'a> {
             scope_of_node: HashMap::new(),
             stack: vec![MODULE_SCOPE],
             static_functions: HashSet::new(),
+            class_methods: HashSet::new(),
         };
         walk(root, &mut collector);
         FileScopes {
@@ -123,6 +130,31 @@ impl<'a> FileScopes<'a> {
         names.join(".")
     }
 
+    /// The class `name` is inside `scope`, when `name` is the `cls` parameter of a classmethod
+    /// (or of the classmethod enclosing a nested function).
+    pub fn class_of_cls(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        let (binding_scope, _) = self.lookup(scope, name)?;
+        let method = &self.scopes[binding_scope];
+        if method.cls_name != Some(name) {
+            return None;
+        }
+        method.parent
+    }
+
+    /// The scope of the class of this file that `name` is in `scope`, when every binding of
+    /// the name there is that one `class` statement.
+    pub fn local_class(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        let (_, facts) = self.lookup(scope, name)?;
+        let mut class = None;
+        for fact in facts {
+            let Binding::Class { definition } = fact.binding else {
+                return None;
+            };
+            class = self.scope_of_node.get(&definition.id()).copied();
+        }
+        class
+    }
+
     /// The class whose instance `name` is inside `scope`, when `name` is the `self` parameter of a
     /// method (or of the method enclosing a nested function).
     pub fn class_of_self(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
@@ -143,6 +175,7 @@ impl<'a> Scope<'a> {
             name,
             names: HashMap::new(),
             self_name: None,
+            cls_name: None,
             attributes: HashMap::new(),
             star_imports: Vec::new(),
         }
@@ -170,6 +203,8 @@ struct Collector<'a, 'f> {
     stack: Vec<ScopeId>,
     /// Functions decorated with `@staticmethod` / `@classmethod`, by node id.
     static_functions: HashSet<usize>,
+    /// Functions decorated with `@classmethod`, by node id.
+    class_methods: HashSet<usize>,
 }
 
 impl<'a> Collector<'a, '_> {
@@ -221,7 +256,7 @@ impl<'a> Collector<'a, '_> {
             let name = node
                 .child_by_field_id(FIELDS.name)
                 .map_or("", |n| text(n, self.source));
-            self.bind_here(name, Binding::Other);
+            self.bind_here(name, Binding::Class { definition: node });
             self.open(node, ScopeKind::Class, name);
         } else if kind == kinds.list_comprehension
             || kind == kinds.set_comprehension
@@ -258,30 +293,32 @@ impl<'a> Collector<'a, '_> {
         let name = node
             .child_by_field_id(FIELDS.name)
             .map_or("", |n| text(n, self.source));
-        self.bind_here(name, Binding::Other);
+        self.bind_here(name, Binding::Function { definition: node });
         let enclosing = self.current();
-        let is_method = self.scopes[enclosing].kind == ScopeKind::Class
-            && !self.static_functions.contains(&node.id());
-        self.open(node, ScopeKind::Function, name);
+        let in_class = self.scopes[enclosing].kind == ScopeKind::Class;
+        let is_method = in_class && !self.static_functions.contains(&node.id());
+        let is_class_method = in_class && self.class_methods.contains(&node.id());
+        let scope = self.open(node, ScopeKind::Function, name);
         if let Some(parameters) = node.child_by_field_id(FIELDS.parameters) {
             self.parameters(parameters, is_method.then_some(enclosing));
+            if is_class_method {
+                self.scopes[scope].cls_name = first_parameter(parameters, self.source);
+            }
         }
     }
 
     /// Remembers a function decorated with `@staticmethod` or `@classmethod`: it has no `self`.
     /// (Recorded when the decorated definition is entered, before the function itself.)
     fn decorated(&mut self, decorated: Node<'a>) {
-        let mut cursor = decorated.walk();
-        let is_static = decorated.children(&mut cursor).any(|child| {
-            child.kind_id() == KINDS.decorator
-                && matches!(
-                    text(child, self.source).trim_start_matches('@').trim(),
-                    "staticmethod" | "classmethod"
-                )
-        });
-        if is_static {
-            if let Some(definition) = decorated.child_by_field_id(FIELDS.definition) {
+        let Some(definition) = decorated.child_by_field_id(FIELDS.definition) else {
+            return;
+        };
+        for decorator in decorator_names(decorated, self.source) {
+            if matches!(decorator, "staticmethod" | "classmethod") {
                 self.static_functions.insert(definition.id());
+            }
+            if decorator == "classmethod" {
+                self.class_methods.insert(definition.id());
             }
         }
     }
@@ -442,4 +479,35 @@ impl<'a> Collector<'a, '_> {
             }
         }
     }
+}
+
+/// The last names of a decorated definition's decorators: `property` for `@property`,
+/// `cached_property` for `@functools.cached_property`, `setter` for `@x.setter`.
+pub fn decorator_names<'s>(decorated: Node<'_>, source: &'s [u8]) -> Vec<&'s str> {
+    let mut cursor = decorated.walk();
+    decorated
+        .children(&mut cursor)
+        .filter(|child| child.kind_id() == KINDS.decorator)
+        .map(|decorator| {
+            let written = text(decorator, source).trim_start_matches('@').trim();
+            let callee = written.split('(').next().unwrap_or(written).trim();
+            callee.rsplit('.').next().unwrap_or(callee).trim()
+        })
+        .collect()
+}
+
+/// The name of a function's first parameter, when it is a plain or annotated name.
+fn first_parameter<'a>(parameters: Node<'_>, source: &'a [u8]) -> Option<&'a str> {
+    let first = parameters.named_child(0)?;
+    let kind = first.kind_id();
+    let name = if kind == KINDS.identifier {
+        first
+    } else if kind == KINDS.typed_parameter {
+        first.named_child(0)?
+    } else if kind == KINDS.default_parameter || kind == KINDS.typed_default_parameter {
+        first.child_by_field_id(FIELDS.name)?
+    } else {
+        return None;
+    };
+    (name.kind_id() == KINDS.identifier).then(|| text(name, source))
 }

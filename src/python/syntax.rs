@@ -45,6 +45,7 @@ ids!(Kinds, kind_id, u16, {
     assignment = "assignment",
     attribute = "attribute",
     augmented_assignment = "augmented_assignment",
+    await_ = "await",
     binary_operator = "binary_operator",
     call = "call",
     class_definition = "class_definition",
