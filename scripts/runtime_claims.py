@@ -10,8 +10,11 @@ a function called at the top level is checked too):
 
 - today: as written. The statements that raise must be exactly the lines of the findings that say
   the code fails today (errors), with the exception they name ("raises TypeError").
-- after the move: every import of a migrated class from a deprecated module is switched to the
-  SSOT module (under the class's new name, bound to the old local name). The statements that raise
+- after the move: every deprecated module that Python can import has its class replaced by the
+  SSOT class (so every project module that imports it, a factory of another module too, gets the
+  SSOT class), and the file's own imports of a migrated class from a deprecated module are
+  switched to the SSOT module (under the class's new name, bound to the old local name: this
+  also covers a deprecated module that is not a file). The statements that raise
   must be exactly the lines of the errors and of the warnings that say the code will raise, with
   the exception they name. A statement that raises because of a keyword an SSOT003 finding names
   is run again without that keyword, so that the names it binds exist for the next statements.
@@ -23,6 +26,7 @@ that do not raise. Exits 1, printing every mismatch, when Python disagrees with 
 import ast
 import contextlib
 import copy
+import importlib
 import os
 import json
 import re
@@ -134,6 +138,30 @@ def expected(findings, after_move):
     return lines
 
 
+def forget_project_modules(root):
+    """Drops the project's modules from sys.modules, so that the next run imports them anew."""
+    root = Path(root).resolve()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).resolve().is_relative_to(root):
+            del sys.modules[name]
+
+
+def move_classes(migrations):
+    """Replaces each migrated class in its deprecated modules by the SSOT class."""
+    for migration in migrations:
+        try:
+            ssot = importlib.import_module(migration["ssot"])
+            new = getattr(ssot, migration["new_name"] or migration["symbol"])
+        except (ImportError, AttributeError):
+            continue
+        for deprecated in migration["deprecated"]:
+            try:
+                setattr(importlib.import_module(deprecated), migration["symbol"], new)
+            except ImportError:
+                continue
+
+
 def main():
     root, report_path, *files = sys.argv[1:]
     report = json.loads(Path(report_path).read_text())
@@ -153,6 +181,9 @@ def main():
             ("today", False, tree),
             ("after the move", True, switched(tree, report["migrations"])),
         ):
+            forget_project_modules(root)
+            if after_move:
+                move_classes(report["migrations"])
             actual = run(program, path, dropped)
             claimed = expected(findings, after_move)
             for line in sorted(set(actual) | set(claimed)):

@@ -139,6 +139,13 @@ impl Engine {
                 .collect(),
             None => Vec::new(),
         };
+        // A factory is a needle too: a file that calls one holds an instance.
+        aliases.extend(
+            outcome
+                .migrations
+                .iter()
+                .flat_map(|found| found.factories.iter().cloned()),
+        );
         aliases.sort_unstable();
         aliases.dedup();
         let project_path = Located::new(path, None, &self.workspace.root).project_path;

@@ -48,6 +48,9 @@ pub struct MigrationOutcome {
     /// Module-level names other than the symbol that the file binds to the class: where the file
     /// is a module, other files may import the class under these names.
     pub class_aliases: Vec<String>,
+    /// Module-level functions of the file (its own `def`s, and those it imports) that return an
+    /// instance: other files that call one hold an instance without naming the class.
+    pub factories: Vec<String>,
 }
 
 impl FileOutcome {
@@ -139,6 +142,7 @@ fn run_checks(
     let mut checker = Checker::new(scopes, source, positions, module, migration);
     walk(root, &mut checker);
     let class_aliases = class_aliases(scopes, source, migration, checker.resolver());
+    let factories = factories(scopes, migration, checker.resolver());
     let (mut findings, resolves_to) = checker.finish();
     findings.retain(|finding| {
         !suppressions
@@ -150,7 +154,34 @@ fn run_checks(
         resolves_to,
         findings,
         class_aliases,
+        factories,
     }
+}
+
+/// Module-level names the file binds to a function that returns an instance, sorted.
+fn factories<'a>(
+    scopes: &FileScopes<'a>,
+    migration: &MigrationOracle,
+    resolver: &Resolver<'a, '_>,
+) -> Vec<String> {
+    let mut factories: Vec<String> = scopes.scopes[MODULE_SCOPE]
+        .names
+        .iter()
+        .filter(|(_, facts)| {
+            facts.iter().any(|fact| match &fact.binding {
+                Binding::Function { definition } => definition
+                    .child_by_field_id(FIELDS.return_type)
+                    .is_some_and(|returns| {
+                        resolver.annotation_class(returns, fact.scope).is_some()
+                    }),
+                Binding::Import { target, .. } => migration.function_returns(target).is_some(),
+                _ => false,
+            })
+        })
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    factories.sort_unstable();
+    factories
 }
 
 /// Module-level names other than the symbol that the file binds to the class, sorted.

@@ -334,6 +334,7 @@ fn relevant_module_names<'s>(
                         .split_last()
                         .is_some_and(|(_, name)| migration.rule.names_class(name))
                         || migration.resolve_path(target).is_class()
+                        || migration.function_returns(target).is_some()
                 }),
                 // A function that may return an instance (`state = make_state()`), and a class
                 // of the file whose instances may hold one (`holder.state`).

@@ -15,7 +15,9 @@ use crate::python::interface::{
     is_dunder, read_class, BaseClasses, ClassInterface, PYDANTIC_SELF_RETURNING,
 };
 use crate::python::oracle::{ClassOracle, ClassSource, SymbolResolution};
-use crate::python::syntax::{parse, python_line_ends};
+use crate::python::resolve::Resolver;
+use crate::python::scopes::{Binding, FileScopes, MODULE_SCOPE};
+use crate::python::syntax::{parse, python_line_ends, FIELDS};
 use crate::python::ModulePath;
 use crate::rules::Migration;
 use crate::workspace::{ExportBinding, ModuleExports, Workspace};
@@ -167,7 +169,12 @@ pub struct MigrationOracle {
     workspace: Arc<Workspace>,
     /// Every re-export query answered so far (answers do not depend on the order of queries).
     resolutions: Mutex<HashMap<Query, Option<ClassSource>>>,
+    /// Per project module asked about, its factories (see [`MigrationOracle::function_returns`]).
+    factories: Mutex<HashMap<ModulePath, Arc<HashMap<String, ResolvesTo>>>>,
 }
+
+/// How many re-exports lead from a name to the factory it is, at most.
+const MAX_FACTORY_STEPS: usize = 16;
 
 /// A question about a module-level name, one node of the re-export equations.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -223,6 +230,7 @@ impl MigrationOracle {
             rule,
             workspace,
             resolutions: Mutex::new(HashMap::new()),
+            factories: Mutex::new(HashMap::new()),
         };
         oracle.modules = oracle.resolve_modules();
         let origin = &oracle.rule.origin;
@@ -340,6 +348,78 @@ impl MigrationOracle {
     /// but `NotTheClass` when the import does not bind the name (`__all__`, a private name).
     pub fn resolve_star(&self, module: &ModulePath, name: &str) -> SymbolResolution {
         self.solve(Query::Star(module.clone(), name.to_owned()))
+    }
+
+    /// What calling the project function `path` (`<module>.<name>`) returns when its return
+    /// annotation names the class: the module's own `def`, or one it re-exports (at most
+    /// [`MAX_FACTORY_STEPS`] imports away). Each answer is computed once (the module's file is
+    /// parsed whole then) and cached.
+    pub fn function_returns(&self, path: &ModulePath) -> Option<ResolvesTo> {
+        let mut at = path.clone();
+        for _ in 0..MAX_FACTORY_STEPS {
+            let (module, name) = at.split_last()?;
+            // An import of the name (a re-export) leads on; a `def` is in the module's table.
+            let exports = self.exports(&module)?;
+            let target = exports.names.get(name).and_then(|bindings| {
+                bindings.iter().find_map(|b| match b {
+                    ExportBinding::Import { target, .. } => Some(target.clone()),
+                    _ => None,
+                })
+            });
+            match target {
+                Some(target) => at = target,
+                None => return self.module_factories(&module).get(name).copied(),
+            }
+        }
+        None
+    }
+
+    /// The module's top-level (non-`async`) functions whose return annotation, read in the
+    /// module's own scopes, names the class: parsed once per module, when first asked.
+    fn module_factories(&self, module: &ModulePath) -> Arc<HashMap<String, ResolvesTo>> {
+        if let Some(known) = self.lock_factories().get(module) {
+            return known.clone();
+        }
+        let factories = Arc::new(self.read_factories(module).unwrap_or_default());
+        self.lock_factories()
+            .insert(module.clone(), factories.clone());
+        factories
+    }
+
+    fn read_factories(&self, module: &ModulePath) -> Option<HashMap<String, ResolvesTo>> {
+        let file = self.workspace.module_file(module)?;
+        let source = self.workspace.read(&file)?;
+        let source = python_line_ends(&source);
+        let tree = parse(&source)?;
+        let of_file = self.workspace.module_of_file(&file);
+        let scopes = FileScopes::collect(tree.root_node(), &source, of_file.as_ref());
+        let resolver = Resolver::new(&scopes, &source, self);
+        let mut factories = HashMap::new();
+        for (name, facts) in &scopes.scopes[MODULE_SCOPE].names {
+            let returns = facts.iter().find_map(|fact| match fact.binding {
+                Binding::Function { definition } => {
+                    let is_async = definition
+                        .child(0)
+                        .is_some_and(|first| first.kind() == "async");
+                    let annotation = definition.child_by_field_id(FIELDS.return_type)?;
+                    (!is_async)
+                        .then(|| resolver.annotation_class(annotation, fact.scope))
+                        .flatten()
+                }
+                _ => None,
+            });
+            if let Some(returns) = returns {
+                factories.insert((*name).to_owned(), returns);
+            }
+        }
+        Some(factories)
+    }
+
+    fn lock_factories(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<ModulePath, Arc<HashMap<String, ResolvesTo>>>> {
+        // Inserts are atomic, so a poisoned lock is still usable.
+        self.factories.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Solves a query and everything it leads to, without recursion (re-exports may form any
@@ -665,5 +745,9 @@ impl ClassOracle for MigrationOracle {
 
     fn returns_instance(&self, method: &str) -> bool {
         self.interface.self_returning.contains(method)
+    }
+
+    fn function_returns(&self, path: &ModulePath) -> Option<ResolvesTo> {
+        MigrationOracle::function_returns(self, path)
     }
 }

@@ -78,6 +78,11 @@ pub trait ClassOracle: Sync {
     /// Whether `method`, called on the class or an instance, returns an instance.
     fn returns_instance(&self, method: &str) -> bool;
 
+    /// What calling the project function `<module>.<name>` returns, when its return
+    /// annotation names the class (a factory such as `create_agent_state`), followed through
+    /// re-exports; `None` for anything else.
+    fn function_returns(&self, path: &ModulePath) -> Option<ResolvesTo>;
+
     /// [`ClassOracle::resolve`] for a dotted path `<module>.<name>`.
     fn resolve_path(&self, path: &ModulePath) -> SymbolResolution {
         match path.split_last() {

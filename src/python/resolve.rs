@@ -249,7 +249,8 @@ impl<'a, 'p> Resolver<'a, 'p> {
     /// What calling `function` returns, when it is a function or method of this file whose
     /// return annotation names the class: `f()`, `self.m()`, `cls.m()`, `Class.m()`,
     /// `obj.m()` on an instance of a class of this file. An `async def` returns a coroutine,
-    /// so only `await f()` is the instance.
+    /// so only `await f()` is the instance. A function imported from a project module is asked
+    /// of the oracle (`def`s there, followed through re-exports; not `async` ones).
     fn returned_instance(
         &self,
         function: Node<'a>,
@@ -258,6 +259,12 @@ impl<'a, 'p> Resolver<'a, 'p> {
         depth: usize,
     ) -> Option<ResolvesTo> {
         let kind = function.kind_id();
+        // A function of a project module: `create_state(...)`, `factories.create_state(...)`.
+        if !awaited {
+            if let Some(path) = self.import_path(function, scope) {
+                return self.oracle.function_returns(&path);
+            }
+        }
         let facts: &[Fact<'a>] = if kind == KINDS.identifier {
             self.scopes.lookup(scope, text(function, self.source))?.1
         } else if kind == KINDS.attribute {
