@@ -125,6 +125,9 @@ WORDS = (  # noqa: SIM905 - a sentence reads better than a column of 52 words
 ).split()
 
 
+# A module of factories other modules call (they hold instances without naming the class).
+FACTORY_MODULE = "netra_backend.app.factories.state_factory"
+
 def ident(rng: random.Random, parts: int = 2) -> str:
     return "_".join(rng.choice(WORDS) for _ in range(parts))
 
@@ -236,6 +239,11 @@ def usage(rng: random.Random, module: str, is_test: bool, aliases: bool) -> str:
         f"from {DEPRECATED} import *\n\n\ndef use_{{n}}(state: DeepAgentState) -> Any:\n    del state.thread_id\n",
         "from netra_backend.app.schemas.registry import DeepAgentState\n\n\nclass Holder{n}:\n    def __init__(self, state: DeepAgentState) -> None:\n        self.state = state\n\n    def thread(self) -> str:\n        return self.state.thread_id\n",
         f"from {DEPRECATED} import OptimizationsResult\n\n\ndef use_{{n}}(result: OptimizationsResult, context: Any) -> Any:\n    return context.thread_id\n",
+        # Instances the caller never names: a factory of another module, a helper method with a
+        # return annotation, a class value.
+        f"from {FACTORY_MODULE} import create_agent_state\n\n\ndef use_{{n}}(user: str) -> Any:\n    state = create_agent_state(user)\n    return state.thread_id\n",
+        f"from {DEPRECATED} import DeepAgentState\n\n\nclass Flow{{n}}:\n    def _create_state(self, user: str) -> DeepAgentState:\n        return DeepAgentState(user_request=user)\n\n    def run(self, user: str) -> Any:\n        state = self._create_state(user)\n        return state.thread_id\n",
+        f"from {SSOT} import DeepAgentState\n\nSTATE_CLASS = DeepAgentState\n\n\ndef use_{{n}}(cls: type[DeepAgentState] = STATE_CLASS) -> Any:\n    return cls(user_request='q').thread_id\n",
     ]
     if aliases:
         forms.append(
@@ -251,6 +259,11 @@ def usage(rng: random.Random, module: str, is_test: bool, aliases: bool) -> str:
     if is_test:
         forms.append(
             f"from unittest.mock import MagicMock\n\nfrom {SSOT} import DeepAgentState\n\n\ndef test_use_{{n}}() -> None:\n    state = MagicMock(spec=DeepAgentState)\n    state.thread_id = 'x'\n"
+        )
+        # A mock store: a spec'd mock written, then read in the same scope (no finding), and a
+        # test helper returning the state.
+        forms.append(
+            f"from unittest.mock import Mock\n\nfrom {DEPRECATED} import DeepAgentState\n\n\ndef test_store_{{n}}() -> None:\n    state = Mock(spec=DeepAgentState)\n    state.thread_id = 'x'\n    assert state.thread_id == 'x'\n"
         )
     return rng.choice(forms).replace("{n}", str(rng.randint(0, 99999)))
 
@@ -879,6 +892,12 @@ def generate(
     write(
         "netra_backend/app/schemas/registry.py",
         f"from {SSOT} import DeepAgentState\n\n__all__ = ['DeepAgentState']\n",
+    )
+    write(
+        FACTORY_MODULE.replace(".", "/") + ".py",
+        f"from {DEPRECATED} import DeepAgentState\n\n\n"
+        "def create_agent_state(user: str) -> DeepAgentState:\n"
+        "    return DeepAgentState(user_request=user)\n",
     )
     if aliases:
         write(
