@@ -374,7 +374,8 @@ fn imported_modules_of<'s>(
 const MAX_CHAIN: usize = 8;
 
 /// Whether `text` names one of the classes through the module imported as `local`: `local.C` or
-/// `local.a.b.C` where `C` resolves to the class. Lexical, so a match inside a string or comment
+/// `local.a.b.C` where `C` resolves to the class or is a factory of it. Lexical, so a match
+/// inside a string or comment
 /// only keeps a statement that did not need keeping.
 fn reaches_class_through(
     text: &[u8],
@@ -411,10 +412,11 @@ fn reaches_class_through(
             if name.is_empty() {
                 return false;
             }
-            if migrations
-                .iter()
-                .any(|migration| migration.resolve(&module, name).is_class())
-            {
+            // The class, or a factory that returns an instance (`factories.create_state()`).
+            if migrations.iter().any(|migration| {
+                migration.resolve(&module, name).is_class()
+                    || migration.function_returns(&module.join(name)).is_some()
+            }) {
                 return true;
             }
             module = module.join(name);

@@ -170,7 +170,7 @@ pub struct MigrationOracle {
     /// Every re-export query answered so far (answers do not depend on the order of queries).
     resolutions: Mutex<HashMap<Query, Option<ClassSource>>>,
     /// Per project module asked about, its factories (see [`MigrationOracle::function_returns`]).
-    factories: Mutex<HashMap<ModulePath, Arc<HashMap<String, ResolvesTo>>>>,
+    factories: Mutex<HashMap<ModulePath, Arc<HashMap<String, (ResolvesTo, bool)>>>>,
 }
 
 /// How many re-exports lead from a name to the factory it is, at most.
@@ -354,7 +354,7 @@ impl MigrationOracle {
     /// annotation names the class: the module's own `def`, or one it re-exports (at most
     /// [`MAX_FACTORY_STEPS`] imports away). Each answer is computed once (the module's file is
     /// parsed whole then) and cached.
-    pub fn function_returns(&self, path: &ModulePath) -> Option<ResolvesTo> {
+    pub fn function_returns(&self, path: &ModulePath) -> Option<(ResolvesTo, bool)> {
         let mut at = path.clone();
         for _ in 0..MAX_FACTORY_STEPS {
             let (module, name) = at.split_last()?;
@@ -374,9 +374,10 @@ impl MigrationOracle {
         None
     }
 
-    /// The module's top-level (non-`async`) functions whose return annotation, read in the
-    /// module's own scopes, names the class: parsed once per module, when first asked.
-    fn module_factories(&self, module: &ModulePath) -> Arc<HashMap<String, ResolvesTo>> {
+    /// The module's top-level functions whose return annotation, read in the module's own
+    /// scopes, names the class, and whether each is an `async def`: parsed once per module,
+    /// when first asked.
+    fn module_factories(&self, module: &ModulePath) -> Arc<HashMap<String, (ResolvesTo, bool)>> {
         if let Some(known) = self.lock_factories().get(module) {
             return known.clone();
         }
@@ -386,7 +387,7 @@ impl MigrationOracle {
         factories
     }
 
-    fn read_factories(&self, module: &ModulePath) -> Option<HashMap<String, ResolvesTo>> {
+    fn read_factories(&self, module: &ModulePath) -> Option<HashMap<String, (ResolvesTo, bool)>> {
         let file = self.workspace.module_file(module)?;
         let source = self.workspace.read(&file)?;
         let source = python_line_ends(&source);
@@ -402,9 +403,8 @@ impl MigrationOracle {
                         .child(0)
                         .is_some_and(|first| first.kind() == "async");
                     let annotation = definition.child_by_field_id(FIELDS.return_type)?;
-                    (!is_async)
-                        .then(|| resolver.annotation_class(annotation, fact.scope))
-                        .flatten()
+                    let returns = resolver.annotation_class(annotation, fact.scope)?;
+                    Some((returns, is_async))
                 }
                 _ => None,
             });
@@ -417,7 +417,8 @@ impl MigrationOracle {
 
     fn lock_factories(
         &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<ModulePath, Arc<HashMap<String, ResolvesTo>>>> {
+    ) -> std::sync::MutexGuard<'_, HashMap<ModulePath, Arc<HashMap<String, (ResolvesTo, bool)>>>>
+    {
         // Inserts are atomic, so a poisoned lock is still usable.
         self.factories.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -747,7 +748,8 @@ impl ClassOracle for MigrationOracle {
         self.interface.self_returning.contains(method)
     }
 
-    fn function_returns(&self, path: &ModulePath) -> Option<ResolvesTo> {
-        MigrationOracle::function_returns(self, path)
+    fn function_returns(&self, path: &ModulePath, awaited: bool) -> Option<ResolvesTo> {
+        let (returns, is_async) = MigrationOracle::function_returns(self, path)?;
+        (is_async == awaited).then_some(returns)
     }
 }

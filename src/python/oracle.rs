@@ -80,8 +80,8 @@ pub trait ClassOracle: Sync {
 
     /// What calling the project function `<module>.<name>` returns, when its return
     /// annotation names the class (a factory such as `create_agent_state`), followed through
-    /// re-exports; `None` for anything else.
-    fn function_returns(&self, path: &ModulePath) -> Option<ResolvesTo>;
+    /// re-exports; `None` for anything else. An `async def` gives the instance only `awaited`.
+    fn function_returns(&self, path: &ModulePath, awaited: bool) -> Option<ResolvesTo>;
 
     /// [`ClassOracle::resolve`] for a dotted path `<module>.<name>`.
     fn resolve_path(&self, path: &ModulePath) -> SymbolResolution {

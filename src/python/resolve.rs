@@ -250,7 +250,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
     /// return annotation names the class: `f()`, `self.m()`, `cls.m()`, `Class.m()`,
     /// `obj.m()` on an instance of a class of this file. An `async def` returns a coroutine,
     /// so only `await f()` is the instance. A function imported from a project module is asked
-    /// of the oracle (`def`s there, followed through re-exports; not `async` ones).
+    /// of the oracle (`def`s there, followed through re-exports).
     fn returned_instance(
         &self,
         function: Node<'a>,
@@ -260,10 +260,8 @@ impl<'a, 'p> Resolver<'a, 'p> {
     ) -> Option<ResolvesTo> {
         let kind = function.kind_id();
         // A function of a project module: `create_state(...)`, `factories.create_state(...)`.
-        if !awaited {
-            if let Some(path) = self.import_path(function, scope) {
-                return self.oracle.function_returns(&path);
-            }
+        if let Some(path) = self.import_path(function, scope) {
+            return self.oracle.function_returns(&path, awaited);
         }
         let facts: &[Fact<'a>] = if kind == KINDS.identifier {
             self.scopes.lookup(scope, text(function, self.source))?.1

@@ -292,6 +292,18 @@ mod dropped_field {
     }
 
     #[test]
+    fn a_class_value_s_call_counts_its_keywords() {
+        let source = format!(
+            "from {SSOT} import DeepAgentState\n\n\
+             def make(cls: type[DeepAgentState]):\n    return cls(quality_metrics={{}})\n"
+        );
+        assert_eq!(
+            check(&source),
+            ["SSOT003 error 4:16 `cls(quality_metrics=...)`: the SSOT class silently drops `quality_metrics` (pydantic ignores unknown fields)"]
+        );
+    }
+
+    #[test]
     fn a_keyword_both_classes_drop_is_no_concern_of_the_move() {
         // The deprecated class has `thread_id` as a property, not a field: pydantic's
         // constructor ignores `thread_id=` on it too (checked with pydantic 2 on the fixture's
