@@ -170,8 +170,11 @@ pub struct MigrationOracle {
     /// Every re-export query answered so far (answers do not depend on the order of queries).
     resolutions: Mutex<HashMap<Query, Option<ClassSource>>>,
     /// Per project module asked about, its factories (see [`MigrationOracle::function_returns`]).
-    factories: Mutex<HashMap<ModulePath, Arc<HashMap<String, (ResolvesTo, bool)>>>>,
+    factories: Mutex<HashMap<ModulePath, Arc<Factories>>>,
 }
+
+/// A module's factories: each function's name, what it returns, and whether it is `async`.
+type Factories = HashMap<String, (ResolvesTo, bool)>;
 
 /// How many re-exports lead from a name to the factory it is, at most.
 const MAX_FACTORY_STEPS: usize = 16;
@@ -377,7 +380,7 @@ impl MigrationOracle {
     /// The module's top-level functions whose return annotation, read in the module's own
     /// scopes, names the class, and whether each is an `async def`: parsed once per module,
     /// when first asked.
-    fn module_factories(&self, module: &ModulePath) -> Arc<HashMap<String, (ResolvesTo, bool)>> {
+    fn module_factories(&self, module: &ModulePath) -> Arc<Factories> {
         if let Some(known) = self.lock_factories().get(module) {
             return known.clone();
         }
@@ -387,7 +390,7 @@ impl MigrationOracle {
         factories
     }
 
-    fn read_factories(&self, module: &ModulePath) -> Option<HashMap<String, (ResolvesTo, bool)>> {
+    fn read_factories(&self, module: &ModulePath) -> Option<Factories> {
         let file = self.workspace.module_file(module)?;
         let source = self.workspace.read(&file)?;
         let source = python_line_ends(&source);
@@ -415,10 +418,7 @@ impl MigrationOracle {
         Some(factories)
     }
 
-    fn lock_factories(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<ModulePath, Arc<HashMap<String, (ResolvesTo, bool)>>>>
-    {
+    fn lock_factories(&self) -> std::sync::MutexGuard<'_, HashMap<ModulePath, Arc<Factories>>> {
         // Inserts are atomic, so a poisoned lock is still usable.
         self.factories.lock().unwrap_or_else(|e| e.into_inner())
     }
