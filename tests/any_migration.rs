@@ -42,22 +42,11 @@ fn assert_error(output: &Output, expected: &str) {
 
 /// `[migration] CODE severity path:line:column member` for each finding of a JSON report.
 fn findings_by_migration(report: &serde_json::Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "[{}] {} {} {}:{}:{} {}",
-                f["migration"].as_str().unwrap(),
-                f["code"].as_str().unwrap(),
-                f["severity"].as_str().unwrap(),
-                f["path"].as_str().unwrap(),
-                f["line"],
-                f["column"],
-                f["member"].as_str().unwrap_or("-"),
-            )
-        })
+    let migrations = report["findings"].as_array().unwrap().iter();
+    common::compact_findings(report)
+        .into_iter()
+        .zip(migrations)
+        .map(|(finding, f)| format!("[{}] {finding}", f["migration"].as_str().unwrap()))
         .collect()
 }
 

@@ -172,10 +172,22 @@ impl<'a, 'p> Resolver<'a, 'p> {
         if let Some(path) = self.import_path(attribute, scope) {
             return class_of(self.oracle.resolve_path(&path));
         }
-        let object = attribute.child_by_field_id(FIELDS.object)?;
-        let class = self.class_of_receiver(object, scope, 0)?;
-        let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        let (class, name) = self.member_of_local_class(attribute, scope, 0)?;
         self.class_attribute_class(class, name)
+    }
+
+    /// `(class scope, member)` of `obj.member` when `obj` is a class of this file or an
+    /// instance of one (see [`Resolver::class_of_receiver`]).
+    fn member_of_local_class(
+        &self,
+        attribute: Node<'a>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<(ScopeId, &'a str)> {
+        let object = attribute.child_by_field_id(FIELDS.object)?;
+        let class = self.class_of_receiver(object, scope, depth)?;
+        let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        Some((class, name))
     }
 
     /// Whether the class of this file whose scope is `class` binds its attribute `name` to the
@@ -306,9 +318,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
         scope: ScopeId,
         depth: usize,
     ) -> Option<ResolvesTo> {
-        let object = attribute.child_by_field_id(FIELDS.object)?;
-        let class = self.class_of_receiver(object, scope, depth)?;
-        let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        let (class, name) = self.member_of_local_class(attribute, scope, depth)?;
         let facts = self.scopes.scopes[class].names.get(name)?;
         self.merge(facts, |fact| {
             let Binding::Function { definition } = fact.binding else {
@@ -471,11 +481,9 @@ impl<'a, 'p> Resolver<'a, 'p> {
         scope: ScopeId,
         depth: usize,
     ) -> Option<ResolvesTo> {
-        let object = attribute.child_by_field_id(FIELDS.object)?;
         // `self.state`, or `holder.state` on an instance of a class of this file whose body
         // annotates (or whose methods assign) `state`.
-        let class = self.class_of_receiver(object, scope, depth)?;
-        let name = text(attribute.child_by_field_id(FIELDS.attribute)?, self.source);
+        let (class, name) = self.member_of_local_class(attribute, scope, depth)?;
         self.attribute_instance_at_depth(class, name, depth)
     }
 
