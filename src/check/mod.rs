@@ -169,11 +169,7 @@ fn factories<'a>(
         .iter()
         .filter(|(_, facts)| {
             facts.iter().any(|fact| match &fact.binding {
-                Binding::Function { definition } => definition
-                    .child_by_field_id(FIELDS.return_type)
-                    .is_some_and(|returns| {
-                        resolver.annotation_class(returns, fact.scope).is_some()
-                    }),
+                Binding::Function { .. } => resolver.declared_return(fact).is_some(),
                 Binding::Import { target, .. } => migration.function_returns(target).is_some(),
                 _ => false,
             })

@@ -153,14 +153,9 @@ pub fn check_source_sparse(
                     .filter(|scope| scope.kind == ScopeKind::Class)
                     .flat_map(|scope| scope.names.iter())
                     .filter(|(_, facts)| {
-                        facts.iter().any(|fact| match fact.binding {
-                            Binding::Function { definition } => definition
-                                .child_by_field_id(FIELDS.return_type)
-                                .is_some_and(|returns| {
-                                    resolver.annotation_class(returns, fact.scope).is_some()
-                                }),
-                            _ => false,
-                        })
+                        facts
+                            .iter()
+                            .any(|fact| resolver.declared_return(fact).is_some())
                     })
                     .map(|(name, _)| name.as_bytes().to_vec()),
             );

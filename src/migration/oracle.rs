@@ -16,8 +16,8 @@ use crate::python::interface::{
 };
 use crate::python::oracle::{ClassOracle, ClassSource, SymbolResolution};
 use crate::python::resolve::Resolver;
-use crate::python::scopes::{Binding, FileScopes, MODULE_SCOPE};
-use crate::python::syntax::{parse, python_line_ends, FIELDS};
+use crate::python::scopes::{FileScopes, MODULE_SCOPE};
+use crate::python::syntax::{parse, python_line_ends};
 use crate::python::ModulePath;
 use crate::rules::Migration;
 use crate::workspace::{ExportBinding, ModuleExports, Workspace};
@@ -400,17 +400,7 @@ impl MigrationOracle {
         let resolver = Resolver::new(&scopes, &source, self);
         let mut factories = HashMap::new();
         for (name, facts) in &scopes.scopes[MODULE_SCOPE].names {
-            let returns = facts.iter().find_map(|fact| match fact.binding {
-                Binding::Function { definition } => {
-                    let is_async = definition
-                        .child(0)
-                        .is_some_and(|first| first.kind() == "async");
-                    let annotation = definition.child_by_field_id(FIELDS.return_type)?;
-                    let returns = resolver.annotation_class(annotation, fact.scope)?;
-                    Some((returns, is_async))
-                }
-                _ => None,
-            });
+            let returns = facts.iter().find_map(|fact| resolver.declared_return(fact));
             if let Some(returns) = returns {
                 factories.insert((*name).to_owned(), returns);
             }

@@ -285,29 +285,25 @@ impl<'a, 'p> Resolver<'a, 'p> {
         } else {
             return None;
         };
-        self.merge(facts, |fact| match fact.binding {
-            Binding::Function { definition } => {
-                self.definition_returns(definition, fact.scope, awaited)
-            }
-            _ => None,
+        // An `async def` gives the instance only awaited; a plain one only not.
+        self.merge(facts, |fact| {
+            let (returns, is_async) = self.declared_return(fact)?;
+            (is_async == awaited).then_some(returns)
         })
     }
 
-    /// The class a `def`'s return annotation names (evaluated where the `def` is), when a call
-    /// of it (awaited or not) gives that value.
-    fn definition_returns(
-        &self,
-        definition: Node<'a>,
-        scope: ScopeId,
-        awaited: bool,
-    ) -> Option<ResolvesTo> {
+    /// What a `def` bound by `fact` says it returns: the class its return annotation names
+    /// (read where the `def` is), and whether it is an `async def` (whose call is a coroutine).
+    /// `None` for another binding, or an annotation that names something else.
+    pub fn declared_return(&self, fact: &Fact<'a>) -> Option<(ResolvesTo, bool)> {
+        let Binding::Function { definition } = fact.binding else {
+            return None;
+        };
         let is_async = definition
             .child(0)
             .is_some_and(|first| first.kind() == "async");
-        if is_async != awaited {
-            return None;
-        }
-        self.annotation_class(definition.child_by_field_id(FIELDS.return_type)?, scope)
+        let annotation = definition.child_by_field_id(FIELDS.return_type)?;
+        Some((self.annotation_class(annotation, fact.scope)?, is_async))
     }
 
     /// `obj.prop` where `prop` is a `@property` (or `cached_property`) of a class of this file
@@ -332,10 +328,7 @@ impl<'a, 'p> Resolver<'a, 'p> {
             if !is_property {
                 return None;
             }
-            self.annotation_class(
-                definition.child_by_field_id(FIELDS.return_type)?,
-                fact.scope,
-            )
+            self.declared_return(fact).map(|(returns, _)| returns)
         })
     }
 
@@ -606,7 +599,9 @@ impl<'a, 'p> Resolver<'a, 'p> {
             }
             _ => return None,
         };
+        // The mocks first (syntactic): most names bind none, and need no instance work.
         let mut mock: Option<MockSpec<'a>> = None;
+        let mut others = Vec::new();
         for fact in facts {
             let mocked = match &fact.binding {
                 Binding::Assigned { value } if value.kind_id() == KINDS.call => value
@@ -614,28 +609,21 @@ impl<'a, 'p> Resolver<'a, 'p> {
                     .and_then(|function| self.mock_of_class(*value, function, fact.scope)),
                 _ => None,
             };
-            match mocked {
-                Some(found) => {
-                    mock = Some(match mock {
-                        None => found,
-                        Some(earlier) => earlier.merge(found),
-                    });
-                }
-                None => {
-                    let instance = match &fact.binding {
-                        Binding::Annotated { annotation } => {
-                            self.annotation_class(*annotation, fact.scope)
-                        }
-                        Binding::Assigned { value } => self.instance(*value, fact.scope),
-                        _ => None,
-                    };
-                    if instance.is_some() {
-                        return None;
-                    }
+            match (mocked, mock.take()) {
+                (Some(found), None) => mock = Some(found),
+                (Some(found), Some(earlier)) => mock = Some(earlier.merge(found)),
+                (None, earlier) => {
+                    mock = earlier;
+                    others.push(fact);
                 }
             }
         }
-        mock
+        let mock = mock?;
+        // A real instance on another path keeps the instance rules.
+        let instance_elsewhere = others
+            .into_iter()
+            .any(|fact| self.facts_instance(std::slice::from_ref(fact), 0).is_some());
+        (!instance_elsewhere).then_some(mock)
     }
 
     /// The class an annotation names, seeing through `Optional[...]`, `Union[..., None]`,
