@@ -196,11 +196,7 @@ fn mock_access<'a>(
         access.verb(),
         ctx.migration.rule.ssot_name(),
     );
-    let help = member_help(ctx, member);
-    ctx.report(Code::MissingMember, severity, ctx.location(site), message)
-        .help(help)
-        .member(member)
-        .receiver(receiver_text);
+    add_finding(ctx, site, member, receiver_text, severity, message);
 }
 
 fn report(
@@ -252,6 +248,18 @@ fn report(
         access.verb(),
         ctx.migration.rule.ssot_name(),
     );
+    add_finding(ctx, site, member, receiver, severity, message);
+}
+
+/// One SSOT002 finding at `site`, with the rule's help for `member`.
+fn add_finding(
+    ctx: &mut Context<'_, '_>,
+    site: Node<'_>,
+    member: &str,
+    receiver: String,
+    severity: Severity,
+    message: String,
+) {
     let help = member_help(ctx, member);
     ctx.report(Code::MissingMember, severity, ctx.location(site), message)
         .help(help)
