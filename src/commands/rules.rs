@@ -49,11 +49,19 @@ pub fn run(args: &RulesArgs) -> Result<ExitCode> {
         &args.migration,
         Sources::disk(),
     )?;
+    // Each rule's error once: shown in its entry, then as a diagnostic.
+    let errors: Vec<Option<Error>> = session
+        .engine
+        .migrations()
+        .iter()
+        .map(|m| m.rule_error())
+        .collect();
     let rules: Vec<RuleView<'_>> = session
         .engine
         .migrations()
         .iter()
-        .map(|m| RuleView::new(m, session.root()))
+        .zip(&errors)
+        .map(|(m, error)| RuleView::new(m, session.root(), error.as_ref()))
         .collect();
     let mut out = io::stdout().lock();
     let written = match args.format {
@@ -74,12 +82,7 @@ pub fn run(args: &RulesArgs) -> Result<ExitCode> {
         }
         _ => {}
     }
-    let failing = session
-        .engine
-        .migrations()
-        .iter()
-        .filter_map(|m| m.rule_error())
-        .collect::<Vec<_>>();
+    let failing: Vec<Error> = errors.into_iter().flatten().collect();
     let code = if failing.is_empty() { 0 } else { 2 };
     for error in failing {
         super::print_error(error);
@@ -127,7 +130,7 @@ struct ModuleView<'a> {
 }
 
 impl<'a> RuleView<'a> {
-    fn new(migration: &'a MigrationOracle, root: &Path) -> RuleView<'a> {
+    fn new(migration: &'a MigrationOracle, root: &Path, error: Option<&Error>) -> RuleView<'a> {
         let rule = &migration.rule;
         let path = &rule.origin.path;
         RuleView {
@@ -163,7 +166,7 @@ impl<'a> RuleView<'a> {
             golden_path: &rule.golden_path,
             validation: &rule.validation,
             warnings: &migration.warnings,
-            error: migration.rule_error().map(|error| error.to_string()),
+            error: error.map(|error| error.to_string()),
         }
     }
 }
