@@ -194,9 +194,12 @@ pub trait BaseClasses {
     fn interface(&self, module: &ModulePath, name: &str) -> Option<ClassInterface>;
 }
 
-/// No project module is readable: only bases in the same module, and known ones, resolve.
+/// No project module is readable: only bases in the same module, and known ones, resolve (the
+/// unit tests' reader).
+#[cfg(test)]
 pub struct NoProjectBases;
 
+#[cfg(test)]
 impl BaseClasses for NoProjectBases {
     fn interface(&self, _module: &ModulePath, _name: &str) -> Option<ClassInterface> {
         None
@@ -216,7 +219,9 @@ pub fn read_class(
     Module::new(root, source, module, bases).read(name)
 }
 
-/// [`read_class`] without project bases: same-module and known bases only.
+/// [`read_class`] without project bases: same-module and known bases only (the unit tests';
+/// the scan reads bases through the project).
+#[cfg(test)]
 pub fn class_interface(root: Node<'_>, source: &[u8], name: &str) -> Option<ClassInterface> {
     read_class(root, source, name, None, &NoProjectBases)
 }
