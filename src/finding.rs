@@ -1,10 +1,12 @@
 //! A finding: what one check reports about one place in one file.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::codes::Code;
+use crate::fix::FixState;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -98,6 +100,14 @@ pub struct Finding {
     pub scope: String,
     /// Set once the file's findings are complete (see [`fingerprint`]).
     pub fingerprint: String,
+    /// The bytes of the member's name as written (the attribute, the keyword, the string's
+    /// text), where a rename from the rule edits the file.
+    pub member_span: Option<Range<usize>>,
+    /// The project module, other than a deprecated one, that an SSOT001 reference takes the
+    /// class from (a re-export): moving that module moves this file too.
+    pub through: Option<String>,
+    /// The fix, or why there is none; `None` for findings no fix concerns (see `fix::forward`).
+    pub fix: Option<FixState>,
 }
 
 impl Finding {

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod fix;
 pub mod fixpoint;
 pub mod gate;
 pub mod git;

@@ -42,6 +42,10 @@ pub struct RuleSpec {
     pub risky_members: Vec<Spanned<String>>,
     #[serde(default)]
     pub renames: BTreeMap<String, Spanned<String>>,
+    /// The renames mean the same member under a new name, so `check --fix` may apply them
+    /// without `--unsafe-fixes`.
+    #[serde(default)]
+    pub renames_safe: bool,
 }
 
 /// One class of a rule that moves several (`[[symbols]]`).
@@ -80,6 +84,8 @@ pub struct Migration {
     pub fallback_risky_members: Vec<String>,
     /// Old member name to the SSOT class's name for it (`thread_id -> chat_thread_id`).
     pub renames: BTreeMap<String, String>,
+    /// The rule says its renames keep behaviour: fixes that rename are `safe`, not `unsafe`.
+    pub renames_safe: bool,
     /// The rule file this migration was read from, for diagnostics about the set of rules.
     pub origin: RuleOrigin,
     /// Ids of the rules collapsed into this one (a chain `a -> b`, `b -> c` becomes one
@@ -282,6 +288,7 @@ pub fn parse_rule(path: &Path, text: &str) -> Result<Vec<Migration>> {
                 .iter()
                 .map(|(from, to)| (from.clone(), to.get_ref().clone()))
                 .collect(),
+            renames_safe: spec.renames_safe,
             origin: RuleOrigin {
                 path: path.to_path_buf(),
                 builtin: false,

@@ -36,6 +36,9 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// The file's text, kept for files with findings so that reports can show snippets.
     pub source: Option<Arc<str>>,
+    /// The bytes read, as they were, for files with findings: what fixes edit (a second read
+    /// could see another file, or block on a FIFO).
+    pub original: Option<Arc<[u8]>>,
 }
 
 impl FileReport {
@@ -401,6 +404,7 @@ fn check_file(
                 parse_error: false,
                 findings: Vec::new(),
                 source: None,
+                original: None,
             },
             checked: false,
             aliases: Vec::new(),
@@ -428,6 +432,7 @@ fn check_file(
     // One order for every migration's findings: position, then code, then migration order.
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // With the line ends the checks saw, so that snippets show the lines the findings name.
+    let original = (!findings.is_empty()).then(|| Arc::from(source));
     let source = (!findings.is_empty())
         .then(|| Arc::from(String::from_utf8_lossy(&python_line_ends(source))));
     Ok(Checked {
@@ -439,6 +444,7 @@ fn check_file(
             parse_error,
             findings,
             source,
+            original,
         },
         checked: true,
         aliases,

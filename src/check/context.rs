@@ -92,6 +92,32 @@ impl<'a> Context<'a, '_> {
         }
     }
 
+    /// Where the member's name is written in a finding's site: the attribute of `x.m`, the
+    /// keyword of `m=...`, the text of the string in `getattr(x, "m")`.
+    pub(crate) fn member_location(&self, site: Node<'_>) -> Option<Location> {
+        let kind = site.kind_id();
+        let name = if kind == KINDS.attribute {
+            site.child_by_field_id(FIELDS.attribute)?
+        } else if kind == KINDS.keyword_argument {
+            site.child_by_field_id(FIELDS.name)?
+        } else if kind == KINDS.call {
+            let arguments = site.child_by_field_id(FIELDS.arguments)?;
+            let mut cursor = arguments.walk();
+            let string = arguments
+                .named_children(&mut cursor)
+                .filter(|a| a.kind_id() != KINDS.comment)
+                .nth(1)?;
+            let mut inner = string.walk();
+            let content = string
+                .named_children(&mut inner)
+                .find(|c| c.kind_id() == KINDS.string_content)?;
+            content
+        } else {
+            return None;
+        };
+        Some(self.location(name))
+    }
+
     /// Reports a finding in the current scope; the builder adds what else the rule knows.
     pub(crate) fn report(
         &mut self,
@@ -113,6 +139,9 @@ impl<'a> Context<'a, '_> {
             receiver: None,
             scope,
             fingerprint: String::new(),
+            member_span: None,
+            through: None,
+            fix: None,
         });
         FindingBuilder(self.findings.last_mut().expect("just pushed"))
     }
@@ -130,6 +159,18 @@ impl FindingBuilder<'_> {
     /// The member of the class the finding is about.
     pub(crate) fn member(self, member: &str) -> Self {
         self.0.member = Some(member.to_owned());
+        self
+    }
+
+    /// Where the member's name is written (see [`Finding::member_span`]).
+    pub(crate) fn member_span(self, location: Option<Location>) -> Self {
+        self.0.member_span = location.map(|l| l.start_byte..l.end_byte);
+        self
+    }
+
+    /// The re-exporting module a reference goes through (see [`Finding::through`]).
+    pub(crate) fn through(self, module: &str) -> Self {
+        self.0.through = Some(module.to_owned());
         self
     }
 

@@ -1,7 +1,7 @@
 //! `ssot-guard check`: the scan, the gates (baseline, changed lines, staged files) and the report.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -12,6 +12,9 @@ use crate::codes::Code;
 use crate::config::Config;
 use crate::discover::discover;
 use crate::error::{Error, Result};
+use crate::fix::forward::plan_scan;
+use crate::fix::write::{apply_scan, left_over, write_file, DroppedFix};
+use crate::fix::{unified_diff, Applicability};
 use crate::gate::baseline::Baseline;
 use crate::gate::changed::ChangedLines;
 use crate::gate::staged::staged_files;
@@ -80,6 +83,17 @@ pub struct CheckArgs {
     /// expected back).
     #[arg(long)]
     expect_violations: bool,
+    /// Apply the safe fixes (and, with --unsafe-fixes, the unsafe ones), then report what
+    /// remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply (with --fix or --diff) the fixes that may change behaviour: member renames,
+    /// `getattr` defaults.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 when a file would change.
+    #[arg(long, conflicts_with_all = ["fix", "write_baseline", "update_baseline"])]
+    diff: bool,
     /// Parse every file, even those that never mention the symbol (slower; same report).
     #[arg(long)]
     no_prefilter: bool,
@@ -119,66 +133,35 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         args.paths = existing;
         missing_paths = missing;
     }
-    let first = &args.paths[0];
-    // Under `--staged` the index's versions are what the commit holds, also for the modules the
-    // staged files import: they overlay the disk.
-    let staged = if args.staged {
-        let only = if named_paths {
-            args.paths.as_slice()
-        } else {
-            &[]
-        };
-        Some(staged_files(first, only)?)
-    } else {
-        None
-    };
-    let sources = match &staged {
-        Some(staged) => Sources::with_overlay(staged.files.iter().map(|(path, bytes)| {
-            (
-                crate::paths::absolute(path),
-                std::sync::Arc::from(bytes.as_slice()),
-            )
-        })),
-        None => Sources::disk(),
-    };
-    let session = Session::load(
-        &args.paths,
-        args.config.as_deref(),
-        &args.migration,
-        sources,
-    )?;
-    let root = session.root();
-    let options = ScanOptions {
-        selected: selected_codes(&args, &session.config),
-        prefilter: !args.no_prefilter,
-    };
-
-    // Every path that could not be checked goes into the report, not only onto stderr.
-    let mut walk_errors: Vec<FileError> = missing_paths
-        .iter()
-        .map(|path| {
-            let error = Error::MissingPath(path.display().to_string());
-            FileError::new(Some(path), error, root)
-        })
-        .collect();
-    let mut result = if let Some(staged) = staged {
-        walk_errors.extend(
-            staged
-                .errors
-                .into_iter()
-                .map(|(path, error)| FileError::new(Some(&path), error, root)),
+    let (mut session, mut result) = scan_paths(&args, named_paths, &missing_paths)?;
+    if args.diff {
+        return show_diff(&args, &session, result);
+    }
+    if args.fix {
+        // A fix can make another safe (a re-exporting module whose importers were fixed): fix
+        // until nothing changes, so that fixing twice changes nothing. (`--staged` fixes the
+        // work tree from the index's versions: once.)
+        let passes = if args.staged { 1 } else { FIX_PASSES };
+        let mut total = Written::default();
+        for _ in 0..passes {
+            let written = write_fixes(&args, &session, &result)?;
+            total.files += written.files;
+            total.findings += written.findings;
+            if written.files == 0 {
+                break;
+            }
+            // The files changed under the session's caches: scan again from scratch.
+            let (fresh, again) = scan_paths(&args, named_paths, &missing_paths)?;
+            session = fresh;
+            result = again;
+        }
+        eprintln!(
+            "Fixed {} findings in {} files.",
+            total.findings, total.files
         );
-        scan_contents(&staged.files, &session.engine, &options)
-    } else {
-        let discovery =
-            session.discover_options(&args.exclude, &args.extend_exclude, args.no_ignore);
-        let discovered = discover(&args.paths, &discovery)?;
-        walk_errors.extend(discovered.errors);
-        scan(&args.paths, &discovered.files, &session.engine, &options)
-    };
-    // Baselines and `--changed-since` filter findings only: an error is never hidden.
-    result.add_errors(walk_errors);
-
+        summarize_left(&[], left_over(&result, allowed(&args)));
+    }
+    let first = &args.paths[0];
     if let Some(path) = &args.write_baseline {
         Baseline::write(path, &result)?;
         eprintln!(
@@ -293,4 +276,180 @@ fn selected_codes(args: &CheckArgs, config: &Config) -> Vec<Code> {
         .into_iter()
         .filter(|code| !config.ignore.contains(code) && !args.ignore.contains(code))
         .collect()
+}
+
+/// Loads the session and scans the paths (the index's versions with `--staged`): the report
+/// before any gate, with every error and every finding's fix.
+fn scan_paths(
+    args: &CheckArgs,
+    named_paths: bool,
+    missing_paths: &[PathBuf],
+) -> Result<(Session, ScanResult)> {
+    let first = &args.paths[0];
+    // Under `--staged` the index's versions are what the commit holds, also for the modules the
+    // staged files import: they overlay the disk.
+    let staged = if args.staged {
+        let only = if named_paths {
+            args.paths.as_slice()
+        } else {
+            &[]
+        };
+        Some(staged_files(first, only)?)
+    } else {
+        None
+    };
+    let sources = match &staged {
+        Some(staged) => Sources::with_overlay(staged.files.iter().map(|(path, bytes)| {
+            (
+                crate::paths::absolute(path),
+                std::sync::Arc::from(bytes.as_slice()),
+            )
+        })),
+        None => Sources::disk(),
+    };
+    let session = Session::load(
+        &args.paths,
+        args.config.as_deref(),
+        &args.migration,
+        sources,
+    )?;
+    let root = session.root();
+    let options = ScanOptions {
+        selected: selected_codes(args, &session.config),
+        prefilter: !args.no_prefilter,
+    };
+
+    // Every path that could not be checked goes into the report, not only onto stderr.
+    let mut walk_errors: Vec<FileError> = missing_paths
+        .iter()
+        .map(|path| {
+            let error = Error::MissingPath(path.display().to_string());
+            FileError::new(Some(path), error, root)
+        })
+        .collect();
+    let mut result = if let Some(staged) = staged {
+        walk_errors.extend(
+            staged
+                .errors
+                .into_iter()
+                .map(|(path, error)| FileError::new(Some(&path), error, root)),
+        );
+        scan_contents(&staged.files, &session.engine, &options)
+    } else {
+        let discovery =
+            session.discover_options(&args.exclude, &args.extend_exclude, args.no_ignore);
+        let discovered = discover(&args.paths, &discovery)?;
+        walk_errors.extend(discovered.errors);
+        scan(&args.paths, &discovered.files, &session.engine, &options)
+    };
+    // Baselines and `--changed-since` filter findings only: an error is never hidden.
+    result.add_errors(walk_errors);
+
+    plan_scan(&session.engine, &mut result);
+    Ok((session, result))
+}
+
+/// The fixes `--unsafe-fixes` allows.
+fn allowed(args: &CheckArgs) -> Applicability {
+    if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    }
+}
+
+/// `--diff`: the fixes as a unified diff on standard output, a summary on standard error.
+/// Exits 1 when a file would change, 0 when none would, 2 on an error.
+fn show_diff(args: &CheckArgs, session: &Session, result: ScanResult) -> Result<ExitCode> {
+    let applied = apply_scan(&session.engine, &result, allowed(args));
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut findings = 0;
+    for file in &applied.files {
+        let diff = unified_diff(&file.original, &file.fixed, &file.path)
+            .map_err(|message| Error::usage(message, None))?;
+        findings += file.fixed_findings;
+        if let Err(e) = out.write_all(diff.as_bytes()) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return Ok(ExitCode::from(1));
+            }
+            return Err(Error::io(Path::new("<stdout>"), e));
+        }
+    }
+    let _ = out.flush();
+    let files = applied.files.len();
+    eprintln!("Would fix {findings} findings in {files} files.");
+    summarize_left(
+        &applied.dropped,
+        (applied.unsafe_left, applied.display_only),
+    );
+    let had_errors = !result.errors.is_empty();
+    for error in result.errors {
+        print_error(error.error);
+    }
+    Ok(if had_errors {
+        ExitCode::from(2)
+    } else if files > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// How many passes `--fix` makes at most.
+const FIX_PASSES: usize = 4;
+
+/// What one `--fix` pass wrote.
+#[derive(Default)]
+struct Written {
+    files: usize,
+    findings: usize,
+}
+
+/// One `--fix` pass: writes each file's checked fixes. With `--staged` a file whose work tree
+/// differs from the index is left alone (the fix was made on the index's version).
+fn write_fixes(args: &CheckArgs, session: &Session, result: &ScanResult) -> Result<Written> {
+    let applied = apply_scan(&session.engine, result, allowed(args));
+    let mut written = Written::default();
+    for dropped in &applied.dropped {
+        eprintln!("fix dropped for `{}`: {}", dropped.path, dropped.reason);
+    }
+    for file in &applied.files {
+        // Never over a change the fix did not see: an unstaged edit (`--staged` fixes the
+        // index's version), or a write since the scan read the file.
+        let on_disk = std::fs::read(&file.absolute_path).ok();
+        if on_disk.as_deref() != Some(file.original.as_bytes()) {
+            if args.staged {
+                eprintln!(
+                    "not fixed: `{}` has unstaged changes (with --staged the fix is made on the \
+                     index's version); stage or stash them, then run again",
+                    file.path
+                );
+            } else {
+                eprintln!(
+                    "not fixed: `{}` changed since the scan read it; run again",
+                    file.path
+                );
+            }
+            continue;
+        }
+        write_file(&file.absolute_path, &file.fixed)
+            .map_err(|e| Error::io(&file.absolute_path, e))?;
+        written.files += 1;
+        written.findings += file.fixed_findings;
+    }
+    Ok(written)
+}
+
+/// What `--fix` / `--diff` left: dropped fixes, and fixes that need `--unsafe-fixes` or are
+/// shown only.
+fn summarize_left(dropped: &[DroppedFix], (unsafe_left, display_only): (usize, usize)) {
+    for dropped in dropped {
+        eprintln!("fix dropped for `{}`: {}", dropped.path, dropped.reason);
+    }
+    if unsafe_left > 0 {
+        eprintln!("{unsafe_left} more fixes are available with --unsafe-fixes.");
+    }
+    if display_only > 0 {
+        eprintln!("{display_only} fixes are shown only (display-only); make them by hand.");
+    }
 }

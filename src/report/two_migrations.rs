@@ -96,6 +96,9 @@ fn finding(
         receiver: member.map(|_| "s".to_owned()),
         scope: String::new(),
         fingerprint: String::new(),
+        member_span: None,
+        through: None,
+        fix: None,
     };
     finding.fingerprint = fingerprint("app/agent.py", &finding, 0);
     finding
@@ -112,6 +115,7 @@ fn file(path: &str, resolves_to: &[(&str, ResolvesTo)], findings: Vec<Finding>) 
             .collect(),
         parse_error: false,
         source: (!findings.is_empty()).then(|| Arc::from(AGENT)),
+        original: (!findings.is_empty()).then(|| Arc::from(AGENT.as_bytes())),
         findings,
     }
 }

@@ -52,11 +52,16 @@ pub(crate) fn check(ctx: &mut Context<'_, '_>, reference: &Reference<'_, '_>) {
         ReferenceForm::Star => format!("`from {module} import *` binds {symbol} from {via}"),
     };
     let help = ssot_import_help(ctx);
-    ctx.report(
-        Code::DeprecatedImport,
-        Severity::Warning,
-        reference.location,
-        message,
-    )
-    .help(help);
+    let re_export = !ctx.migration.rule.is_deprecated(module);
+    let builder = ctx
+        .report(
+            Code::DeprecatedImport,
+            Severity::Warning,
+            reference.location,
+            message,
+        )
+        .help(help);
+    if re_export {
+        builder.through(module.as_str());
+    }
 }

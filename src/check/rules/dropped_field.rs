@@ -66,6 +66,7 @@ pub(crate) fn call<'a>(ctx: &mut Context<'a, '_>, callee: Node<'a>, arguments: N
             ),
         };
         let help = member_help(ctx, member);
+        let name_location = ctx.location(name);
         ctx.report(
             Code::DroppedField,
             super::instance_severity(origin),
@@ -73,6 +74,7 @@ pub(crate) fn call<'a>(ctx: &mut Context<'a, '_>, callee: Node<'a>, arguments: N
             message,
         )
         .help(help)
-        .member(member);
+        .member(member)
+        .member_span(Some(name_location));
     }
 }

@@ -47,6 +47,7 @@ pub(crate) fn reflection(ctx: &mut Context<'_, '_>, call: &Reflection<'_>) {
         )
     };
     let help = member_help(ctx, member);
+    let member_location = ctx.member_location(call.call);
     ctx.report(
         Code::GuardedAccess,
         Severity::Info,
@@ -54,6 +55,7 @@ pub(crate) fn reflection(ctx: &mut Context<'_, '_>, call: &Reflection<'_>) {
         message,
     )
     .help(help)
+    .member_span(member_location)
     .member(member)
     .receiver(receiver);
 }

@@ -261,8 +261,10 @@ fn add_finding(
     message: String,
 ) {
     let help = member_help(ctx, member);
+    let member_location = ctx.member_location(site);
     ctx.report(Code::MissingMember, severity, ctx.location(site), message)
         .help(help)
+        .member_span(member_location)
         .member(member)
         .receiver(receiver);
 }

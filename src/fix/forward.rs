@@ -1,0 +1,481 @@
+//! Forward fixes: what moving a file to the SSOT class takes, and how safe it is. The engine is
+//! the judge: the planner switches the imports, checks the switched file, and reads the facts
+//! off the findings. No member the SSOT class lacks is used: `safe`. Only renamed members (the
+//! rule's `[renames]`) or `getattr` defaults: `unsafe`, with the renames. A member with no
+//! rename: no fix, and the finding says which access would raise. Every fix is checked (parsed,
+//! checked again: no new finding, no new syntax error) before it is offered.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::imports::{self, File};
+use super::{apply, Applicability, Edit, Fix, FixState};
+use crate::codes::Code;
+use crate::engine::{Engine, Judged, Parse};
+use crate::finding::{Finding, Severity};
+use crate::migration::MigrationOracle;
+use crate::python::syntax::parse;
+use crate::scan::ScanResult;
+
+/// Attaches fixes (or why there are none) to the findings of every file of `result` that has
+/// findings a fix concerns.
+pub fn plan_scan(engine: &Engine, result: &mut ScanResult) {
+    let importers = Importers::of(result);
+    result.files.par_iter_mut().for_each(|file| {
+        if !file.findings.iter().any(|f| concerns(f.code)) {
+            return;
+        }
+        match file.original.clone() {
+            Some(bytes) => plan_file(
+                engine,
+                &file.absolute_path,
+                &bytes,
+                &mut file.findings,
+                &importers,
+            ),
+            None => unavailable(&mut file.findings, "the scan kept no copy of the file"),
+        }
+    });
+}
+
+/// Per migration and module, how many scanned files take the class through the module (a
+/// re-export): switching the module moves them to the SSOT class too.
+#[derive(Debug, Default)]
+pub struct Importers(BTreeMap<(String, String), usize>);
+
+impl Importers {
+    pub fn of(result: &ScanResult) -> Importers {
+        let mut seen = std::collections::BTreeSet::new();
+        for (file, finding) in result.findings() {
+            if let Some(module) = &finding.through {
+                seen.insert((
+                    finding.migration.to_string(),
+                    module.clone(),
+                    file.path.clone(),
+                ));
+            }
+        }
+        let mut counts = BTreeMap::new();
+        for (migration, module, _) in seen {
+            *counts.entry((migration, module)).or_default() += 1;
+        }
+        Importers(counts)
+    }
+
+    fn count(&self, migration: &str, module: &str) -> usize {
+        self.0
+            .get(&(migration.to_owned(), module.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// The codes a forward fix is about.
+fn concerns(code: Code) -> bool {
+    matches!(
+        code,
+        Code::DeprecatedImport | Code::MissingMember | Code::DroppedField | Code::GuardedAccess
+    )
+}
+
+/// Sets the fix of each of `findings` (the file at `path`, holding `bytes`) a forward fix
+/// concerns.
+pub fn plan_file(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    findings: &mut [Finding],
+    importers: &Importers,
+) {
+    let Ok(source) = std::str::from_utf8(bytes) else {
+        unavailable(findings, "the file is not UTF-8; fix it by hand");
+        return;
+    };
+    let Ok(before) = engine.check(path, bytes, Parse::Sparse) else {
+        return;
+    };
+    let Some(tree) = parse(bytes) else {
+        return;
+    };
+    let module = engine.workspace().module_of_file(path);
+    let file = File {
+        source,
+        tree: &tree,
+        module: module.as_ref(),
+    };
+    for (index, migration) in engine.migrations().iter().enumerate() {
+        let exposure = Exposure {
+            importers: module
+                .as_ref()
+                .map_or(0, |m| importers.count(&migration.id, m.module.as_str())),
+            in_all: exports_in_all(source, &migration.rule.symbol),
+        };
+        let subject = Subject {
+            engine,
+            path,
+            file: &file,
+            before: &before,
+        };
+        let planned = plan_migration(&subject, index, migration, findings, &exposure);
+        for (at, state) in planned {
+            findings[at].fix = Some(state);
+        }
+    }
+}
+
+/// The file a plan is for: its path, text and tree, and its findings today.
+#[derive(Clone, Copy)]
+struct Subject<'s> {
+    engine: &'s Engine,
+    path: &'s Path,
+    file: &'s File<'s>,
+    before: &'s Judged,
+}
+
+/// The fixes of one migration, by index into `findings`.
+fn plan_migration(
+    subject: &Subject<'_>,
+    index: usize,
+    migration: &MigrationOracle,
+    findings: &[Finding],
+    exposure: &Exposure,
+) -> BTreeMap<usize, FixState> {
+    let Subject {
+        engine,
+        path,
+        file,
+        before,
+    } = *subject;
+    let mut states = BTreeMap::new();
+    let ours = |f: &&Finding| *f.migration == *migration.id;
+    let sites: Vec<(usize, std::ops::Range<usize>)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| ours(f) && f.code == Code::DeprecatedImport)
+        .map(|(i, f)| (i, f.location.start_byte..f.location.end_byte))
+        .collect();
+    let switch = imports::switch(file, &migration.rule, &sites);
+    for (at, reason) in &switch.unavailable {
+        states.insert(*at, FixState::Unavailable(reason.clone()));
+    }
+    let import_edits: Vec<&Edit> = switch.edits.values().flatten().collect();
+    let before_found = &before.outcome.migrations[index].findings;
+    let switched = if import_edits.is_empty() {
+        None
+    } else {
+        let Ok(text) = apply(file.source, import_edits.iter().copied()) else {
+            for at in switch.edits.keys() {
+                states.insert(*at, FixState::Unavailable("its edits overlap".to_owned()));
+            }
+            return states;
+        };
+        match engine.check(path, text.as_bytes(), Parse::Sparse) {
+            Ok(judged) => Some(judged),
+            Err(_) => return states,
+        }
+    };
+    // What the file does with the class once it uses the SSOT class: the switched file's
+    // findings, or (a file on the SSOT class already) its own.
+    let facts: &[Finding] = match &switched {
+        Some(judged) => &judged.outcome.migrations[index].findings,
+        None => before_found,
+    };
+    let consequences = consequences(migration, facts, before_found);
+    if let Some(blocker) = &consequences.blocker {
+        let reason = format!("no fix: once the file uses the SSOT class {blocker}");
+        for at in switch.edits.keys() {
+            states.insert(*at, FixState::Unavailable(reason.clone()));
+        }
+        return states;
+    }
+    if switch.edits.is_empty() && consequences.renames.is_empty() {
+        return states;
+    }
+    let rename_edits: Vec<Edit> = consequences
+        .renames
+        .iter()
+        .map(|r| Edit::replace(r.span.clone(), r.new_name.clone()))
+        .collect();
+    let all_edits = import_edits.iter().copied().chain(&rename_edits);
+    let verified = apply(file.source, all_edits)
+        .map_err(|_| "its edits overlap".to_owned())
+        .and_then(|text| {
+            verify(
+                engine,
+                path,
+                before,
+                &text,
+                sites.len() - switch.unavailable.len(),
+            )
+        });
+    if let Err(problem) = verified {
+        let reason = format!("no fix: the fixed file failed its check: {problem}");
+        for at in switch.edits.keys() {
+            states.insert(*at, FixState::Unavailable(reason.clone()));
+        }
+        return states;
+    }
+    let (mut applicability, mut reason) =
+        consequences.applicability(migration, switch.renamed_uses);
+    if let Some(exposed) = exposure.describe() {
+        if applicability == Applicability::Safe && !switch.edits.is_empty() {
+            applicability = Applicability::Unsafe;
+            reason = exposed;
+        }
+    }
+    // The switch is valid only with the renames: each import's fix carries them (identical
+    // edits count once when several fixes are applied).
+    for (at, edits) in &switch.edits {
+        let mut edits = edits.clone();
+        edits.extend(rename_edits.iter().cloned());
+        edits.sort();
+        edits.dedup();
+        let fix = Fix {
+            applicability,
+            reason: reason.clone(),
+            edits,
+        };
+        states.insert(*at, FixState::Fix(fix));
+    }
+    for rename in &consequences.renames {
+        let Some(at) = findings
+            .iter()
+            .position(|f| ours(&f) && f.fingerprint == rename.fingerprint)
+        else {
+            continue;
+        };
+        let fix = Fix {
+            applicability: rename_applicability(migration),
+            reason: format!(
+                "the SSOT class calls `{}` `{}`",
+                rename.member, rename.new_name
+            ),
+            edits: vec![Edit::replace(rename.span.clone(), rename.new_name.clone())],
+        };
+        states.insert(at, FixState::Fix(fix));
+    }
+    states
+}
+
+/// Who else sees the class through this file: switching it switches them.
+struct Exposure {
+    /// Scanned files that import the class from this module.
+    importers: usize,
+    /// The module lists the class in `__all__` (code outside the scan may import it).
+    in_all: bool,
+}
+
+impl Exposure {
+    fn describe(&self) -> Option<String> {
+        match (self.importers, self.in_all) {
+            (0, false) => None,
+            (0, true) => Some(
+                "the module exports the class in `__all__`: code that imports it from here moves \
+                 to the SSOT class too"
+                    .to_owned(),
+            ),
+            (n, _) => Some(format!(
+                "{n} other files import the class through this module: they move to the SSOT \
+                 class with it (fix them first)"
+            )),
+        }
+    }
+}
+
+/// Whether the file's text has an `__all__` that names `symbol`.
+fn exports_in_all(source: &str, symbol: &str) -> bool {
+    source.contains("__all__")
+        && (source.contains(&format!("\"{symbol}\"")) || source.contains(&format!("'{symbol}'")))
+}
+
+/// A member the fix renames: where (in the original text) and to what.
+struct Rename {
+    fingerprint: String,
+    member: String,
+    new_name: String,
+    span: std::ops::Range<usize>,
+}
+
+/// What the file does once it uses the SSOT class.
+#[derive(Default)]
+struct Consequences {
+    renames: Vec<Rename>,
+    /// `getattr(x, "m", default)` / `hasattr` on a member with no rename.
+    guarded: Vec<String>,
+    /// The first access that would raise (or lose a value), and how many more.
+    blocker: Option<String>,
+}
+
+impl Consequences {
+    fn applicability(
+        &self,
+        migration: &MigrationOracle,
+        renamed_uses: usize,
+    ) -> (Applicability, String) {
+        let class_rename = match (&migration.rule.new_name, renamed_uses) {
+            (Some(new), 1..) => format!(
+                "; `{}` becomes `{new}` at {renamed_uses} uses",
+                migration.rule.symbol
+            ),
+            _ => String::new(),
+        };
+        if let Some(first) = self.guarded.first() {
+            return (
+                Applicability::Unsafe,
+                format!("{first} once the file uses the SSOT class{class_rename}"),
+            );
+        }
+        if !self.renames.is_empty() {
+            let mut names: Vec<String> = self
+                .renames
+                .iter()
+                .map(|r| format!("`{}` -> `{}`", r.member, r.new_name))
+                .collect();
+            names.dedup();
+            return (
+                rename_applicability(migration),
+                format!(
+                    "renames {} ({} uses){class_rename}",
+                    names.join(", "),
+                    self.renames.len()
+                ),
+            );
+        }
+        (
+            Applicability::Safe,
+            format!("the SSOT class has every member this file uses{class_rename}"),
+        )
+    }
+}
+
+fn rename_applicability(migration: &MigrationOracle) -> Applicability {
+    if migration.rule.renames_safe {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    }
+}
+
+/// Reads the file's findings on the SSOT class (`facts`) against its findings today
+/// (`before`, where the renamed members' spans are).
+fn consequences(
+    migration: &MigrationOracle,
+    facts: &[Finding],
+    before: &[Finding],
+) -> Consequences {
+    let mut found = Consequences::default();
+    let mut blockers: Vec<String> = Vec::new();
+    for fact in facts {
+        if !matches!(
+            fact.code,
+            Code::MissingMember | Code::DroppedField | Code::GuardedAccess | Code::UnresolvedImport
+        ) {
+            continue;
+        }
+        let rename = fact
+            .member
+            .as_deref()
+            .and_then(|member| migration.rule.renames.get(member).map(|new| (member, new)));
+        let original = before.iter().find(|b| b.fingerprint == fact.fingerprint);
+        match (rename, original.and_then(|b| b.member_span.clone())) {
+            (Some((member, new_name)), Some(span)) if fact.code != Code::UnresolvedImport => {
+                found.renames.push(Rename {
+                    fingerprint: fact.fingerprint.clone(),
+                    member: member.to_owned(),
+                    new_name: new_name.clone(),
+                    span,
+                });
+            }
+            _ if fact.code == Code::GuardedAccess => {
+                found
+                    .guarded
+                    .push(format!("line {}: {}", fact.location.line, fact.message));
+            }
+            _ => blockers.push(format!(
+                "it would break: line {}: {}",
+                fact.location.line, fact.message
+            )),
+        }
+    }
+    if let Some(first) = blockers.first() {
+        let more = match blockers.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more)"),
+        };
+        found.blocker = Some(format!("{first}{more}"));
+    }
+    found
+}
+
+/// Checks `fixed` (the file's text with the fix applied) against the file today (`before`):
+/// it parses as well as before, every finding it has the file had already (by fingerprint)
+/// and none became an error, and `switched` fewer deprecated imports remain.
+pub(super) fn verify(
+    engine: &Engine,
+    path: &Path,
+    before: &Judged,
+    fixed: &str,
+    switched: usize,
+) -> Result<(), String> {
+    let had_syntax_error = parse(fixed.as_bytes()).is_some_and(|t| t.root_node().has_error());
+    let after = engine
+        .check(path, fixed.as_bytes(), Parse::Sparse)
+        .map_err(|e| e.to_string())?;
+    if had_syntax_error && !before.outcome.parse_error {
+        return Err("it would not parse".to_owned());
+    }
+    for (now, then) in after
+        .outcome
+        .migrations
+        .iter()
+        .zip(&before.outcome.migrations)
+    {
+        for finding in &now.findings {
+            match then
+                .findings
+                .iter()
+                .find(|b| b.fingerprint == finding.fingerprint)
+            {
+                None => {
+                    return Err(format!(
+                        "it would add a finding: line {}: {}",
+                        finding.location.line, finding.message
+                    ))
+                }
+                Some(old)
+                    if finding.severity == Severity::Error && old.severity != Severity::Error =>
+                {
+                    return Err(format!(
+                        "it would make an error: line {}: {}",
+                        finding.location.line, finding.message
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let imports = |judged: &Judged| {
+        judged
+            .outcome
+            .migrations
+            .iter()
+            .flat_map(|m| &m.findings)
+            .filter(|f| f.code == Code::DeprecatedImport)
+            .count()
+    };
+    if imports(&after) + switched > imports(before) {
+        return Err("the deprecated imports are still there".to_owned());
+    }
+    Ok(())
+}
+
+fn unavailable(findings: &mut [Finding], reason: &str) {
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.code == Code::DeprecatedImport)
+    {
+        finding.fix = Some(FixState::Unavailable(reason.to_owned()));
+    }
+}

@@ -1,0 +1,222 @@
+//! Applying a scan's fixes: per file, the fixes allowed (safe, or safe and unsafe), applied
+//! together, checked again, and only then written (or shown as a diff).
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::forward::{plan_file, verify, Importers};
+use super::{apply, Applicability, Edit, Fix, FixState};
+use crate::engine::{Engine, Parse};
+use crate::finding::Finding;
+use crate::scan::ScanResult;
+
+/// At most this many rounds per file: a fix skipped because it overlaps another is planned
+/// again on the fixed text (two migrations editing one import statement).
+const ROUNDS: usize = 4;
+
+/// One file's fixes, applied and checked.
+#[derive(Debug)]
+pub struct FixedFile {
+    /// As reports show it.
+    pub path: String,
+    pub absolute_path: PathBuf,
+    pub original: String,
+    pub fixed: String,
+    /// How many findings the applied fixes fix.
+    pub fixed_findings: usize,
+}
+
+/// A file whose fixes were dropped, and why.
+#[derive(Debug)]
+pub struct DroppedFix {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What applying a scan's fixes gives.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub files: Vec<FixedFile>,
+    pub dropped: Vec<DroppedFix>,
+    /// Findings whose fix needs `--unsafe-fixes` (when it was not given).
+    pub unsafe_left: usize,
+    /// Findings whose fix is shown only.
+    pub display_only: usize,
+}
+
+/// Applies the fixes of `result` that `allowed` permits (`Safe`: safe ones; `Unsafe`: safe and
+/// unsafe ones), file by file in parallel; nothing is written.
+pub fn apply_scan(engine: &Engine, result: &ScanResult, allowed: Applicability) -> Applied {
+    let importers = Importers::of(result);
+    let outcomes: Vec<(Option<FixedFile>, Option<DroppedFix>)> = result
+        .files
+        .par_iter()
+        .filter(|file| file.findings.iter().any(|f| admits(f, allowed)))
+        .map(|file| {
+            let Some(bytes) = engine.workspace().read(&file.absolute_path) else {
+                return (
+                    None,
+                    Some(dropped(&file.path, "the file cannot be read again")),
+                );
+            };
+            match fix_file(
+                engine,
+                &file.absolute_path,
+                &bytes,
+                &file.findings,
+                allowed,
+                &importers,
+            ) {
+                Ok(Some((fixed, fixed_findings))) => (
+                    Some(FixedFile {
+                        path: file.path.clone(),
+                        absolute_path: file.absolute_path.clone(),
+                        original: String::from_utf8_lossy(&bytes).into_owned(),
+                        fixed,
+                        fixed_findings,
+                    }),
+                    None,
+                ),
+                Ok(None) => (None, None),
+                Err(reason) => (None, Some(dropped(&file.path, &reason))),
+            }
+        })
+        .collect();
+    let mut applied = Applied::default();
+    for (file, drop) in outcomes {
+        applied.files.extend(file);
+        applied.dropped.extend(drop);
+    }
+    (applied.unsafe_left, applied.display_only) = left_over(result, allowed);
+    applied
+}
+
+/// How many findings of `result` have a fix `allowed` does not permit: (unsafe, display-only).
+pub fn left_over(result: &ScanResult, allowed: Applicability) -> (usize, usize) {
+    let (mut unsafe_left, mut display_only) = (0, 0);
+    for (_, finding) in result.findings() {
+        match finding.fix.as_ref().and_then(FixState::fix) {
+            Some(fix) if fix.applicability == Applicability::DisplayOnly => display_only += 1,
+            Some(fix) if fix.applicability < allowed => unsafe_left += 1,
+            _ => {}
+        }
+    }
+    (unsafe_left, display_only)
+}
+
+fn dropped(path: &str, reason: &str) -> DroppedFix {
+    DroppedFix {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// Whether `finding` has a fix `allowed` permits.
+fn admits(finding: &Finding, allowed: Applicability) -> bool {
+    finding
+        .fix
+        .as_ref()
+        .and_then(FixState::fix)
+        .is_some_and(|fix| {
+            fix.applicability >= allowed && fix.applicability != Applicability::DisplayOnly
+        })
+}
+
+/// The file's text with its permitted fixes applied and checked, and how many findings they
+/// fix; `None` when no fix applies.
+pub fn fix_file(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    findings: &[Finding],
+    allowed: Applicability,
+    importers: &Importers,
+) -> Result<Option<(String, usize)>, String> {
+    let original = std::str::from_utf8(bytes).map_err(|_| "the file is not UTF-8".to_owned())?;
+    let before = engine
+        .check(path, bytes, Parse::Sparse)
+        .map_err(|e| e.to_string())?;
+    let mut text = original.to_owned();
+    let mut fixed_findings = 0;
+    let mut findings: Vec<Finding> = findings.to_vec();
+    for _ in 0..ROUNDS {
+        let fixes: Vec<&Fix> = findings
+            .iter()
+            .filter(|f| admits(f, allowed))
+            .filter_map(|f| f.fix.as_ref().and_then(FixState::fix))
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let (edits, taken, skipped) = without_overlaps(&fixes);
+        let next =
+            apply(&text, edits.iter().copied()).map_err(|_| "its edits overlap".to_owned())?;
+        fixed_findings += taken;
+        text = next;
+        if skipped == 0 {
+            break;
+        }
+        // Plan again on the fixed text for the fixes that overlapped.
+        let judged = engine
+            .check(path, text.as_bytes(), Parse::Sparse)
+            .map_err(|e| e.to_string())?;
+        findings = judged
+            .outcome
+            .migrations
+            .into_iter()
+            .flat_map(|m| m.findings)
+            .collect();
+        plan_file(engine, path, text.as_bytes(), &mut findings, importers);
+    }
+    if text == original {
+        return Ok(None);
+    }
+    verify(engine, path, &before, &text, 0)?;
+    Ok(Some((text, fixed_findings)))
+}
+
+/// The edits of the fixes that do not overlap a fix taken before them (in order of their first
+/// edit), how many fixes that takes and how many it skips. Fixes with identical edits (one
+/// import statement's findings) are all taken.
+fn without_overlaps<'f>(fixes: &[&'f Fix]) -> (Vec<&'f Edit>, usize, usize) {
+    let mut order: Vec<&Fix> = fixes.to_vec();
+    order.sort_by(|a, b| a.edits.first().cmp(&b.edits.first()));
+    let mut taken: Vec<&Edit> = Vec::new();
+    let (mut count, mut skipped) = (0, 0);
+    for fix in order {
+        let clashes = fix.edits.iter().any(|edit| {
+            taken.iter().any(|t| {
+                *t != edit
+                    && (edit.range.start < t.range.end && t.range.start < edit.range.end
+                        || edit.range.start == t.range.start)
+            })
+        });
+        if clashes {
+            skipped += 1;
+        } else {
+            taken.extend(fix.edits.iter());
+            count += 1;
+        }
+    }
+    (taken, count, skipped)
+}
+
+/// Writes `text` over `path` through a temporary file in the same folder, renamed into place:
+/// a crash or a full disk leaves the old file whole. The file keeps its permissions; a link
+/// is followed, so the link stays a link.
+pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.ssot-guard-fix.{}", std::process::id()));
+    std::fs::write(&temporary, text)?;
+    std::fs::set_permissions(&temporary, permissions)?;
+    std::fs::rename(&temporary, &target).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
