@@ -15,6 +15,7 @@ mod cycles;
 mod deep_inputs;
 mod determinism;
 mod engine;
+mod fixes;
 mod formats;
 mod forms;
 mod gate;

@@ -1,0 +1,206 @@
+//! Forward fixes (`check --fix`, `--unsafe-fixes`, `--diff`) on `fixtures/fixes`: every import
+//! form SSOT001 reports, a class renamed as it moves, renamed members, a compatibility shim and
+//! a file that would raise. The diffs are asserted byte for byte; fixed files are compiled by
+//! the real Python and fixing twice changes nothing.
+
+use crate::common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::repo::commit_work_tree;
+use common::{repo_root, run, stderr, stdout, TempProject};
+
+const FIXTURE: &str = "fixtures/fixes";
+
+/// The fixture's files, by path below it.
+fn fixture_files() -> BTreeMap<String, Vec<u8>> {
+    files_below(&repo_root().join(FIXTURE))
+}
+
+fn files_below(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut folders: Vec<PathBuf> = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with("__pycache__") {
+                    folders.push(path);
+                }
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_string_lossy();
+                files.insert(relative.replace('\\', "/"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// A copy of the fixture to fix.
+fn copy() -> TempProject {
+    let project = TempProject::bare(&[]);
+    for (path, bytes) in fixture_files() {
+        project.write_bytes(&path, &bytes);
+    }
+    project
+}
+
+/// Every Python file below `dir` compiles with the real Python.
+fn assert_compiles(dir: &Path) {
+    for path in files_below(dir).keys().filter(|p| p.ends_with(".py")) {
+        let output = std::process::Command::new("python3")
+            .args(["-m", "py_compile", path])
+            .current_dir(dir)
+            .output()
+            .expect("python3 runs");
+        assert!(output.status.success(), "{path}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn the_diff_fixes_every_import_form() {
+    let output = run(
+        &repo_root(),
+        &["check", FIXTURE, "--diff", "--unsafe-fixes"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "Would fix 15 findings in 11 files.\n");
+    let expected = std::fs::read_to_string(repo_root().join("tests/expected/fixes.diff")).unwrap();
+    assert_eq!(stdout(&output), expected);
+
+    let safe = run(&repo_root(), &["check", FIXTURE, "--diff"]);
+    assert_eq!(safe.status.code(), Some(1));
+    assert_eq!(
+        stderr(&safe),
+        "Would fix 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n"
+    );
+    // The safe diff is the full diff without the file whose fix renames members.
+    let without_renamed: String = expected
+        .split_inclusive('\n')
+        .collect::<Vec<_>>()
+        .split(|line| line.starts_with("diff --git "))
+        .skip(1)
+        .zip(expected.lines().filter(|l| l.starts_with("diff --git ")))
+        .filter(|(_, header)| !header.contains("services/renamed.py"))
+        .map(|(body, header)| format!("{header}\n{}", body.concat()))
+        .collect();
+    assert_eq!(stdout(&safe), without_renamed);
+}
+
+#[test]
+fn fix_writes_the_safe_fixes_and_fixing_twice_changes_nothing() {
+    let project = copy();
+    let before = files_below(project.path());
+    let output = run(project.path(), &["check", ".", "--fix", "--statistics"]);
+    assert_eq!(
+        stderr(&output),
+        "Fixed 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n"
+    );
+    // What remains: the shim and the file that would raise (SSOT001 each), the renaming file
+    // (its SSOT001, two SSOT002 and the SSOT006), the shim's mixed sources.
+    assert_eq!(
+        stdout(&output),
+        "3\tdeepagentstate\tSSOT001\tdeprecated-import\n3\tdeepagentstate\tSSOT002\tmissing-member\n1\tdeepagentstate\tSSOT005\tmixed-sources\n1\tdeepagentstate\tSSOT006\tguarded-access\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let after = files_below(project.path());
+    let changed: Vec<&String> = after.keys().filter(|p| before[*p] != after[*p]).collect();
+    assert_eq!(
+        changed,
+        [
+            "flow/dags/aliased.py",
+            "flow/dags/etl.py",
+            "netra_backend/app/services/mixed.py",
+            "netra_backend/app/services/module_attr.py",
+            "netra_backend/app/services/plain.py",
+            "netra_backend/app/services/relative.py",
+            "netra_backend/app/services/star.py",
+            "netra_backend/app/services/trailing.py",
+            "netra_backend/app/services/type_checking.py",
+            "tests/test_plain.py",
+        ]
+    );
+    assert_compiles(project.path());
+
+    let again = run(project.path(), &["check", ".", "--fix", "--statistics"]);
+    assert_eq!(
+        stderr(&again),
+        "Fixed 0 findings in 0 files.\n4 more fixes are available with --unsafe-fixes.\n"
+    );
+    assert_eq!(files_below(project.path()), after);
+    let diff = run(project.path(), &["check", ".", "--diff"]);
+    assert_eq!(
+        (diff.status.code(), stdout(&diff)),
+        (Some(0), String::new())
+    );
+}
+
+#[test]
+fn unsafe_fixes_rename_members_and_leave_what_would_raise() {
+    let project = copy();
+    let output = run(
+        project.path(),
+        &["check", ".", "--fix", "--unsafe-fixes", "--statistics"],
+    );
+    assert_eq!(stderr(&output), "Fixed 15 findings in 11 files.\n");
+    // Left: the shim (SSOT001, and its two sources), the file that reads `quality_metrics`
+    // (SSOT001 and the SSOT002 that blocks its fix).
+    assert_eq!(
+        stdout(&output),
+        "2\tdeepagentstate\tSSOT001\tdeprecated-import\n1\tdeepagentstate\tSSOT002\tmissing-member\n1\tdeepagentstate\tSSOT005\tmixed-sources\n"
+    );
+    assert_compiles(project.path());
+    let fixed = files_below(project.path());
+    let again = run(project.path(), &["check", ".", "--fix", "--unsafe-fixes"]);
+    assert_eq!(stderr(&again), "Fixed 0 findings in 0 files.\n");
+    assert_eq!(files_below(project.path()), fixed);
+    // The untouched files are byte for byte the fixture's.
+    for path in [
+        "netra_backend/app/services/shim.py",
+        "netra_backend/app/services/raising.py",
+    ] {
+        assert_eq!(fixed[path], fixture_files()[path], "{path}");
+    }
+}
+
+#[test]
+fn fix_with_staged_leaves_files_with_unstaged_changes() {
+    let project = copy();
+    let repo = git2::Repository::init(project.path()).unwrap();
+    commit_work_tree(&repo, "initial");
+    let plain = "netra_backend/app/services/plain.py";
+    let edited = format!(
+        "{}\n# an unstaged edit\n",
+        String::from_utf8(fixture_files()[plain].clone()).unwrap()
+    );
+    project.write(plain, &edited);
+    let output = run(
+        project.path(),
+        &[
+            "check",
+            "--staged",
+            "--fix",
+            plain,
+            "netra_backend/app/services/relative.py",
+        ],
+    );
+    assert!(
+        stderr(&output).contains(&format!(
+            "not fixed: `{plain}` has unstaged changes (with --staged the fix is made on the index's version)"
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("Fixed 1 findings in 1 files.\n"),
+        "{}",
+        stderr(&output)
+    );
+    let files = files_below(project.path());
+    assert_eq!(files[plain], edited.as_bytes());
+    assert_eq!(
+        String::from_utf8(files["netra_backend/app/services/relative.py"].clone()).unwrap(),
+        "\"\"\"Relative imports stay relative where the SSOT module is in the same package.\"\"\"\nfrom ..schemas.agent_models import DeepAgentState\n\n\ndef run_of(state: DeepAgentState):\n    return state.run_id\n"
+    );
+}
