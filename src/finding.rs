@@ -101,7 +101,8 @@ pub struct Finding {
     /// Set once the file's findings are complete (see [`fingerprint`]).
     pub fingerprint: String,
     /// The bytes of the member's name as written (the attribute, the keyword, the string's
-    /// text), where a rename from the rule edits the file.
+    /// text), where a rename from the rule edits the file; for an SSOT001 on a string that
+    /// names the class's deprecated path, the string's text.
     pub member_span: Option<Range<usize>>,
     /// The project module, other than a deprecated one, that an SSOT001 reference takes the
     /// class from (a re-export): moving that module moves this file too.

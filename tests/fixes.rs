@@ -65,7 +65,10 @@ fn the_diff_fixes_every_import_form() {
         &["check", FIXTURE, "--diff", "--unsafe-fixes"],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert_eq!(stderr(&output), "Would fix 15 findings in 11 files.\n");
+    assert_eq!(
+        stderr(&output),
+        "Would fix 15 findings in 11 files.\n2 fixes are shown only (display-only); make them by hand.\n"
+    );
     let expected = std::fs::read_to_string(repo_root().join("tests/expected/fixes.diff")).unwrap();
     assert_eq!(stdout(&output), expected);
 
@@ -73,7 +76,7 @@ fn the_diff_fixes_every_import_form() {
     assert_eq!(safe.status.code(), Some(1));
     assert_eq!(
         stderr(&safe),
-        "Would fix 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n"
+        "Would fix 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     // The safe diff is the full diff without the file whose fix renames members.
     let without_renamed: String = expected
@@ -95,13 +98,14 @@ fn fix_writes_the_safe_fixes_and_fixing_twice_changes_nothing() {
     let output = run(project.path(), &["check", ".", "--fix", "--statistics"]);
     assert_eq!(
         stderr(&output),
-        "Fixed 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n"
+        "Fixed 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     // What remains: the shim and the file that would raise (SSOT001 each), the renaming file
-    // (its SSOT001, two SSOT002 and the SSOT006), the shim's mixed sources.
+    // (its SSOT001, two SSOT002 and the SSOT006), the shim's mixed sources, and the two strings
+    // that name the deprecated path (display-only).
     assert_eq!(
         stdout(&output),
-        "3\tdeepagentstate\tSSOT001\tdeprecated-import\n3\tdeepagentstate\tSSOT002\tmissing-member\n1\tdeepagentstate\tSSOT005\tmixed-sources\n1\tdeepagentstate\tSSOT006\tguarded-access\n"
+        "5\tdeepagentstate\tSSOT001\tdeprecated-import\n3\tdeepagentstate\tSSOT002\tmissing-member\n1\tdeepagentstate\tSSOT005\tmixed-sources\n1\tdeepagentstate\tSSOT006\tguarded-access\n"
     );
     assert_eq!(output.status.code(), Some(1));
     let after = files_below(project.path());
@@ -126,7 +130,7 @@ fn fix_writes_the_safe_fixes_and_fixing_twice_changes_nothing() {
     let again = run(project.path(), &["check", ".", "--fix", "--statistics"]);
     assert_eq!(
         stderr(&again),
-        "Fixed 0 findings in 0 files.\n4 more fixes are available with --unsafe-fixes.\n"
+        "Fixed 0 findings in 0 files.\n4 more fixes are available with --unsafe-fixes.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     assert_eq!(files_below(project.path()), after);
     let diff = run(project.path(), &["check", ".", "--diff"]);
@@ -143,22 +147,29 @@ fn unsafe_fixes_rename_members_and_leave_what_would_raise() {
         project.path(),
         &["check", ".", "--fix", "--unsafe-fixes", "--statistics"],
     );
-    assert_eq!(stderr(&output), "Fixed 15 findings in 11 files.\n");
+    assert_eq!(
+        stderr(&output),
+        "Fixed 15 findings in 11 files.\n2 fixes are shown only (display-only); make them by hand.\n"
+    );
     // Left: the shim (SSOT001, and its two sources), the file that reads `quality_metrics`
-    // (SSOT001 and the SSOT002 that blocks its fix).
+    // (SSOT001 and the SSOT002 that blocks its fix), the two strings (display-only).
     assert_eq!(
         stdout(&output),
-        "2\tdeepagentstate\tSSOT001\tdeprecated-import\n1\tdeepagentstate\tSSOT002\tmissing-member\n1\tdeepagentstate\tSSOT005\tmixed-sources\n"
+        "4\tdeepagentstate\tSSOT001\tdeprecated-import\n1\tdeepagentstate\tSSOT002\tmissing-member\n1\tdeepagentstate\tSSOT005\tmixed-sources\n"
     );
     assert_compiles(project.path());
     let fixed = files_below(project.path());
     let again = run(project.path(), &["check", ".", "--fix", "--unsafe-fixes"]);
-    assert_eq!(stderr(&again), "Fixed 0 findings in 0 files.\n");
+    assert_eq!(
+        stderr(&again),
+        "Fixed 0 findings in 0 files.\n2 fixes are shown only (display-only); make them by hand.\n"
+    );
     assert_eq!(files_below(project.path()), fixed);
     // The untouched files are byte for byte the fixture's.
     for path in [
         "netra_backend/app/services/shim.py",
         "netra_backend/app/services/raising.py",
+        "tests/test_patching.py",
     ] {
         assert_eq!(fixed[path], fixture_files()[path], "{path}");
     }

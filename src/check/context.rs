@@ -244,6 +244,9 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
             self.call(node);
         } else if kind == KINDS.identifier {
             self.identifier(node, parent);
+        } else if kind == KINDS.string {
+            // An f-string's interpolations are code: walked on.
+            deprecated_import::string(&mut self.ctx, node);
         }
         Descend::Yes
     }

@@ -345,7 +345,11 @@ fn scan_paths(
     // Baselines and `--changed-since` filter findings only: an error is never hidden.
     result.add_errors(walk_errors);
 
-    plan_scan(&session.engine, &mut result);
+    plan_scan(
+        &session.engine,
+        &mut result,
+        options.selected.len() == Code::ALL.len(),
+    );
     Ok((session, result))
 }
 

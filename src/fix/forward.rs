@@ -16,17 +16,22 @@ use crate::codes::Code;
 use crate::engine::{Engine, Judged, Parse};
 use crate::finding::{Finding, Severity};
 use crate::migration::MigrationOracle;
+use crate::python::sparse;
 use crate::python::syntax::parse;
 use crate::scan::ScanResult;
 
 /// Attaches fixes (or why there are none) to the findings of every file of `result` that has
 /// findings a fix concerns.
-pub fn plan_scan(engine: &Engine, result: &mut ScanResult) {
+///
+/// `every_code`: the scan kept the findings of every code, so they are what the file does
+/// today (else each file is checked again for them).
+pub fn plan_scan(engine: &Engine, result: &mut ScanResult, every_code: bool) {
     let importers = Importers::of(result);
     result.files.par_iter_mut().for_each(|file| {
         if !file.findings.iter().any(|f| concerns(f.code)) {
             return;
         }
+        let before = every_code.then(|| Before::of_scan(engine, file.parse_error, &file.findings));
         match file.original.clone() {
             Some(bytes) => plan_file(
                 engine,
@@ -34,6 +39,7 @@ pub fn plan_scan(engine: &Engine, result: &mut ScanResult) {
                 &bytes,
                 &mut file.findings,
                 &importers,
+                before,
             ),
             None => unavailable(&mut file.findings, "the scan kept no copy of the file"),
         }
@@ -72,6 +78,47 @@ impl Importers {
     }
 }
 
+/// A file's findings today, per migration in the engine's order, against which a fix is
+/// judged: the scan's own when it kept every code, else a check of the file.
+pub struct Before {
+    parse_error: bool,
+    findings: Vec<Vec<Finding>>,
+}
+
+impl Before {
+    /// The engine's judgement of `bytes`.
+    pub fn check(engine: &Engine, path: &Path, bytes: &[u8]) -> Option<Before> {
+        let judged = engine.check(path, bytes, Parse::Sparse).ok()?;
+        Some(Before {
+            parse_error: judged.outcome.parse_error,
+            findings: judged
+                .outcome
+                .migrations
+                .into_iter()
+                .map(|m| m.findings)
+                .collect(),
+        })
+    }
+
+    /// The scan's findings of a file, split by migration (only when the scan kept every code).
+    pub fn of_scan(engine: &Engine, parse_error: bool, findings: &[Finding]) -> Before {
+        Before {
+            parse_error,
+            findings: engine
+                .migrations()
+                .iter()
+                .map(|m| {
+                    findings
+                        .iter()
+                        .filter(|f| f.migration == m.id)
+                        .cloned()
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The codes a forward fix is about.
 fn concerns(code: Code) -> bool {
     matches!(
@@ -88,21 +135,31 @@ pub fn plan_file(
     bytes: &[u8],
     findings: &mut [Finding],
     importers: &Importers,
+    before: Option<Before>,
 ) {
     let Ok(source) = std::str::from_utf8(bytes) else {
         unavailable(findings, "the file is not UTF-8; fix it by hand");
         return;
     };
-    let Ok(before) = engine.check(path, bytes, Parse::Sparse) else {
+    let Some(before) = before.or_else(|| Before::check(engine, path, bytes)) else {
         return;
     };
-    let Some(tree) = parse(bytes) else {
-        return;
+    // Only an import switch needs the tree.
+    let switches = findings
+        .iter()
+        .any(|f| f.code == Code::DeprecatedImport && f.member_span.is_none());
+    let tree = if switches {
+        match planning_tree(engine, bytes, findings) {
+            Some(tree) => Some(tree),
+            None => return,
+        }
+    } else {
+        None
     };
     let module = engine.workspace().module_of_file(path);
     let file = File {
         source,
-        tree: &tree,
+        tree: tree.as_ref(),
         module: module.as_ref(),
     };
     for (index, migration) in engine.migrations().iter().enumerate() {
@@ -125,13 +182,53 @@ pub fn plan_file(
     }
 }
 
+/// A tree of the parts of the file a fix can edit or must see, at the original byte offsets:
+/// the import statements, the statements that name a migrated class (every use the renamed
+/// class's name changes, every binding that could clash) and those that hold a finding; the
+/// rest is blank (a big test class is parsed as the methods that matter, as the scan does).
+fn planning_tree(engine: &Engine, bytes: &[u8], findings: &[Finding]) -> Option<tree_sitter::Tree> {
+    let Some(blocks) = sparse::top_level_blocks(bytes) else {
+        return parse(bytes);
+    };
+    let words: Vec<memchr::memmem::Finder<'_>> = engine
+        .migrations()
+        .iter()
+        .flat_map(|m| m.rule.class_names())
+        .map(|name| memchr::memmem::Finder::new(name.as_bytes()).into_owned())
+        .collect();
+    let sites: Vec<usize> = findings.iter().map(|f| f.location.start_byte).collect();
+    let matters = |range: &std::ops::Range<usize>| {
+        let text = &bytes[range.clone()];
+        words.iter().any(|w| sparse::contains_word_with(text, w))
+            || sites.iter().any(|at| range.contains(at))
+    };
+    let kept: Vec<bool> = blocks
+        .iter()
+        .map(|block| block.has_import || matters(&block.range))
+        .collect();
+    let mut dropped = Vec::new();
+    for (block, _) in blocks.iter().zip(&kept).filter(|(_, keep)| **keep) {
+        let Some(members) = sparse::class_members(bytes, block) else {
+            continue;
+        };
+        dropped.extend(
+            members
+                .into_iter()
+                .filter(|m| !m.has_import && sparse::function_name(bytes, m).is_some())
+                .filter(|m| !matters(&m.range))
+                .map(|m| m.range),
+        );
+    }
+    parse(&sparse::blank_out_in_place(bytes, &blocks, &kept, &dropped))
+}
+
 /// The file a plan is for: its path, text and tree, and its findings today.
 #[derive(Clone, Copy)]
 struct Subject<'s> {
     engine: &'s Engine,
     path: &'s Path,
     file: &'s File<'s>,
-    before: &'s Judged,
+    before: &'s Before,
 }
 
 /// The fixes of one migration, by index into `findings`.
@@ -150,18 +247,31 @@ fn plan_migration(
     } = *subject;
     let mut states = BTreeMap::new();
     let ours = |f: &&Finding| *f.migration == *migration.id;
+    // A string that names the deprecated path is shown a fix, never given one.
+    for (at, finding) in findings.iter().enumerate() {
+        if ours(&finding) && finding.code == Code::DeprecatedImport {
+            if let Some(span) = &finding.member_span {
+                let fix = string_fix(&migration.rule, file.source, span.clone());
+                states.insert(at, fix);
+            }
+        }
+    }
     let sites: Vec<(usize, std::ops::Range<usize>)> = findings
         .iter()
         .enumerate()
-        .filter(|(_, f)| ours(f) && f.code == Code::DeprecatedImport)
+        .filter(|(_, f)| ours(f) && f.code == Code::DeprecatedImport && f.member_span.is_none())
         .map(|(i, f)| (i, f.location.start_byte..f.location.end_byte))
         .collect();
-    let switch = imports::switch(file, &migration.rule, &sites);
+    let switch = if sites.is_empty() {
+        imports::Switch::default()
+    } else {
+        imports::switch(file, &migration.rule, &sites)
+    };
     for (at, reason) in &switch.unavailable {
         states.insert(*at, FixState::Unavailable(reason.clone()));
     }
     let import_edits: Vec<&Edit> = switch.edits.values().flatten().collect();
-    let before_found = &before.outcome.migrations[index].findings;
+    let before_found = &before.findings[index];
     let switched = if import_edits.is_empty() {
         None
     } else {
@@ -198,18 +308,17 @@ fn plan_migration(
         .iter()
         .map(|r| Edit::replace(r.span.clone(), r.new_name.clone()))
         .collect();
-    let all_edits = import_edits.iter().copied().chain(&rename_edits);
-    let verified = apply(file.source, all_edits)
+    let switched_count = sites.len() - switch.unavailable.len();
+    // With no rename the switched file is the fixed file: its check is the verdict.
+    let verified = match (&switched, rename_edits.is_empty()) {
+        (Some(judged), true) => verdict(before, judged, switched_count),
+        _ => apply(
+            file.source,
+            import_edits.iter().copied().chain(&rename_edits),
+        )
         .map_err(|_| "its edits overlap".to_owned())
-        .and_then(|text| {
-            verify(
-                engine,
-                path,
-                before,
-                &text,
-                sites.len() - switch.unavailable.len(),
-            )
-        });
+        .and_then(|text| verify(engine, path, before, &text, switched_count)),
+    };
     if let Err(problem) = verified {
         let reason = format!("no fix: the fixed file failed its check: {problem}");
         for at in switch.edits.keys() {
@@ -288,6 +397,39 @@ impl Exposure {
 fn exports_in_all(source: &str, symbol: &str) -> bool {
     source.contains("__all__")
         && (source.contains(&format!("\"{symbol}\"")) || source.contains(&format!("'{symbol}'")))
+}
+
+/// The display-only fix of a string that names the class's deprecated path (`span`: the
+/// string's text): the same path in the SSOT module, under the class's new name.
+fn string_fix(
+    rule: &crate::rules::Migration,
+    source: &str,
+    span: std::ops::Range<usize>,
+) -> FixState {
+    let text = &source[span.clone()];
+    let Some(module) = rule
+        .deprecated
+        .iter()
+        .find(|m| text.starts_with(m.as_str()))
+    else {
+        return FixState::Unavailable("the string no longer names the path".to_owned());
+    };
+    let rest = &text[module.as_str().len()..];
+    let separator = &rest[..1];
+    let after = rest[1..]
+        .strip_prefix(rule.symbol.as_str())
+        .unwrap_or_default();
+    FixState::Fix(Fix {
+        applicability: Applicability::DisplayOnly,
+        reason: "a string: whether it should name the SSOT path depends on what reads it (a \
+                 `mock.patch` target must name the module where the code under test looks the \
+                 class up)"
+            .to_owned(),
+        edits: vec![Edit::replace(
+            span,
+            format!("{}{separator}{}{after}", rule.ssot, rule.ssot_name()),
+        )],
+    })
 }
 
 /// A member the fix renames: where (in the original text) and to what.
@@ -415,29 +557,26 @@ fn consequences(
 pub(super) fn verify(
     engine: &Engine,
     path: &Path,
-    before: &Judged,
+    before: &Before,
     fixed: &str,
     switched: usize,
 ) -> Result<(), String> {
-    let had_syntax_error = parse(fixed.as_bytes()).is_some_and(|t| t.root_node().has_error());
     let after = engine
         .check(path, fixed.as_bytes(), Parse::Sparse)
         .map_err(|e| e.to_string())?;
-    if had_syntax_error && !before.outcome.parse_error {
+    verdict(before, &after, switched)
+}
+
+/// [`verify`] on the fixed file's judgement `after`. Every edit lies in a statement the sparse
+/// parse keeps (an import, a statement that names the class or holds a finding), so its tree
+/// sees any syntax error a fix makes.
+fn verdict(before: &Before, after: &Judged, switched: usize) -> Result<(), String> {
+    if after.outcome.parse_error && !before.parse_error {
         return Err("it would not parse".to_owned());
     }
-    for (now, then) in after
-        .outcome
-        .migrations
-        .iter()
-        .zip(&before.outcome.migrations)
-    {
+    for (now, then) in after.outcome.migrations.iter().zip(&before.findings) {
         for finding in &now.findings {
-            match then
-                .findings
-                .iter()
-                .find(|b| b.fingerprint == finding.fingerprint)
-            {
+            match then.iter().find(|b| b.fingerprint == finding.fingerprint) {
                 None => {
                     return Err(format!(
                         "it would add a finding: line {}: {}",
@@ -456,16 +595,13 @@ pub(super) fn verify(
             }
         }
     }
-    let imports = |judged: &Judged| {
-        judged
-            .outcome
-            .migrations
-            .iter()
-            .flat_map(|m| &m.findings)
+    let imports = |findings: &mut dyn Iterator<Item = &Finding>| {
+        findings
             .filter(|f| f.code == Code::DeprecatedImport)
             .count()
     };
-    if imports(&after) + switched > imports(before) {
+    let now = imports(&mut after.outcome.migrations.iter().flat_map(|m| &m.findings));
+    if now + switched > imports(&mut before.findings.iter().flatten()) {
         return Err("the deprecated imports are still there".to_owned());
     }
     Ok(())

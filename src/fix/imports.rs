@@ -26,7 +26,8 @@ pub(super) struct Switch {
 /// The file being fixed: its text, tree and module.
 pub(super) struct File<'f> {
     pub(super) source: &'f str,
-    pub(super) tree: &'f Tree,
+    /// Present when the file has imports to switch.
+    pub(super) tree: Option<&'f Tree>,
     pub(super) module: Option<&'f ModuleOfFile>,
 }
 
@@ -61,8 +62,11 @@ pub(super) fn switch(
     sites: &[(usize, Range<usize>)],
 ) -> Switch {
     let bytes = file.source.as_bytes();
-    let root = file.tree.root_node();
     let mut switch = Switch::default();
+    let Some(tree) = file.tree else {
+        return switch;
+    };
+    let root = tree.root_node();
     let mut located: Vec<(usize, Site<'_>)> = Vec::new();
     for (index, range) in sites {
         match locate(root, range.clone(), bytes) {
@@ -485,7 +489,7 @@ fn switch_attributes(
     } else {
         symbol
     };
-    let taken = NameUses::collect(file.tree.root_node(), bytes, local);
+    let taken = NameUses::collect(root_of(file), bytes, local);
     let inside = |node: &Node<'_>| {
         attributes
             .iter()
@@ -520,7 +524,7 @@ fn switch_attributes(
 /// An insertion of `line` at module level: after the last import statement of the module's
 /// first run of imports, else after the docstring, else at the top.
 fn insert_import(file: &File<'_>, line: &str) -> Result<Edit, String> {
-    let root = file.tree.root_node();
+    let root = root_of(file);
     let mut cursor = root.walk();
     let mut after: Option<Node<'_>> = None;
     for (position, child) in root.named_children(&mut cursor).enumerate() {
@@ -559,7 +563,7 @@ fn renamed_uses(
         return None;
     }
     let bytes = file.source.as_bytes();
-    let uses = NameUses::collect(file.tree.root_node(), bytes, symbol);
+    let uses = NameUses::collect(root_of(file), bytes, symbol);
     if uses.bindings > 0 {
         return None;
     }
@@ -654,4 +658,11 @@ impl<'t> Visitor<'t> for NameUses<'t> {
             self.import_depth -= 1;
         }
     }
+}
+
+/// The file's tree; the switch is only asked of files that have one.
+fn root_of<'f>(file: &File<'f>) -> Node<'f> {
+    file.tree
+        .expect("a file with imports to switch has a tree")
+        .root_node()
 }

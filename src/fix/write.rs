@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::forward::{plan_file, verify, Importers};
+use super::forward::{plan_file, verify, Before, Importers};
 use super::{apply, Applicability, Edit, Fix, FixState};
 use crate::engine::{Engine, Parse};
 use crate::finding::Finding;
@@ -134,9 +134,8 @@ pub fn fix_file(
     importers: &Importers,
 ) -> Result<Option<(String, usize)>, String> {
     let original = std::str::from_utf8(bytes).map_err(|_| "the file is not UTF-8".to_owned())?;
-    let before = engine
-        .check(path, bytes, Parse::Sparse)
-        .map_err(|e| e.to_string())?;
+    let before = Before::check(engine, path, bytes)
+        .ok_or_else(|| "the file cannot be checked".to_owned())?;
     let mut text = original.to_owned();
     let mut fixed_findings = 0;
     let mut findings: Vec<Finding> = findings.to_vec();
@@ -167,7 +166,14 @@ pub fn fix_file(
             .into_iter()
             .flat_map(|m| m.findings)
             .collect();
-        plan_file(engine, path, text.as_bytes(), &mut findings, importers);
+        plan_file(
+            engine,
+            path,
+            text.as_bytes(),
+            &mut findings,
+            importers,
+            None,
+        );
     }
     if text == original {
         return Ok(None);

@@ -403,6 +403,40 @@ pub fn blank_out(
     sparse
 }
 
+/// Like [`blank_out`], but every byte stays where it was: the blocks not `kept` become spaces,
+/// each `dropped` member a `pass` at its indentation followed by spaces, line breaks kept. A
+/// tree of the result has the original's byte offsets (fixes edit the original by them).
+pub fn blank_out_in_place(
+    source: &[u8],
+    blocks: &[Block],
+    kept: &[bool],
+    dropped: &[Range<usize>],
+) -> Vec<u8> {
+    let blank = |bytes: &mut [u8]| {
+        for byte in bytes.iter_mut().filter(|b| !matches!(b, b'\n' | b'\r')) {
+            *byte = b' ';
+        }
+    };
+    let mut sparse = source.to_vec();
+    for (block, keep) in blocks.iter().zip(kept) {
+        if !*keep {
+            blank(&mut sparse[block.range.clone()]);
+        }
+    }
+    for member in dropped {
+        let text = &mut sparse[member.clone()];
+        let indent = text
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\x0c'))
+            .count();
+        blank(&mut text[indent..]);
+        if let Some(room) = text.get_mut(indent..indent + 4) {
+            room.copy_from_slice(b"pass");
+        }
+    }
+    sparse
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

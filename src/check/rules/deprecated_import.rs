@@ -3,6 +3,7 @@
 use crate::codes::{Code, CodeDoc};
 use crate::finding::{ResolvesTo, Severity};
 use crate::python::oracle::SymbolResolution;
+use crate::python::syntax::KINDS;
 
 use super::super::context::{Context, Reference, ReferenceForm};
 use super::{gitlab_severity, named, ssot_import_help, Policy};
@@ -64,4 +65,61 @@ pub(crate) fn check(ctx: &mut Context<'_, '_>, reference: &Reference<'_, '_>) {
     if re_export {
         builder.through(module.as_str());
     }
+}
+
+/// A string that names the class by its deprecated dotted path: a `mock.patch` target
+/// (`"netra_backend.app.agents.state.DeepAgentState"`, also with a member after it), a dotted
+/// path in settings (`"module:Class"` too). Whatever reads the string finds the deprecated class;
+/// whether it should name the SSOT path depends on what reads it, so its fix is display-only.
+pub(crate) fn string(ctx: &mut Context<'_, '_>, node: tree_sitter::Node<'_>) {
+    let Some(content) = string_content(node) else {
+        return;
+    };
+    let text = ctx.text(content);
+    let symbol = ctx.migration.rule.symbol.as_str();
+    let names_path = |module: &str| {
+        [".", ":"].iter().any(|separator| {
+            text.strip_prefix(module)
+                .and_then(|rest| rest.strip_prefix(separator))
+                .and_then(|rest| rest.strip_prefix(symbol))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    };
+    let Some(module) = ctx
+        .migration
+        .rule
+        .deprecated
+        .iter()
+        .find(|m| names_path(m.as_str()))
+    else {
+        return;
+    };
+    let message = format!(
+        "the string `\"{text}\"` names {} by its path in deprecated module `{module}` (a `mock.patch` target or a dotted path finds the deprecated class there)",
+        named(ctx, symbol)
+    );
+    let help = ssot_import_help(ctx);
+    let location = ctx.location(content);
+    ctx.report(
+        Code::DeprecatedImport,
+        Severity::Warning,
+        ctx.location(node),
+        message,
+    )
+    .help(help)
+    .member_span(Some(location));
+}
+
+/// The `string_content` of a plain string (no interpolation, no concatenation).
+fn string_content(node: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
+    let mut cursor = node.walk();
+    let mut content = None;
+    for child in node.named_children(&mut cursor) {
+        if child.kind_id() == KINDS.string_content {
+            content = Some(child);
+        } else if child.kind_id() == KINDS.interpolation {
+            return None;
+        }
+    }
+    content
 }
