@@ -165,6 +165,26 @@ fn unsafe_fixes_rename_members_and_leave_what_would_raise() {
         "Fixed 0 findings in 0 files.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     assert_eq!(files_below(project.path()), fixed);
+    // With `--select SSOT001` the fixes are the same: an import's fix carries the renames it
+    // needs, and the files are checked again for the findings the report leaves out.
+    let selected = copy();
+    let output = run(
+        selected.path(),
+        &[
+            "check",
+            ".",
+            "--select",
+            "SSOT001",
+            "--fix",
+            "--unsafe-fixes",
+        ],
+    );
+    assert!(
+        stderr(&output).starts_with("Fixed 12 findings in 11 files.\n"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(files_below(selected.path()), fixed);
     // The untouched files are byte for byte the fixture's.
     for path in [
         "netra_backend/app/services/shim.py",
@@ -214,4 +234,87 @@ fn fix_with_staged_leaves_files_with_unstaged_changes() {
         String::from_utf8(files["netra_backend/app/services/relative.py"].clone()).unwrap(),
         "\"\"\"Relative imports stay relative where the SSOT module is in the same package.\"\"\"\nfrom ..schemas.agent_models import DeepAgentState\n\n\ndef run_of(state: DeepAgentState):\n    return state.run_id\n"
     );
+}
+
+/// The fixed text of each file of a project of `files` (with the two class definitions), by
+/// `check --fix --unsafe-fixes`, and the command's standard error.
+fn fixed(files: &[(&str, &str)]) -> (BTreeMap<String, String>, String) {
+    let project = TempProject::new(files);
+    let output = run(project.path(), &["check", ".", "--fix", "--unsafe-fixes"]);
+    let texts = files
+        .iter()
+        .map(|(path, _)| {
+            let text = std::fs::read_to_string(project.path().join(path)).unwrap();
+            (path.to_string(), text)
+        })
+        .collect();
+    (texts, stderr(&output))
+}
+
+const OLD: &str = "netra_backend.app.agents.state";
+const NEW: &str = "netra_backend.app.schemas.agent_models";
+
+#[test]
+fn lists_lose_the_class_with_its_comma_and_keep_their_comments() {
+    let files = [
+        // The class last, after a comment: the comma before it stays.
+        (
+            "app/last.py",
+            format!("from {OLD} import (\n    PlanStep,  # kept\n    DeepAgentState\n)\n\nx: DeepAgentState = PlanStep\n"),
+        ),
+        // Two trailing names, no comment: one deletion from the last kept name.
+        (
+            "app/two.py",
+            format!("from {OLD} import PlanStep, DeepAgentState, DeepAgentState as S\n\ny = (PlanStep, DeepAgentState, S)\n"),
+        ),
+        // The class first on a backslash-continued line.
+        (
+            "app/backslash.py",
+            format!("from {OLD} import DeepAgentState, \\\n    PlanStep\n\nz = (PlanStep, DeepAgentState)\n"),
+        ),
+        // An import inside a function keeps its indentation.
+        (
+            "app/local.py",
+            format!("def f():\n    from {OLD} import PlanStep, DeepAgentState\n    return PlanStep, DeepAgentState\n"),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let (texts, errors) = fixed(&files);
+    assert_eq!(errors, "Fixed 5 findings in 4 files.\n");
+    assert_eq!(
+        texts["app/last.py"],
+        format!("from {OLD} import (\n    PlanStep,  # kept\n)\nfrom {NEW} import DeepAgentState\n\nx: DeepAgentState = PlanStep\n")
+    );
+    assert_eq!(
+        texts["app/two.py"],
+        format!("from {OLD} import PlanStep\nfrom {NEW} import DeepAgentState, DeepAgentState as S\n\ny = (PlanStep, DeepAgentState, S)\n")
+    );
+    assert_eq!(
+        texts["app/backslash.py"],
+        format!("from {OLD} import \\\n    PlanStep\nfrom {NEW} import DeepAgentState\n\nz = (PlanStep, DeepAgentState)\n")
+    );
+    assert_eq!(
+        texts["app/local.py"],
+        format!("def f():\n    from {OLD} import PlanStep\n    from {NEW} import DeepAgentState\n    return PlanStep, DeepAgentState\n")
+    );
+}
+
+#[test]
+fn statements_that_share_a_line_or_a_name_are_left_with_a_reason() {
+    let files = [
+        (
+            "app/oneline.py",
+            format!("import typing\nif typing.TYPE_CHECKING: from {OLD} import PlanStep, DeepAgentState\n\ndef f(s: \"DeepAgentState\"):\n    return s.user_id\n"),
+        ),
+        (
+            "app/taken.py",
+            format!("import {OLD} as m\nDeepAgentState = None\n\ndef f():\n    return m.DeepAgentState()\n"),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let (texts, errors) = fixed(&files);
+    assert_eq!(errors, "Fixed 0 findings in 0 files.\n");
+    for (path, text) in &files {
+        assert_eq!(&texts[*path], text);
+    }
 }

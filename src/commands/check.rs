@@ -348,9 +348,15 @@ fn scan_paths(
     plan_scan(
         &session.engine,
         &mut result,
-        options.selected.len() == Code::ALL.len(),
+        keeps_every_code(args, &session),
     );
     Ok((session, result))
+}
+
+/// Whether the scan keeps every code's findings (no `--select`/`--ignore` narrows it): then
+/// they are what each file does today, and fixes need not check the files again for them.
+fn keeps_every_code(args: &CheckArgs, session: &Session) -> bool {
+    selected_codes(args, &session.config).len() == Code::ALL.len()
 }
 
 /// The fixes `--unsafe-fixes` allows.
@@ -365,7 +371,12 @@ fn allowed(args: &CheckArgs) -> Applicability {
 /// `--diff`: the fixes as a unified diff on standard output, a summary on standard error.
 /// Exits 1 when a file would change, 0 when none would, 2 on an error.
 fn show_diff(args: &CheckArgs, session: &Session, result: ScanResult) -> Result<ExitCode> {
-    let applied = apply_scan(&session.engine, &result, allowed(args));
+    let applied = apply_scan(
+        &session.engine,
+        &result,
+        allowed(args),
+        keeps_every_code(args, session),
+    );
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut findings = 0;
     for file in &applied.files {
@@ -412,7 +423,12 @@ struct Written {
 /// One `--fix` pass: writes each file's checked fixes. With `--staged` a file whose work tree
 /// differs from the index is left alone (the fix was made on the index's version).
 fn write_fixes(args: &CheckArgs, session: &Session, result: &ScanResult) -> Result<Written> {
-    let applied = apply_scan(&session.engine, result, allowed(args));
+    let applied = apply_scan(
+        &session.engine,
+        result,
+        allowed(args),
+        keeps_every_code(args, session),
+    );
     let mut written = Written::default();
     for dropped in &applied.dropped {
         eprintln!("fix dropped for `{}`: {}", dropped.path, dropped.reason);

@@ -1,9 +1,10 @@
 //! Forward fixes: what moving a file to the SSOT class takes, and how safe it is. The engine is
-//! the judge: the planner switches the imports, checks the switched file, and reads the facts
-//! off the findings. No member the SSOT class lacks is used: `safe`. Only renamed members (the
+//! the judge: the planner reads the facts off the file's findings (an access the SSOT class
+//! cannot serve is reported today, on a deprecated instance as "will raise once this file uses
+//! the SSOT class"). No member the SSOT class lacks is used: `safe`. Only renamed members (the
 //! rule's `[renames]`) or `getattr` defaults: `unsafe`, with the renames. A member with no
-//! rename: no fix, and the finding says which access would raise. Every fix is checked (parsed,
-//! checked again: no new finding, no new syntax error) before it is offered.
+//! rename: no fix, and the finding says which access would raise. Every fixed file is checked
+//! again ([`verify`]: no new finding, no new syntax error) before it is shown or written.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +12,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::imports::{self, File};
-use super::{apply, Applicability, Edit, Fix, FixState};
+use super::{Applicability, Edit, Fix, FixState};
 use crate::codes::Code;
 use crate::engine::{Engine, Judged, Parse};
 use crate::finding::{Finding, Severity};
@@ -169,13 +170,7 @@ pub fn plan_file(
                 .map_or(0, |m| importers.count(&migration.id, m.module.as_str())),
             in_all: exports_in_all(source, &migration.rule.symbol),
         };
-        let subject = Subject {
-            engine,
-            path,
-            file: &file,
-            before: &before,
-        };
-        let planned = plan_migration(&subject, index, migration, findings, &exposure);
+        let planned = plan_migration(&file, &before, index, migration, findings, &exposure);
         for (at, state) in planned {
             findings[at].fix = Some(state);
         }
@@ -222,29 +217,15 @@ fn planning_tree(engine: &Engine, bytes: &[u8], findings: &[Finding]) -> Option<
     parse(&sparse::blank_out_in_place(bytes, &blocks, &kept, &dropped))
 }
 
-/// The file a plan is for: its path, text and tree, and its findings today.
-#[derive(Clone, Copy)]
-struct Subject<'s> {
-    engine: &'s Engine,
-    path: &'s Path,
-    file: &'s File<'s>,
-    before: &'s Before,
-}
-
 /// The fixes of one migration, by index into `findings`.
 fn plan_migration(
-    subject: &Subject<'_>,
+    file: &File<'_>,
+    before: &Before,
     index: usize,
     migration: &MigrationOracle,
     findings: &[Finding],
     exposure: &Exposure,
 ) -> BTreeMap<usize, FixState> {
-    let Subject {
-        engine,
-        path,
-        file,
-        before,
-    } = *subject;
     let mut states = BTreeMap::new();
     let ours = |f: &&Finding| *f.migration == *migration.id;
     // A string that names the deprecated path is shown a fix, never given one.
@@ -270,29 +251,11 @@ fn plan_migration(
     for (at, reason) in &switch.unavailable {
         states.insert(*at, FixState::Unavailable(reason.clone()));
     }
-    let import_edits: Vec<&Edit> = switch.edits.values().flatten().collect();
-    let before_found = &before.findings[index];
-    let switched = if import_edits.is_empty() {
-        None
-    } else {
-        let Ok(text) = apply(file.source, import_edits.iter().copied()) else {
-            for at in switch.edits.keys() {
-                states.insert(*at, FixState::Unavailable("its edits overlap".to_owned()));
-            }
-            return states;
-        };
-        match engine.check(path, text.as_bytes(), Parse::Sparse) {
-            Ok(judged) => Some(judged),
-            Err(_) => return states,
-        }
-    };
-    // What the file does with the class once it uses the SSOT class: the switched file's
-    // findings, or (a file on the SSOT class already) its own.
-    let facts: &[Finding] = match &switched {
-        Some(judged) => &judged.outcome.migrations[index].findings,
-        None => before_found,
-    };
-    let consequences = consequences(migration, facts, before_found);
+    // What the file does with the class once it uses the SSOT class: the accesses the scan
+    // reports today (on a deprecated instance as warnings: "will raise once this file uses
+    // the SSOT class"). `apply` checks the fixed file before anything is written.
+    let facts = &before.findings[index];
+    let consequences = consequences(migration, facts);
     if let Some(blocker) = &consequences.blocker {
         let reason = format!("no fix: once the file uses the SSOT class {blocker}");
         for at in switch.edits.keys() {
@@ -308,24 +271,6 @@ fn plan_migration(
         .iter()
         .map(|r| Edit::replace(r.span.clone(), r.new_name.clone()))
         .collect();
-    let switched_count = sites.len() - switch.unavailable.len();
-    // With no rename the switched file is the fixed file: its check is the verdict.
-    let verified = match (&switched, rename_edits.is_empty()) {
-        (Some(judged), true) => verdict(before, judged, switched_count),
-        _ => apply(
-            file.source,
-            import_edits.iter().copied().chain(&rename_edits),
-        )
-        .map_err(|_| "its edits overlap".to_owned())
-        .and_then(|text| verify(engine, path, before, &text, switched_count)),
-    };
-    if let Err(problem) = verified {
-        let reason = format!("no fix: the fixed file failed its check: {problem}");
-        for at in switch.edits.keys() {
-            states.insert(*at, FixState::Unavailable(reason.clone()));
-        }
-        return states;
-    }
     let (mut applicability, mut reason) =
         consequences.applicability(migration, switch.renamed_uses);
     if let Some(exposed) = exposure.describe() {
@@ -500,13 +445,8 @@ fn rename_applicability(migration: &MigrationOracle) -> Applicability {
     }
 }
 
-/// Reads the file's findings on the SSOT class (`facts`) against its findings today
-/// (`before`, where the renamed members' spans are).
-fn consequences(
-    migration: &MigrationOracle,
-    facts: &[Finding],
-    before: &[Finding],
-) -> Consequences {
+/// Reads off the file's findings (`facts`) what it does once it uses the SSOT class.
+fn consequences(migration: &MigrationOracle, facts: &[Finding]) -> Consequences {
     let mut found = Consequences::default();
     let mut blockers: Vec<String> = Vec::new();
     for fact in facts {
@@ -520,8 +460,7 @@ fn consequences(
             .member
             .as_deref()
             .and_then(|member| migration.rule.renames.get(member).map(|new| (member, new)));
-        let original = before.iter().find(|b| b.fingerprint == fact.fingerprint);
-        match (rename, original.and_then(|b| b.member_span.clone())) {
+        match (rename, fact.member_span.clone()) {
             (Some((member, new_name)), Some(span)) if fact.code != Code::UnresolvedImport => {
                 found.renames.push(Rename {
                     fingerprint: fact.fingerprint.clone(),

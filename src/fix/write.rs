@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::forward::{plan_file, verify, Before, Importers};
 use super::{apply, Applicability, Edit, Fix, FixState};
+use crate::codes::Code;
 use crate::engine::{Engine, Parse};
 use crate::finding::Finding;
 use crate::scan::ScanResult;
@@ -47,7 +48,14 @@ pub struct Applied {
 
 /// Applies the fixes of `result` that `allowed` permits (`Safe`: safe ones; `Unsafe`: safe and
 /// unsafe ones), file by file in parallel; nothing is written.
-pub fn apply_scan(engine: &Engine, result: &ScanResult, allowed: Applicability) -> Applied {
+///
+/// `every_code`: the scan kept every code's findings, so they are each file's findings today.
+pub fn apply_scan(
+    engine: &Engine,
+    result: &ScanResult,
+    allowed: Applicability,
+    every_code: bool,
+) -> Applied {
     let importers = Importers::of(result);
     let outcomes: Vec<(Option<FixedFile>, Option<DroppedFix>)> = result
         .files
@@ -60,6 +68,8 @@ pub fn apply_scan(engine: &Engine, result: &ScanResult, allowed: Applicability) 
                     Some(dropped(&file.path, "the file cannot be read again")),
                 );
             };
+            let before =
+                every_code.then(|| Before::of_scan(engine, file.parse_error, &file.findings));
             match fix_file(
                 engine,
                 &file.absolute_path,
@@ -67,6 +77,7 @@ pub fn apply_scan(engine: &Engine, result: &ScanResult, allowed: Applicability) 
                 &file.findings,
                 allowed,
                 &importers,
+                before,
             ) {
                 Ok(Some((fixed, fixed_findings))) => (
                     Some(FixedFile {
@@ -132,28 +143,32 @@ pub fn fix_file(
     findings: &[Finding],
     allowed: Applicability,
     importers: &Importers,
+    before: Option<Before>,
 ) -> Result<Option<(String, usize)>, String> {
     let original = std::str::from_utf8(bytes).map_err(|_| "the file is not UTF-8".to_owned())?;
-    let before = Before::check(engine, path, bytes)
+    let before = before
+        .or_else(|| Before::check(engine, path, bytes))
         .ok_or_else(|| "the file cannot be checked".to_owned())?;
     let mut text = original.to_owned();
     let mut fixed_findings = 0;
+    let mut switched_imports = 0;
     let mut findings: Vec<Finding> = findings.to_vec();
     for _ in 0..ROUNDS {
-        let fixes: Vec<&Fix> = findings
+        let fixes: Vec<(Code, &Fix)> = findings
             .iter()
             .filter(|f| admits(f, allowed))
-            .filter_map(|f| f.fix.as_ref().and_then(FixState::fix))
+            .filter_map(|f| Some((f.code, f.fix.as_ref().and_then(FixState::fix)?)))
             .collect();
         if fixes.is_empty() {
             break;
         }
-        let (edits, taken, skipped) = without_overlaps(&fixes);
-        let next =
-            apply(&text, edits.iter().copied()).map_err(|_| "its edits overlap".to_owned())?;
-        fixed_findings += taken;
+        let taken = without_overlaps(&fixes);
+        let next = apply(&text, taken.edits.iter().copied())
+            .map_err(|_| "its edits overlap".to_owned())?;
+        fixed_findings += taken.fixes;
+        switched_imports += taken.imports;
         text = next;
-        if skipped == 0 {
+        if taken.skipped == 0 {
             break;
         }
         // Plan again on the fixed text for the fixes that overlapped.
@@ -178,34 +193,48 @@ pub fn fix_file(
     if text == original {
         return Ok(None);
     }
-    verify(engine, path, &before, &text, 0)?;
+    verify(engine, path, &before, &text, switched_imports)?;
     Ok(Some((text, fixed_findings)))
 }
 
-/// The edits of the fixes that do not overlap a fix taken before them (in order of their first
-/// edit), how many fixes that takes and how many it skips. Fixes with identical edits (one
-/// import statement's findings) are all taken.
-fn without_overlaps<'f>(fixes: &[&'f Fix]) -> (Vec<&'f Edit>, usize, usize) {
-    let mut order: Vec<&Fix> = fixes.to_vec();
-    order.sort_by(|a, b| a.edits.first().cmp(&b.edits.first()));
-    let mut taken: Vec<&Edit> = Vec::new();
-    let (mut count, mut skipped) = (0, 0);
-    for fix in order {
+/// The fixes [`without_overlaps`] takes.
+struct Taken<'f> {
+    edits: Vec<&'f Edit>,
+    /// How many fixes, and how many of them switch an import (SSOT001).
+    fixes: usize,
+    imports: usize,
+    /// Fixes left for the next round: they overlap one taken.
+    skipped: usize,
+}
+
+/// The fixes that do not overlap a fix taken before them (in order of their first edit).
+/// Fixes with identical edits (one import statement's findings) are all taken.
+fn without_overlaps<'f>(fixes: &[(Code, &'f Fix)]) -> Taken<'f> {
+    let mut order: Vec<&(Code, &Fix)> = fixes.iter().collect();
+    order.sort_by(|a, b| a.1.edits.first().cmp(&b.1.edits.first()));
+    let mut taken = Taken {
+        edits: Vec::new(),
+        fixes: 0,
+        imports: 0,
+        skipped: 0,
+    };
+    for (code, fix) in order {
         let clashes = fix.edits.iter().any(|edit| {
-            taken.iter().any(|t| {
+            taken.edits.iter().any(|t| {
                 *t != edit
                     && (edit.range.start < t.range.end && t.range.start < edit.range.end
                         || edit.range.start == t.range.start)
             })
         });
         if clashes {
-            skipped += 1;
+            taken.skipped += 1;
         } else {
-            taken.extend(fix.edits.iter());
-            count += 1;
+            taken.edits.extend(fix.edits.iter());
+            taken.fixes += 1;
+            taken.imports += usize::from(*code == Code::DeprecatedImport);
         }
     }
-    (taken, count, skipped)
+    taken
 }
 
 /// Writes `text` over `path` through a temporary file in the same folder, renamed into place:
