@@ -7,9 +7,11 @@
 //! The message repeats `path:line:column:`, as ruff's does, because the log shows only the message.
 //! When the scan has several migrations, the title and the message name the finding's
 //! migration: `title=SSOT002 (missing-member) [deepagentstate]`, `path:1:2: [deepagentstate] ...`.
+//! A finding's fix line (`fix (safe): ...`, `no fix: ...`) is the message's second line.
 
 use std::io::{self, Write};
 
+use super::fixes::fix_line;
 use crate::finding::Severity;
 use crate::scan::ScanResult;
 
@@ -29,10 +31,14 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         let tag = super::migration_tag(result, finding)
             .map(|id| format!("[{id}] "))
             .unwrap_or_default();
-        let message = format!(
+        let mut message = format!(
             "{}:{}:{}: {tag}{}",
             file.path, location.line, location.column, finding.message
         );
+        if let Some(fix) = &finding.fix {
+            message.push('\n');
+            message.push_str(&fix_line(fix));
+        }
         writeln!(
             out,
             "::{command} title={},file={},line={},col={},endLine={},endColumn={}::{}",

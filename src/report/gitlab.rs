@@ -7,6 +7,8 @@
 //! is a `blocker`: nothing about it is known. A rule warning (`check_name` `rule-warning`, at its
 //! line of the rule file) is `info`: it says how the rule reads this project, and fails nothing.
 //!
+//! A finding's description ends with its fix line after `; ` (`...; fix (safe): REASON`).
+//!
 //! When the scan has several migrations, the description names the finding's migration
 //! (`SSOT002 [deepagentstate]: ...`) and the fingerprint folds its id in, so that two
 //! migrations' findings at one place stay two issues. With one migration both are as they were
@@ -17,6 +19,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::fixes::fix_line;
 use crate::finding::fnv1a;
 use crate::scan::ScanResult;
 
@@ -48,11 +51,18 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         .findings()
         .map(|(file, finding)| Issue {
             // GitLab shows the description but not `check_name`, so the code leads it.
-            description: format!(
-                "{}: {}",
-                super::tagged(result, finding, finding.code.as_str()),
-                finding.message
-            ),
+            description: {
+                let mut description = format!(
+                    "{}: {}",
+                    super::tagged(result, finding, finding.code.as_str()),
+                    finding.message
+                );
+                if let Some(fix) = &finding.fix {
+                    description.push_str("; ");
+                    description.push_str(&fix_line(fix));
+                }
+                description
+            },
             check_name: finding.code.as_str(),
             fingerprint: unique_fingerprint(
                 &mut seen,

@@ -1,4 +1,5 @@
-//! Human output: one miette diagnostic per finding (code, snippet, label, help), then a summary.
+//! Human output: one miette diagnostic per finding (code, snippet, label, help and the line about
+//! its fix), then a summary.
 //! When the scan has several migrations, the code line names the finding's migration too:
 //! `SSOT002(missing-member) [deepagentstate]`.
 
@@ -10,6 +11,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
+use super::fixes::fix_line;
 use super::one_line;
 use crate::finding::{Finding, Location, Severity};
 use crate::scan::ScanResult;
@@ -81,11 +83,16 @@ impl Diagnostic for FindingDiagnostic<'_> {
         })
     }
 
+    /// The finding's help, then the line about its fix.
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
-            .as_ref()
-            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        let fix = self.finding.fix.as_ref().map(fix_line);
+        let help = match (&self.finding.help, fix) {
+            (Some(help), Some(fix)) => format!("{help}\n{fix}"),
+            (Some(help), None) => help.clone(),
+            (None, Some(fix)) => fix,
+            (None, None) => return None,
+        };
+        Some(Box::new(help))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

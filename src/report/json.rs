@@ -10,8 +10,10 @@ use std::io::{self, Write};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use super::fixes::{edited_text, unavailable_reason, Places, Point};
 use super::{MigrationCounts, Summary};
 use crate::finding::{Finding, ResolvesTo, Severity};
+use crate::fix::{Applicability, FixState};
 use crate::migration::{MembersSource, RuleWarning};
 use crate::scan::{FileError, FileReport, ScanResult};
 
@@ -89,6 +91,26 @@ pub(crate) struct JsonFinding<'a> {
     /// Where the file binds the symbol of the finding's migration.
     resolves_to: Option<ResolvesTo>,
     fingerprint: &'a str,
+    /// ruff's shape; `null` without a fix.
+    fix: Option<JsonFix<'a>>,
+    /// Why there is no fix, when a fix concerns the finding but there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix_unavailable: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: Applicability,
+    reason: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// An edit: `content` replaces the text from `location` to `end_location` (excluded).
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    content: &'a str,
+    location: Point,
+    end_location: Point,
 }
 
 /// A path that could not be checked, as the JSON report lists it; `json-lines` prints the same
@@ -152,7 +174,29 @@ fn resolves_to_by_id<'a>(result: &'a ScanResult, file: &'a FileReport) -> Resolv
 }
 
 impl<'a> JsonFinding<'a> {
-    pub(crate) fn new(file: &'a FileReport, finding: &'a Finding) -> JsonFinding<'a> {
+    /// `places` are over the file's [`edited_text`].
+    fn new(file: &'a FileReport, finding: &'a Finding, places: &Places<'_>) -> JsonFinding<'a> {
+        let fix = finding
+            .fix
+            .as_ref()
+            .and_then(FixState::fix)
+            .map(|fix| JsonFix {
+                applicability: fix.applicability,
+                reason: &fix.reason,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|edit| JsonEdit {
+                        content: &edit.content,
+                        location: places.at(edit.range.start),
+                        end_location: places.at(edit.range.end),
+                    })
+                    .collect(),
+            });
+        let fix_unavailable = match &finding.fix {
+            Some(FixState::Unavailable(reason)) => Some(unavailable_reason(reason)),
+            _ => None,
+        };
         JsonFinding {
             migration: &finding.migration,
             code: finding.code.as_str(),
@@ -169,7 +213,19 @@ impl<'a> JsonFinding<'a> {
             receiver: finding.receiver.as_deref(),
             resolves_to: file.resolves_to(&finding.migration),
             fingerprint: &finding.fingerprint,
+            fix,
+            fix_unavailable,
         }
+    }
+
+    /// Every finding of `file`, in order.
+    pub(crate) fn of_file(file: &'a FileReport) -> Vec<JsonFinding<'a>> {
+        let text = edited_text(file);
+        let places = Places::new(&text);
+        file.findings
+            .iter()
+            .map(|finding| JsonFinding::new(file, finding, &places))
+            .collect()
     }
 }
 
@@ -226,10 +282,7 @@ pub(crate) fn report(result: &ScanResult) -> Report<'_> {
             by_code: by_code(&summary.findings),
             errors: result.errors.len(),
         },
-        findings: result
-            .findings()
-            .map(|(file, finding)| JsonFinding::new(file, finding))
-            .collect(),
+        findings: result.files.iter().flat_map(JsonFinding::of_file).collect(),
         files: result
             .files
             .iter()

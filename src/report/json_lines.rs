@@ -31,8 +31,8 @@ struct WarningLine<'a> {
 }
 
 pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
-    for (file, finding) in result.findings() {
-        serde_json::to_writer(&mut *out, &JsonFinding::new(file, finding))?;
+    for finding in result.files.iter().flat_map(JsonFinding::of_file) {
+        serde_json::to_writer(&mut *out, &finding)?;
         writeln!(out)?;
     }
     for (migration, warning) in super::rule_warnings(result) {

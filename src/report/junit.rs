@@ -5,7 +5,8 @@
 //! test case named after the kind (`io-error`) with an `<error>`, counted in `errors`. Without
 //! findings or errors there is one passing test case, `No findings`. When the scan has several
 //! migrations, a test case's name, message and text name the finding's migration:
-//! `SSOT002 (missing-member) [deepagentstate]`, `[deepagentstate] reads ...`.
+//! `SSOT002 (missing-member) [deepagentstate]`, `[deepagentstate] reads ...`. A finding's text
+//! ends with the help, then the line about its fix (`fix (safe): ...`, `no fix: ...`).
 //!
 //! Rule warnings come between the files' suites and the errors': one suite per rule file, one
 //! passing test case per warning, `rule-warning: MESSAGE` (`rule-warning [id]: ...` with several
@@ -212,7 +213,7 @@ fn write_suite(out: &mut dyn Write, result: &ScanResult, file: &FileReport) -> i
     writeln!(out, "{INDENT}</testsuite>")
 }
 
-/// `line L, col C, message`, then the help, as ruff's failure text.
+/// `line L, col C, message`, then the help and the line about the fix, as ruff's failure text.
 fn body(finding: &Finding, message: &str) -> String {
     let mut body = format!(
         "line {}, col {}, {message}",
@@ -221,6 +222,10 @@ fn body(finding: &Finding, message: &str) -> String {
     if let Some(help) = &finding.help {
         body.push_str("\n\n");
         body.push_str(help);
+    }
+    if let Some(fix) = &finding.fix {
+        body.push_str(if finding.help.is_some() { "\n" } else { "\n\n" });
+        body.push_str(&super::fixes::fix_line(fix));
     }
     body
 }

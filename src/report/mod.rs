@@ -1,6 +1,7 @@
 //! Printing is its own layer: the scan produces a [`ScanResult`], one printer per format writes it.
 
 pub mod concise;
+mod fixes;
 pub mod github;
 pub mod gitlab;
 pub mod human;

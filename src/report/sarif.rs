@@ -15,6 +15,10 @@
 //! are loaded; it replaced `ssotGuard/v1` (the fingerprint alone), so a viewer that knew v1
 //! alerts sees them once as fixed and new.
 //!
+//! A result whose finding has a fix carries it in `fixes` (one fix, one artifact change on the
+//! result's file, one replacement per edit); its description is `APPLICABILITY: REASON`. A finding
+//! without a fix has no `fixes`, and SARIF has no place for why.
+//!
 //! A path that could not be checked is not a result (nothing was found in it) but a
 //! `toolExecutionNotification` of the run's invocation, which is then not `executionSuccessful`.
 //! A rule warning is about how ssot-guard was configured, not about the code, so it is a
@@ -26,8 +30,10 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
+use super::fixes::{edited_text, Places};
 use crate::codes::Code;
 use crate::finding::Severity;
+use crate::fix::{Fix, FixState};
 use crate::scan::ScanResult;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -42,11 +48,13 @@ const INFORMATION_URI: &str = if env!("CARGO_PKG_REPOSITORY").is_empty() {
 };
 
 pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
-    let results: Vec<Value> = result
-        .findings()
-        .map(|(file, finding)| {
+    let mut results: Vec<Value> = Vec::new();
+    for file in &result.files {
+        let text = edited_text(file);
+        let places = Places::new(&text);
+        results.extend(file.findings.iter().map(|finding| {
             let location = &finding.location;
-            json!({
+            let mut sarif_result = json!({
                 "ruleId": finding.code.as_str(),
                 "ruleIndex": rule_index(finding.code),
                 "level": level(finding.severity),
@@ -66,9 +74,15 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
                     FINGERPRINT_KEY: format!("{}:{}", finding.migration, finding.fingerprint),
                 },
                 "properties": {"migration": &*finding.migration},
-            })
-        })
-        .collect();
+            });
+            // SARIF wants at least one replacement per artifact change.
+            let fix = finding.fix.as_ref().and_then(FixState::fix);
+            if let Some(fix) = fix.filter(|fix| !fix.edits.is_empty()) {
+                sarif_result["fixes"] = json!([sarif_fix(fix, &file.path, &places)]);
+            }
+            sarif_result
+        }));
+    }
     let migrations: Vec<Value> = result
         .migrations
         .iter()
@@ -102,6 +116,36 @@ pub fn write(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// A finding's fix: its applicability and reason as the description, its edits as the
+/// replacements of one artifact change. An insertion deletes an empty region (start and end
+/// equal); a region's end is the column after its last character, as for results. Display-only
+/// fixes are listed too: SARIF consumers show fixes, they do not apply them on their own.
+fn sarif_fix(fix: &Fix, path: &str, places: &Places<'_>) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            let (start, end) = (places.at(edit.range.start), places.at(edit.range.end));
+            json!({
+                "deletedRegion": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                },
+                "insertedContent": {"text": edit.content},
+            })
+        })
+        .collect();
+    json!({
+        "description": {"text": format!("{}: {}", fix.applicability.as_str(), fix.reason)},
+        "artifactChanges": [{
+            "artifactLocation": artifact_location(path),
+            "replacements": replacements,
+        }],
+    })
 }
 
 /// The run's one invocation: successful unless a path could not be checked, each such path a
