@@ -317,4 +317,126 @@ fn statements_that_share_a_line_or_a_name_are_left_with_a_reason() {
     for (path, text) in &files {
         assert_eq!(&texts[*path], text);
     }
+    let (report, _) = TempProject::new(&files).check_json(&[]);
+    assert_eq!(
+        fix_states(&report, "")
+            .into_iter()
+            .filter(|s| s.starts_with("SSOT001 app/"))
+            .collect::<Vec<_>>(),
+        [
+            "SSOT001 app/oneline.py:2 none: the import statement on line 2 shares its line with other code; switch it by hand",
+            "SSOT001 app/taken.py:5 none: the file already uses the name `DeepAgentState` (line 2); switch `module.DeepAgentState` by hand",
+        ]
+    );
+}
+
+/// `CODE path:line applicability: reason` (or `none: why`, or `-`) for each finding.
+fn fix_states(report: &serde_json::Value, prefix: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let state = match (&f["fix"], f.get("fix_unavailable")) {
+                (serde_json::Value::Null, Some(why)) => format!("none: {}", why.as_str().unwrap()),
+                (serde_json::Value::Null, None) => "-".to_owned(),
+                (fix, _) => format!(
+                    "{}: {}",
+                    fix["applicability"].as_str().unwrap(),
+                    fix["reason"].as_str().unwrap()
+                ),
+            };
+            let path = f["path"].as_str().unwrap().trim_start_matches(prefix);
+            format!(
+                "{} {path}:{} {state}",
+                f["code"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_finding_says_its_fix_or_why_it_has_none() {
+    let output = run(&repo_root(), &["check", FIXTURE, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        fix_states(&report, "fixtures/fixes/"),
+        [
+        "SSOT001 flow/dags/aliased.py:1 safe: the SSOT class has every member this file uses",
+        "SSOT001 flow/dags/etl.py:2 safe: the SSOT class has every member this file uses; `DummyOperator` becomes `EmptyOperator` at 2 uses",
+        "SSOT001 netra_backend/app/services/mixed.py:4 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/services/module_attr.py:8 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/services/module_attr.py:11 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/services/plain.py:2 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/services/raising.py:2 none: once the file uses the SSOT class it would break: line 6: reads `quality_metrics` on `state`: the SSOT `DeepAgentState` has no `quality_metrics`; this will raise AttributeError once this file uses the SSOT class",
+        "SSOT002 netra_backend/app/services/raising.py:6 none: the SSOT class has no `quality_metrics` and the rule has no rename for it: add it to the SSOT class, or a `[renames]` entry, or change the code by hand",
+        "SSOT001 netra_backend/app/services/relative.py:2 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/services/renamed.py:2 unsafe: renames `thread_id` -> `chat_thread_id` (3 uses)",
+        "SSOT006 netra_backend/app/services/renamed.py:6 unsafe: renamed in the SSOT class: `thread_id` is `chat_thread_id`",
+        "SSOT002 netra_backend/app/services/renamed.py:7 unsafe: renamed in the SSOT class: `thread_id` is `chat_thread_id`",
+        "SSOT002 netra_backend/app/services/renamed.py:12 unsafe: renamed in the SSOT class: `thread_id` is `chat_thread_id`",
+        "SSOT001 netra_backend/app/services/shim.py:5 none: a compatibility fallback (`try`/`except ImportError`): left alone; remove the fallback by hand once nothing needs it",
+        "SSOT005 netra_backend/app/services/shim.py:5 -",
+        "SSOT001 netra_backend/app/services/star.py:1 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/services/trailing.py:1 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/services/type_checking.py:4 safe: the SSOT class has every member this file uses",
+        "SSOT001 tests/test_patching.py:6 display-only: a string: whether it should name the SSOT path depends on what reads it (a `mock.patch` target must name the module where the code under test looks the class up)",
+        "SSOT001 tests/test_patching.py:9 display-only: a string: whether it should name the SSOT path depends on what reads it (a `mock.patch` target must name the module where the code under test looks the class up)",
+        "SSOT001 tests/test_plain.py:1 safe: the SSOT class has every member this file uses",
+        ]
+    );
+}
+
+#[test]
+fn edits_are_placed_by_line_and_character_column_in_json_and_sarif() {
+    // A two-byte character before the edit on its line: column 14 in bytes, 13 in characters.
+    let project = TempProject::new(&[(
+        "app/accent.py",
+        &format!("é = 1; from {OLD} import DeepAgentState\n\nx = DeepAgentState\n"),
+    )]);
+    let (report, _) = project.check_json(&[]);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "app/accent.py")
+        .unwrap();
+    assert_eq!(
+        finding["fix"],
+        serde_json::json!({
+            "applicability": "safe",
+            "reason": "the SSOT class has every member this file uses",
+            "edits": [{
+                "content": NEW,
+                "location": {"line": 1, "column": 13},
+                "end_location": {"line": 1, "column": 43},
+            }],
+        })
+    );
+    let sarif = run(project.path(), &["check", ".", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "SSOT001")
+        .unwrap();
+    assert_eq!(
+        result["fixes"],
+        serde_json::json!([{
+            "description": {"text": "safe: the SSOT class has every member this file uses"},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": "app/accent.py", "uriBaseId": "%SRCROOT%"},
+                "replacements": [{
+                    "deletedRegion": {"startLine": 1, "startColumn": 13, "endLine": 1, "endColumn": 43},
+                    "insertedContent": {"text": NEW},
+                }],
+            }],
+        }])
+    );
+    common::save_for_the_validator(
+        "fixes.sarif",
+        &serde_json::to_string_pretty(&sarif).unwrap(),
+    );
 }

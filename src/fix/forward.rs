@@ -257,10 +257,25 @@ fn plan_migration(
     let facts = &before.findings[index];
     let consequences = consequences(migration, facts);
     if let Some(blocker) = &consequences.blocker {
-        let reason = format!("no fix: once the file uses the SSOT class {blocker}");
+        let reason = format!("once the file uses the SSOT class {blocker}");
         for at in switch.edits.keys() {
             states.insert(*at, FixState::Unavailable(reason.clone()));
         }
+        for (fingerprint, member) in &consequences.unserved {
+            if let Some(at) = findings
+                .iter()
+                .position(|f| ours(&f) && f.fingerprint == *fingerprint)
+            {
+                let reason = format!(
+                    "the SSOT class has no `{member}` and the rule has no rename for it: add it \
+                     to the SSOT class, or a `[renames]` entry, or change the code by hand"
+                );
+                states.insert(at, FixState::Unavailable(reason));
+            }
+        }
+        // An access on an SSOT instance raises today: its rename stands alone.
+        let failing = consequences.renames.iter().filter(|r| r.fails_today);
+        attach_renames(&mut states, migration, findings, failing);
         return states;
     }
     if switch.edits.is_empty() && consequences.renames.is_empty() {
@@ -293,24 +308,39 @@ fn plan_migration(
         };
         states.insert(*at, FixState::Fix(fix));
     }
-    for rename in &consequences.renames {
+    attach_renames(
+        &mut states,
+        migration,
+        findings,
+        consequences.renames.iter(),
+    );
+    states
+}
+
+/// Gives each renamed access's finding its rename.
+fn attach_renames<'r>(
+    states: &mut BTreeMap<usize, FixState>,
+    migration: &MigrationOracle,
+    findings: &[Finding],
+    renames: impl Iterator<Item = &'r Rename>,
+) {
+    for rename in renames {
         let Some(at) = findings
             .iter()
-            .position(|f| ours(&f) && f.fingerprint == rename.fingerprint)
+            .position(|f| *f.migration == *migration.id && f.fingerprint == rename.fingerprint)
         else {
             continue;
         };
         let fix = Fix {
             applicability: rename_applicability(migration),
             reason: format!(
-                "the SSOT class calls `{}` `{}`",
+                "renamed in the SSOT class: `{}` is `{}`",
                 rename.member, rename.new_name
             ),
             edits: vec![Edit::replace(rename.span.clone(), rename.new_name.clone())],
         };
         states.insert(at, FixState::Fix(fix));
     }
-    states
 }
 
 /// Who else sees the class through this file: switching it switches them.
@@ -383,6 +413,8 @@ struct Rename {
     member: String,
     new_name: String,
     span: std::ops::Range<usize>,
+    /// The access is on an SSOT instance: it raises today.
+    fails_today: bool,
 }
 
 /// What the file does once it uses the SSOT class.
@@ -393,6 +425,8 @@ struct Consequences {
     guarded: Vec<String>,
     /// The first access that would raise (or lose a value), and how many more.
     blocker: Option<String>,
+    /// The fingerprints and members of those accesses.
+    unserved: Vec<(String, String)>,
 }
 
 impl Consequences {
@@ -467,6 +501,7 @@ fn consequences(migration: &MigrationOracle, facts: &[Finding]) -> Consequences 
                     member: member.to_owned(),
                     new_name: new_name.clone(),
                     span,
+                    fails_today: fact.severity == Severity::Error,
                 });
             }
             _ if fact.code == Code::GuardedAccess => {
@@ -474,10 +509,17 @@ fn consequences(migration: &MigrationOracle, facts: &[Finding]) -> Consequences 
                     .guarded
                     .push(format!("line {}: {}", fact.location.line, fact.message));
             }
-            _ => blockers.push(format!(
-                "it would break: line {}: {}",
-                fact.location.line, fact.message
-            )),
+            _ => {
+                blockers.push(format!(
+                    "it would break: line {}: {}",
+                    fact.location.line, fact.message
+                ));
+                if let Some(member) = &fact.member {
+                    found
+                        .unserved
+                        .push((fact.fingerprint.clone(), member.clone()));
+                }
+            }
         }
     }
     if let Some(first) = blockers.first() {

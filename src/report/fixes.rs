@@ -75,14 +75,8 @@ pub(crate) fn fix_line(state: &FixState) -> String {
             };
             format!("fix ({kind}): {}", fix.reason)
         }
-        FixState::Unavailable(reason) => format!("no fix: {}", unavailable_reason(reason)),
+        FixState::Unavailable(reason) => format!("no fix: {reason}"),
     }
-}
-
-/// Why a finding has no fix, as every format gives it: some reasons of `fix::forward` start with
-/// `no fix: `, which the formats say themselves (the key `fix_unavailable`, the line `no fix: `).
-pub(crate) fn unavailable_reason(reason: &str) -> &str {
-    reason.strip_prefix("no fix: ").unwrap_or(reason)
 }
 
 /// The concise format's mark after a finding: ` [*]` with a safe fix, ` [**]` with an unsafe one.

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::fixes::{edited_text, unavailable_reason, Places, Point};
+use super::fixes::{edited_text, Places, Point};
 use super::{MigrationCounts, Summary};
 use crate::finding::{Finding, ResolvesTo, Severity};
 use crate::fix::{Applicability, FixState};
@@ -194,7 +194,7 @@ impl<'a> JsonFinding<'a> {
                     .collect(),
             });
         let fix_unavailable = match &finding.fix {
-            Some(FixState::Unavailable(reason)) => Some(unavailable_reason(reason)),
+            Some(FixState::Unavailable(reason)) => Some(reason.as_str()),
             _ => None,
         };
         JsonFinding {
