@@ -446,6 +446,7 @@ fn json_findings(result: &ScanResult) -> serde_json::Value {
             "receiver": null,
             "resolves_to": "deprecated",
             "fingerprint": findings[0].fingerprint,
+            "fix": null,
         },
         {
             "migration": "deepagentstate",
@@ -460,6 +461,7 @@ fn json_findings(result: &ScanResult) -> serde_json::Value {
             "receiver": "s",
             "resolves_to": "ssot",
             "fingerprint": findings[1].fingerprint,
+            "fix": null,
         },
     ])
 }
