@@ -121,7 +121,8 @@ fn backend_json_summary_counts_files_and_codes() {
             "member",
             "receiver",
             "resolves_to",
-            "fingerprint"
+            "fingerprint",
+            "fix"
         ]
     );
 }

@@ -526,7 +526,7 @@ fn dangling_symlink_in_every_report_format() {
     assert_eq!(
         stdout(&concise),
         "app/good.py:4:12: SSOT002 reads `thread_id` on `s`: the SSOT `DeepAgentState` has no \
-         `thread_id`; this raises AttributeError\n\
+         `thread_id`; this raises AttributeError [**]\n\
          app/x.py: error: cannot read `./app/x.py`: No such file or directory (os error 2)\n\
          Found 1 finding (1 error, 0 warnings, 0 info) in 1 of 8 files; `DeepAgentState`: 0 \
          deprecated, 1 SSOT, 0 mixed.\n\
@@ -536,7 +536,8 @@ fn dangling_symlink_in_every_report_format() {
         stdout(&run(cwd, &["check", ".", "--format", "github"])),
         "::error title=SSOT002 (missing-member),file=app/good.py,line=4,col=12,endLine=4,\
          endColumn=23::app/good.py:4:12: reads `thread_id` on `s`: the SSOT `DeepAgentState` \
-         has no `thread_id`; this raises AttributeError\n\
+         has no `thread_id`; this raises AttributeError%0Afix (unsafe, needs --unsafe-fixes): \
+         renamed in the SSOT class: `thread_id` is `chat_thread_id`\n\
          ::error title=io-error,file=app/x.py::cannot read `./app/x.py`: No such file or \
          directory (os error 2)\n"
     );
@@ -1150,7 +1151,10 @@ fn hostile_file_name_through_every_format() {
             properties.get("line").map(String::as_str),
             Some(finding["line"].to_string().as_str())
         );
-        assert!(message.ends_with(finding["message"].as_str().unwrap()));
+        // The message, then the fix line.
+        let (text, fix_line) = message.rsplit_once('\n').unwrap();
+        assert!(text.ends_with(finding["message"].as_str().unwrap()));
+        assert!(fix_line.starts_with("fix (") || fix_line.starts_with("no fix: "));
     }
 
     // JUnit: well-formed, each suite named after its file.

@@ -29,7 +29,7 @@ fn a_migration_through_an_aliased_re_export_is_rolled_back() {
     let check = common::run(repo.path(), &["check", "--format", "concise", SERVICE]);
     assert_eq!(
         stdout(&check),
-        "netra_backend/app/services/report.py:5:12: SSOT002 reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError\n\
+        "netra_backend/app/services/report.py:5:12: SSOT002 reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError [**]\n\
          Found 1 finding (1 error, 0 warnings, 0 info) in 1 of 1 file; `DeepAgentState`: 0 deprecated, 1 SSOT, 0 mixed.\n"
     );
 
@@ -178,7 +178,7 @@ fn staged_modules_are_read_from_the_index() {
     let staged = common::run(repo.path(), &["check", "--staged", "--format", "concise"]);
     assert_eq!(
         stdout(&staged),
-        "netra_backend/app/services/report.py:5:12: SSOT002 reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError\n\
+        "netra_backend/app/services/report.py:5:12: SSOT002 reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError [**]\n\
          Found 1 finding (1 error, 0 warnings, 0 info) in 1 of 2 files; `DeepAgentState`: 0 deprecated, 2 SSOT, 0 mixed.\n"
     );
     // The work tree, without the module, binds nothing.
@@ -210,13 +210,13 @@ fn three_migrations_in_one_scan() {
         format!(
             "{services}/all_three.py:1:47: SSOT001 [agentregistry] `AgentRegistry` is imported from deprecated module `netra_backend.app.agents.registry`\n\
              {services}/all_three.py:7:30: SSOT003 [executionengine] `ExecutionEngine(timeout=...)`: the SSOT class silently drops `timeout` (pydantic ignores unknown fields)\n\
-             {services}/all_three.py:8:15: SSOT002 [deepagentstate] reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError\n\
+             {services}/all_three.py:8:15: SSOT002 [deepagentstate] reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this raises AttributeError [**]\n\
              {services}/all_three.py:8:33: SSOT002 [agentregistry] reads `default_agent` on `registry`: the SSOT `AgentRegistry` has no `default_agent`; this will raise AttributeError once this file uses the SSOT class\n\
              {services}/engine_user.py:1:55: SSOT001 [executionengine] `ExecutionEngine` is imported from deprecated module `netra_backend.app.agents.execution_engine`\n\
              {services}/engine_user.py:3:39: SSOT003 [executionengine] `ExecutionEngine(timeout=...)`: the SSOT class silently drops `timeout` (pydantic ignores unknown fields)\n\
              {services}/registry_user.py:5:12: SSOT002 [agentregistry] reads `default_agent` on `registry`: the SSOT `AgentRegistry` has no `default_agent`; this raises AttributeError\n\
-             {services}/state_user.py:1:44: SSOT001 [deepagentstate] `DeepAgentState` is imported from deprecated module `netra_backend.app.agents.state`\n\
-             {services}/state_user.py:5:12: SSOT002 [deepagentstate] reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this will raise AttributeError once this file uses the SSOT class\n\
+             {services}/state_user.py:1:44: SSOT001 [deepagentstate] `DeepAgentState` is imported from deprecated module `netra_backend.app.agents.state` [**]\n\
+             {services}/state_user.py:5:12: SSOT002 [deepagentstate] reads `thread_id` on `state`: the SSOT `DeepAgentState` has no `thread_id`; this will raise AttributeError once this file uses the SSOT class [**]\n\
              Found 9 findings (3 errors, 6 warnings, 0 info) in 4 of 16 files; by migration:\n  \
              deepagentstate (`DeepAgentState`): 3 findings (1 error, 2 warnings, 0 info); 1 deprecated, 1 SSOT, 0 mixed.\n  \
              agentregistry (`AgentRegistry`): 3 findings (1 error, 2 warnings, 0 info); 1 deprecated, 1 SSOT, 0 mixed.\n  \

@@ -360,6 +360,11 @@ impl Exposure {
                  to the SSOT class too"
                     .to_owned(),
             ),
+            (1, _) => Some(
+                "1 other file imports the class through this module: it moves to the SSOT class \
+                 with it (fix it first)"
+                    .to_owned(),
+            ),
             (n, _) => Some(format!(
                 "{n} other files import the class through this module: they move to the SSOT \
                  class with it (fix them first)"
@@ -437,8 +442,9 @@ impl Consequences {
     ) -> (Applicability, String) {
         let class_rename = match (&migration.rule.new_name, renamed_uses) {
             (Some(new), 1..) => format!(
-                "; `{}` becomes `{new}` at {renamed_uses} uses",
-                migration.rule.symbol
+                "; `{}` becomes `{new}` at {}",
+                migration.rule.symbol,
+                uses(renamed_uses)
             ),
             _ => String::new(),
         };
@@ -458,9 +464,9 @@ impl Consequences {
             return (
                 rename_applicability(migration),
                 format!(
-                    "renames {} ({} uses){class_rename}",
+                    "renames {} ({}){class_rename}",
                     names.join(", "),
-                    self.renames.len()
+                    uses(self.renames.len())
                 ),
             );
         }
@@ -468,6 +474,15 @@ impl Consequences {
             Applicability::Safe,
             format!("the SSOT class has every member this file uses{class_rename}"),
         )
+    }
+}
+
+/// `1 use`, `3 uses`.
+fn uses(n: usize) -> String {
+    if n == 1 {
+        "1 use".to_owned()
+    } else {
+        format!("{n} uses")
     }
 }
 
