@@ -28,6 +28,9 @@ enum Command {
     Rollback(commands::rollback::RollbackArgs),
     /// List the `checkpoint: pre-` commits (Level 2 rollback points), newest first.
     Checkpoints(commands::rollback::CheckpointsArgs),
+    /// Move the files whose fixes are safe to the SSOT class in batches, each behind a
+    /// `checkpoint: pre-<migration>-batch-K` commit (Level 2 rollback points).
+    Migrate(commands::migrate::MigrateArgs),
     /// List the loaded rules, where each came from, and what each resolved to in this project.
     Rules(commands::rules::RulesArgs),
 }
@@ -41,6 +44,7 @@ pub fn run() -> ExitCode {
         Command::Rollback(args) => commands::rollback::run(args),
         Command::Checkpoints(args) => commands::rollback::run_checkpoints(args),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Migrate(args) => commands::migrate::run(args),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,7 @@ pub mod fix;
 pub mod fixpoint;
 pub mod gate;
 pub mod git;
+pub mod migrate;
 pub mod migration;
 pub mod paths;
 pub mod python;

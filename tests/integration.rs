@@ -21,6 +21,7 @@ mod forms;
 mod gate;
 mod inputs;
 mod instances;
+mod migrate;
 mod no_lost_work;
 mod real_code;
 mod rollback;

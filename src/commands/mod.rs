@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod migrate;
 pub mod rollback;
 pub mod rules;
 

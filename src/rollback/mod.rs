@@ -326,7 +326,7 @@ fn severity_of(migration: &MigrationOracle, layout: &ProjectInRepo, path: &str) 
 }
 
 /// Test code: below a `tests` or `test` folder, or named like pytest's test files.
-fn is_test_path(path: &str) -> bool {
+pub(crate) fn is_test_path(path: &str) -> bool {
     let mut parts: Vec<&str> = path.split('/').collect();
     let file = parts.pop().unwrap_or("");
     parts.iter().any(|dir| *dir == "tests" || *dir == "test")
