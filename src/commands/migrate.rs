@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use clap::Args;
 
 use crate::codes::Code;
@@ -85,8 +87,13 @@ pub fn run(mut args: MigrateArgs) -> Result<ExitCode> {
         args.batch,
     );
     if args.dry_run {
-        print_plan(&plan, args.format);
-        return Ok(ExitCode::SUCCESS);
+        return match print_plan(&plan, args.format) {
+            // `migrate --dry-run | head`: the reader has all it wants.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Error::io(Path::new("<stdout>"), e))
+            }
+            _ => Ok(ExitCode::SUCCESS),
+        };
     }
     let total = plan.batches.len();
     for batch in &plan.batches {
@@ -103,7 +110,10 @@ pub fn run(mut args: MigrateArgs) -> Result<ExitCode> {
             eprintln!("not moved: `{}`: {}", dropped.path, dropped.reason);
         }
         if applied.files.is_empty() {
-            println!("batch {} of {total}: nothing left to move", batch.number);
+            say(&format!(
+                "batch {} of {total}: nothing left to move",
+                batch.number
+            ));
             continue;
         }
         let id = &plan.migration;
@@ -126,20 +136,20 @@ pub fn run(mut args: MigrateArgs) -> Result<ExitCode> {
             &paths,
         );
         let commit = run::commit_files(&repo, &paths, &message)?;
-        println!(
+        say(&format!(
             "batch {} of {total}: checkpoint {}, commit {}: {} files",
             batch.number,
             short(checkpoint),
             short(commit),
             paths.len()
-        );
+        ));
         if !args.validate {
             continue;
         }
         if let Some(failed) = run::validate(&migration.validation, &workdir)? {
             let branch = format!("ssot-guard/failed-{id}-batch-{}", batch.number);
             run::undo_to(&repo, checkpoint, &branch)?;
-            println!(
+            say(&format!(
                 "batch {} failed its validation: `{}` exited {}; HEAD is back at its checkpoint {}, \
                  the batch is kept on `{branch}`\n{}",
                 batch.number,
@@ -147,11 +157,16 @@ pub fn run(mut args: MigrateArgs) -> Result<ExitCode> {
                 failed.code.map_or("on a signal".to_owned(), |c| c.to_string()),
                 short(checkpoint),
                 failed.tail
-            );
+            ));
             return Ok(ExitCode::from(1));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A line of progress on standard output; a closed pipe does not stop a migration half-way.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 /// The session, the scanned files and the scan with every finding's fix.
@@ -195,31 +210,35 @@ fn short(id: git2::Oid) -> String {
     id.to_string()[..10].to_owned()
 }
 
-fn print_plan(plan: &Plan, format: PlanFormat) {
+fn print_plan(plan: &Plan, format: PlanFormat) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if format == PlanFormat::Json {
-        println!(
+        writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(plan).expect("a plan serializes")
-        );
-        return;
+        )?;
+        return out.flush();
     }
     let files: usize = plan.batches.iter().map(|b| b.files.len()).sum();
-    println!(
+    writeln!(
+        out,
         "{} files in {} batches for `{}`:",
         files,
         plan.batches.len(),
         plan.migration
-    );
+    )?;
     for batch in &plan.batches {
-        println!("batch {}:", batch.number);
+        writeln!(out, "batch {}:", batch.number)?;
         for file in &batch.files {
-            println!("  {}  ({})", file.path, file.why());
+            writeln!(out, "  {}  ({})", file.path, file.why())?;
         }
     }
     if !plan.left.is_empty() {
-        println!("not moved:");
+        writeln!(out, "not moved:")?;
         for (path, why) in &plan.left {
-            println!("  {path}: {why}");
+            writeln!(out, "  {path}: {why}")?;
         }
     }
+    out.flush()
 }

@@ -5,10 +5,12 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use tree_sitter::Node;
 
 use crate::paths::absolute;
 use crate::python::imports::{decode, Import};
+use crate::python::sparse;
 use crate::python::syntax::{parse, python_line_ends, text, walk, Descend, Visitor, KINDS};
 use crate::python::ModulePath;
 use crate::workspace::Workspace;
@@ -23,6 +25,16 @@ pub struct ImportGraph {
     importers: Vec<Vec<usize>>,
 }
 
+/// A tree of the top-level statements of `bytes` that hold an import (the others blanked in
+/// place); the whole file when the statements cannot be told apart.
+fn parse_imports(bytes: &[u8]) -> Option<tree_sitter::Tree> {
+    let Some(blocks) = sparse::top_level_blocks(bytes) else {
+        return parse(bytes);
+    };
+    let kept: Vec<bool> = blocks.iter().map(|block| block.has_import).collect();
+    parse(&sparse::blank_out_in_place(bytes, &blocks, &kept, &[]))
+}
+
 impl ImportGraph {
     /// The graph of `files` (absolute or relative to the current folder): an edge for each import
     /// statement (anywhere in the file, also inside functions) that names a module one of the
@@ -33,36 +45,41 @@ impl ImportGraph {
             .enumerate()
             .map(|(at, path)| (absolute(path), at))
             .collect();
-        let mut imports = vec![Vec::new(); files.len()];
-        for (at, path) in files.iter().enumerate() {
-            let path = absolute(path);
-            let Some(read) = workspace.read(&path) else {
-                continue;
-            };
-            // Lone `\r` line ends as Python reads them (same length: offsets stay put).
-            let bytes = python_line_ends(&read).into_owned();
-            if memchr::memmem::find(&bytes, b"import").is_none() {
-                continue;
-            }
-            let Some(tree) = parse(&bytes) else {
-                continue;
-            };
-            let module = workspace.module_of_file(&path);
-            let mut found = ImportStatements::default();
-            walk(tree.root_node(), &mut found);
-            let mut targets: Vec<usize> = Vec::new();
-            for statement in found.nodes {
-                for imported in imported_modules(statement, &bytes, module.as_ref()) {
-                    let file = innermost_project_file(workspace, &index, &imported);
-                    if let Some(file) = file.filter(|file| *file != at) {
-                        if !targets.contains(&file) {
-                            targets.push(file);
+        // In parallel, each file's imports; only the statements that hold one are parsed (the
+        // rest is blanked in place), so a big module costs its import lines.
+        let imports: Vec<Vec<usize>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(at, path)| {
+                let path = absolute(path);
+                let Some(read) = workspace.read(&path) else {
+                    return Vec::new();
+                };
+                // Lone `\r` line ends as Python reads them (same length: offsets stay put).
+                let bytes = python_line_ends(&read).into_owned();
+                if memchr::memmem::find(&bytes, b"import").is_none() {
+                    return Vec::new();
+                }
+                let Some(tree) = parse_imports(&bytes) else {
+                    return Vec::new();
+                };
+                let module = workspace.module_of_file(&path);
+                let mut found = ImportStatements::default();
+                walk(tree.root_node(), &mut found);
+                let mut targets: Vec<usize> = Vec::new();
+                for statement in found.nodes {
+                    for imported in imported_modules(statement, &bytes, module.as_ref()) {
+                        let file = innermost_project_file(workspace, &index, &imported);
+                        if let Some(file) = file.filter(|file| *file != at) {
+                            if !targets.contains(&file) {
+                                targets.push(file);
+                            }
                         }
                     }
                 }
-            }
-            imports[at] = targets;
-        }
+                targets
+            })
+            .collect();
         let mut importers = vec![Vec::new(); files.len()];
         for (from, targets) in imports.iter().enumerate() {
             for &to in targets {
