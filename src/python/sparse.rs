@@ -389,10 +389,7 @@ pub fn blank_out(
         while let Some(member) = dropped.next_if(|member| member.start < block.range.end) {
             sparse.extend_from_slice(&source[at..member.start]);
             let text = &source[member.clone()];
-            let indent = text
-                .iter()
-                .take_while(|c| matches!(c, b' ' | b'\t' | b'\x0c'))
-                .count();
+            let indent = indentation(text);
             sparse.extend_from_slice(&text[..indent]);
             sparse.extend_from_slice(b"pass");
             sparse.extend(text.iter().filter(|&&c| c == b'\n'));
@@ -401,6 +398,13 @@ pub fn blank_out(
         sparse.extend_from_slice(&source[at..block.range.end]);
     }
     sparse
+}
+
+/// How many bytes of indentation `line` starts with.
+fn indentation(line: &[u8]) -> usize {
+    line.iter()
+        .take_while(|c| matches!(c, b' ' | b'\t' | b'\x0c'))
+        .count()
 }
 
 /// Like [`blank_out`], but every byte stays where it was: the blocks not `kept` become spaces,
@@ -425,10 +429,7 @@ pub fn blank_out_in_place(
     }
     for member in dropped {
         let text = &mut sparse[member.clone()];
-        let indent = text
-            .iter()
-            .take_while(|c| matches!(c, b' ' | b'\t' | b'\x0c'))
-            .count();
+        let indent = indentation(text);
         blank(&mut text[indent..]);
         if let Some(room) = text.get_mut(indent..indent + 4) {
             room.copy_from_slice(b"pass");

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 use crate::check::MigrationOutcome;
 use crate::engine::{Engine, Parse};
 use crate::finding::ResolvesTo;
+use crate::fix::{apply, Edit};
 use crate::python::imports::{self, Import};
 use crate::python::oracle::SymbolResolution;
 use crate::python::syntax::{field, parse, text, walk, Descend, Visitor, FIELDS, KINDS};
@@ -40,7 +41,7 @@ pub fn build(
     let blob = git2::Oid::hash_object(git2::ObjectType::Blob, switched.text.as_bytes())
         .map_err(|e| format!("cannot hash the patched file: {}", e.message()))?;
     Ok(SurgicalPatch {
-        patch: unified_diff(original, &switched.text, repo_path)?,
+        patch: crate::fix::unified_diff(original, &switched.text, repo_path)?,
         lines: switched.lines,
         blob,
     })
@@ -75,7 +76,7 @@ pub fn switch_imports(
 
     let symbol = migration.rule.symbol.as_str();
     let deprecated = migration.rule.deprecated[0].as_str();
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     let mut lines = Vec::new();
     for statement in collector.statements {
         let Some(Import::Names(names)) = imports::decode(statement, source, module) else {
@@ -135,7 +136,7 @@ pub fn switch_imports(
             .iter()
             .any(|(entry, written)| text(*entry, source) != written);
         if kept.is_empty() && !renamed {
-            edits.push((module_node.byte_range(), deprecated.to_owned()));
+            edits.push(Edit::replace(module_node.byte_range(), deprecated));
         } else {
             let list = |nodes: &[Node<'_>]| {
                 nodes
@@ -167,7 +168,7 @@ pub fn switch_imports(
                     list(&kept)
                 )
             };
-            edits.push((
+            edits.push(Edit::replace(
                 statement.byte_range(),
                 format!("from {deprecated} import {switched_list}{rest}"),
             ));
@@ -181,11 +182,8 @@ pub fn switch_imports(
         ));
     }
 
-    let mut patched = original.to_owned();
-    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
-    for (range, replacement) in edits {
-        patched.replace_range(range, &replacement);
-    }
+    let patched = apply(original, &edits)
+        .map_err(|_| "the import statements' edits overlap; switch them by hand".to_owned())?;
     let judge = |bytes: &[u8]| {
         engine
             .check(file, bytes, Parse::Whole)
@@ -223,23 +221,6 @@ fn entry_of(site: Node<'_>) -> Node<'_> {
         Some(parent) if parent.kind_id() == KINDS.aliased_import => parent,
         _ => site,
     }
-}
-
-/// A patch in `git diff` form (paths quoted the way git quotes them), for `git apply`.
-fn unified_diff(old: &str, new: &str, path: &str) -> Result<String, String> {
-    let failed = |e: git2::Error| format!("cannot build the patch: {}", e.message());
-    let mut patch = git2::Patch::from_buffers(
-        old.as_bytes(),
-        Some(Path::new(path)),
-        new.as_bytes(),
-        Some(Path::new(path)),
-        None,
-    )
-    .map_err(failed)?;
-    let buf = patch.to_buf().map_err(failed)?;
-    buf.as_str()
-        .map(str::to_owned)
-        .map_err(|_| "the patch is not UTF-8".to_owned())
 }
 
 /// Every `from ... import ...` statement, at any depth (imports inside functions count).
