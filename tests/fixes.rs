@@ -67,7 +67,7 @@ fn the_diff_fixes_every_import_form() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(
         stderr(&output),
-        "Would fix 15 findings in 11 files.\n2 fixes are shown only (display-only); make them by hand.\n"
+        "Would fix 16 findings in 12 files.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     let expected = std::fs::read_to_string(repo_root().join("tests/expected/fixes.diff")).unwrap();
     assert_eq!(stdout(&output), expected);
@@ -76,7 +76,7 @@ fn the_diff_fixes_every_import_form() {
     assert_eq!(safe.status.code(), Some(1));
     assert_eq!(
         stderr(&safe),
-        "Would fix 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n2 fixes are shown only (display-only); make them by hand.\n"
+        "Would fix 12 findings in 11 files.\n4 more fixes are available with --unsafe-fixes.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     // The safe diff is the full diff without the file whose fix renames members.
     let without_renamed: String = expected
@@ -98,7 +98,7 @@ fn fix_writes_the_safe_fixes_and_fixing_twice_changes_nothing() {
     let output = run(project.path(), &["check", ".", "--fix", "--statistics"]);
     assert_eq!(
         stderr(&output),
-        "Fixed 11 findings in 10 files.\n4 more fixes are available with --unsafe-fixes.\n2 fixes are shown only (display-only); make them by hand.\n"
+        "Fixed 12 findings in 11 files.\n4 more fixes are available with --unsafe-fixes.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     // What remains: the shim and the file that would raise (SSOT001 each), the renaming file
     // (its SSOT001, two SSOT002 and the SSOT006), the shim's mixed sources, and the two strings
@@ -122,6 +122,7 @@ fn fix_writes_the_safe_fixes_and_fixing_twice_changes_nothing() {
             "netra_backend/app/services/star.py",
             "netra_backend/app/services/trailing.py",
             "netra_backend/app/services/type_checking.py",
+            "netra_backend/app/websocket_core/events.py",
             "tests/test_plain.py",
         ]
     );
@@ -149,7 +150,7 @@ fn unsafe_fixes_rename_members_and_leave_what_would_raise() {
     );
     assert_eq!(
         stderr(&output),
-        "Fixed 15 findings in 11 files.\n2 fixes are shown only (display-only); make them by hand.\n"
+        "Fixed 16 findings in 12 files.\n2 fixes are shown only (display-only); make them by hand.\n"
     );
     // Left: the shim (SSOT001, and its two sources), the file that reads `quality_metrics`
     // (SSOT001 and the SSOT002 that blocks its fix), the two strings (display-only).
@@ -180,7 +181,7 @@ fn unsafe_fixes_rename_members_and_leave_what_would_raise() {
         ],
     );
     assert!(
-        stderr(&output).starts_with("Fixed 12 findings in 11 files.\n"),
+        stderr(&output).starts_with("Fixed 13 findings in 12 files.\n"),
         "{}",
         stderr(&output)
     );
@@ -381,6 +382,7 @@ fn every_finding_says_its_fix_or_why_it_has_none() {
         "SSOT001 netra_backend/app/services/star.py:1 safe: the SSOT class has every member this file uses",
         "SSOT001 netra_backend/app/services/trailing.py:1 safe: the SSOT class has every member this file uses",
         "SSOT001 netra_backend/app/services/type_checking.py:4 safe: the SSOT class has every member this file uses",
+        "SSOT001 netra_backend/app/websocket_core/events.py:2 safe: the SSOT class has every member this file uses",
         "SSOT001 tests/test_patching.py:6 display-only: a string: whether it should name the SSOT path depends on what reads it (a `mock.patch` target must name the module where the code under test looks the class up)",
         "SSOT001 tests/test_patching.py:9 display-only: a string: whether it should name the SSOT path depends on what reads it (a `mock.patch` target must name the module where the code under test looks the class up)",
         "SSOT001 tests/test_plain.py:1 safe: the SSOT class has every member this file uses",

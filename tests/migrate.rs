@@ -69,10 +69,11 @@ fn the_plan_moves_leaves_first_and_tests_with_their_code() {
     assert_eq!(
         stdout(&output),
         format!(
-            "8 files in 3 batches for `deepagentstate`:\n\
+            "9 files in 4 batches for `deepagentstate`:\n\
              batch 1:\n  {SERVICES}/mixed.py  (leaf: no project file imports it)\n  {SERVICES}/module_attr.py  (leaf: no project file imports it)\n  {SERVICES}/relative.py  (leaf: no project file imports it)\n\
              batch 2:\n  {SERVICES}/star.py  (leaf: no project file imports it)\n  {SERVICES}/trailing.py  (leaf: no project file imports it)\n  {SERVICES}/type_checking.py  (leaf: no project file imports it)\n\
              batch 3:\n  {SERVICES}/plain.py  (1 project file imports it)\n  tests/test_plain.py  (test of {SERVICES}/plain.py)\n\
+             batch 4:\n  netra_backend/app/websocket_core/events.py  (golden path: last)\n\
              not moved:\n  \
              {SERVICES}/raising.py: once the file uses the SSOT class it would break: line 6: reads `quality_metrics` on `state`: the SSOT `DeepAgentState` has no `quality_metrics`; this will raise AttributeError once this file uses the SSOT class\n  \
              {SERVICES}/renamed.py: its fix is unsafe (renames `thread_id` -> `chat_thread_id` (3 uses)): needs --unsafe-fixes\n  \
@@ -96,20 +97,25 @@ fn each_batch_follows_its_checkpoint_and_rolls_back_to_the_exact_bytes() {
     assert_eq!(
         subjects(&project),
         [
-            format!("migrate(deepagentstate): batch 3 of 3: 2 files to {ssot}"),
+            format!("migrate(deepagentstate): batch 4 of 4: 1 files to {ssot}"),
+            "checkpoint: pre-deepagentstate-batch-4".to_owned(),
+            format!("migrate(deepagentstate): batch 3 of 4: 2 files to {ssot}"),
             "checkpoint: pre-deepagentstate-batch-3".to_owned(),
-            format!("migrate(deepagentstate): batch 2 of 3: 3 files to {ssot}"),
+            format!("migrate(deepagentstate): batch 2 of 4: 3 files to {ssot}"),
             "checkpoint: pre-deepagentstate-batch-2".to_owned(),
-            format!("migrate(deepagentstate): batch 1 of 3: 3 files to {ssot}"),
+            format!("migrate(deepagentstate): batch 1 of 4: 3 files to {ssot}"),
             "checkpoint: pre-deepagentstate-batch-1".to_owned(),
             "the back end".to_owned(),
         ]
     );
-    let message = stdout(&git_cli(project.path(), &["log", "-1", "--format=%B"]));
+    let message = stdout(&git_cli(
+        project.path(),
+        &["log", "-1", "--format=%B", "HEAD~2"],
+    ));
     assert_eq!(
         message,
         format!(
-            "migrate(deepagentstate): batch 3 of 3: 2 files to {ssot}\n\n- {SERVICES}/plain.py\n- tests/test_plain.py\n\nIssue: #871\n\nSSOT-Migration: deepagentstate\n\n"
+            "migrate(deepagentstate): batch 3 of 4: 2 files to {ssot}\n\n- {SERVICES}/plain.py\n- tests/test_plain.py\n\nIssue: #871\n\nSSOT-Migration: deepagentstate\n\n"
         )
     );
     assert_eq!(
@@ -118,11 +124,18 @@ fn each_batch_follows_its_checkpoint_and_rolls_back_to_the_exact_bytes() {
     );
     // The Level 2 rollback points are the checkpoints.
     let checkpoints = stdout(&run(project.path(), &["checkpoints"]));
+    let listed: Vec<&str> = checkpoints
+        .lines()
+        .filter_map(|line| line.split("  ").last())
+        .filter(|subject| subject.starts_with("checkpoint: "))
+        .collect();
     assert_eq!(
-        checkpoints
-            .matches("checkpoint: pre-deepagentstate-batch-")
-            .count(),
-        3
+        listed,
+        (1..=4)
+            .rev()
+            .map(|k| format!("checkpoint: pre-deepagentstate-batch-{k}"))
+            .collect::<Vec<_>>(),
+        "{checkpoints}"
     );
     let tracked = stdout(&git_cli(project.path(), &["ls-files", "*.py"]));
     for path in tracked.lines() {
@@ -216,7 +229,7 @@ fn a_failing_validation_undoes_its_batch_and_keeps_it_on_a_branch() {
     let commit = kept.get().peel_to_commit().unwrap();
     assert_eq!(
         commit.summary().unwrap(),
-        Some("migrate(deepagentstate): batch 1 of 3: 3 files to netra_backend.app.schemas.agent_models")
+        Some("migrate(deepagentstate): batch 1 of 4: 3 files to netra_backend.app.schemas.agent_models")
     );
 }
 

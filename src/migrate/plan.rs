@@ -114,8 +114,15 @@ pub fn plan(
     units.sort_by(|a, b| {
         (a.golden_path, a.importers, &a.path).cmp(&(b.golden_path, b.importers, &b.path))
     });
+    // Golden-path files start batches of their own: a failure there is CRITICAL, and it should
+    // point at them alone.
+    let (golden, ordinary): (Vec<PlannedFile>, Vec<PlannedFile>) =
+        units.into_iter().partition(|f| f.golden_path);
     let mut batches: Vec<Batch> = Vec::new();
-    for chunk in units.chunks(size.max(1)) {
+    for chunk in ordinary
+        .chunks(size.max(1))
+        .chain(golden.chunks(size.max(1)))
+    {
         let mut files = Vec::new();
         for unit in chunk {
             files.push(unit.clone());
