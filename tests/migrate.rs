@@ -61,6 +61,15 @@ fn fixture(path: &str) -> Vec<u8> {
 
 const SERVICES: &str = "netra_backend/app/services";
 
+/// Runs the script `rollback ARGS --script` prints, as the engineer would; it must succeed.
+fn rolled_back(project: &TempProject, args: &[&str]) {
+    let mut all = vec!["rollback", "--migration", "deepagentstate", "--script"];
+    all.extend_from_slice(args);
+    let script = stdout(&run(project.path(), &all));
+    let ran = run_script_in(project.path(), &script);
+    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+}
+
 #[test]
 fn the_plan_moves_leaves_first_and_tests_with_their_code() {
     let (project, _repo) = repository("0");
@@ -153,37 +162,13 @@ fn each_batch_follows_its_checkpoint_and_rolls_back_to_the_exact_bytes() {
 
     // Level 1, one file: back to the bytes before the migration.
     let plain = format!("{SERVICES}/plain.py");
-    let script = stdout(&run(
-        project.path(),
-        &[
-            "rollback",
-            &plain,
-            "--migration",
-            "deepagentstate",
-            "--script",
-        ],
-    ));
-    let ran = run_script_in(project.path(), &script);
-    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    rolled_back(&project, &[&plain]);
     assert_eq!(read(&project, &plain), fixture(&plain));
     git_cli(project.path(), &["checkout", "HEAD", "--", &plain]);
 
     // Level 2, one batch: HEAD back at batch 3's checkpoint, the batch's files as they were,
     // the earlier batches still moved.
-    let script = stdout(&run(
-        project.path(),
-        &[
-            "rollback",
-            &plain,
-            "--migration",
-            "deepagentstate",
-            "--level",
-            "2",
-            "--script",
-        ],
-    ));
-    let ran = run_script_in(project.path(), &script);
-    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    rolled_back(&project, &[&plain, "--level", "2"]);
     assert_eq!(
         subjects(&project)[0],
         "checkpoint: pre-deepagentstate-batch-3"
