@@ -6,7 +6,7 @@
 //! rename: no fix, and the finding says which access would raise. Every fixed file is checked
 //! again ([`verify`]: no new finding, no new syntax error) before it is shown or written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -228,6 +228,13 @@ fn plan_migration(
 ) -> BTreeMap<usize, FixState> {
     let mut states = BTreeMap::new();
     let ours = |f: &&Finding| *f.migration == *migration.id;
+    // This migration's findings by fingerprint: renames and blockers are matched to them.
+    let at_of: HashMap<&str, usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| ours(f))
+        .map(|(at, f)| (f.fingerprint.as_str(), at))
+        .collect();
     // A string that names the deprecated path is shown a fix, never given one.
     for (at, finding) in findings.iter().enumerate() {
         if ours(&finding) && finding.code == Code::DeprecatedImport {
@@ -262,10 +269,7 @@ fn plan_migration(
             states.insert(*at, FixState::Unavailable(reason.clone()));
         }
         for (fingerprint, member) in &consequences.unserved {
-            if let Some(at) = findings
-                .iter()
-                .position(|f| ours(&f) && f.fingerprint == *fingerprint)
-            {
+            if let Some(&at) = at_of.get(fingerprint.as_str()) {
                 let reason = format!(
                     "the SSOT class has no `{member}` and the rule has no rename for it: add it \
                      to the SSOT class, or a `[renames]` entry, or change the code by hand"
@@ -275,7 +279,7 @@ fn plan_migration(
         }
         // An access on an SSOT instance raises today: its rename stands alone.
         let failing = consequences.renames.iter().filter(|r| r.fails_today);
-        attach_renames(&mut states, migration, findings, failing);
+        attach_renames(&mut states, migration, &at_of, failing);
         return states;
     }
     if switch.edits.is_empty() && consequences.renames.is_empty() {
@@ -308,27 +312,19 @@ fn plan_migration(
         };
         states.insert(*at, FixState::Fix(fix));
     }
-    attach_renames(
-        &mut states,
-        migration,
-        findings,
-        consequences.renames.iter(),
-    );
+    attach_renames(&mut states, migration, &at_of, consequences.renames.iter());
     states
 }
 
-/// Gives each renamed access's finding its rename.
+/// Gives each renamed access's finding (found by fingerprint in `at_of`) its rename.
 fn attach_renames<'r>(
     states: &mut BTreeMap<usize, FixState>,
     migration: &MigrationOracle,
-    findings: &[Finding],
+    at_of: &HashMap<&str, usize>,
     renames: impl Iterator<Item = &'r Rename>,
 ) {
     for rename in renames {
-        let Some(at) = findings
-            .iter()
-            .position(|f| *f.migration == *migration.id && f.fingerprint == rename.fingerprint)
-        else {
+        let Some(&at) = at_of.get(rename.fingerprint.as_str()) else {
             continue;
         };
         let fix = Fix {
@@ -571,8 +567,10 @@ fn verdict(before: &Before, after: &Judged, switched: usize) -> Result<(), Strin
         return Err("it would not parse".to_owned());
     }
     for (now, then) in after.outcome.migrations.iter().zip(&before.findings) {
+        let then: HashMap<&str, &Finding> =
+            then.iter().map(|f| (f.fingerprint.as_str(), f)).collect();
         for finding in &now.findings {
-            match then.iter().find(|b| b.fingerprint == finding.fingerprint) {
+            match then.get(finding.fingerprint.as_str()) {
                 None => {
                     return Err(format!(
                         "it would add a finding: line {}: {}",

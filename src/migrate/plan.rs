@@ -2,6 +2,7 @@
 //! import them, directly or through others), golden-path files last, each test file with the
 //! first moved module it imports.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -93,27 +94,28 @@ pub fn plan(
         }
     }
     // Tests go with the first moved module they import.
-    let module_of_test = |test: &PlannedFile| -> Option<String> {
-        let index = graph.file(&test.absolute_path)?;
-        graph.imports(index).iter().find_map(|&imported| {
-            moving
-                .iter()
-                .find(|m| !is_test_path(&m.path) && graph.file(&m.absolute_path) == Some(imported))
-                .map(|m| m.path.clone())
-        })
-    };
-    let withs: Vec<Option<String>> = moving
+    // The moved modules by their index in the graph; each test goes with the first it imports.
+    let module_at: HashMap<usize, String> = moving
         .iter()
-        .map(|f| is_test_path(&f.path).then(|| module_of_test(f)).flatten())
+        .filter(|m| !is_test_path(&m.path))
+        .filter_map(|m| Some((graph.file(&m.absolute_path)?, m.path.clone())))
         .collect();
-    for (file, with) in moving.iter_mut().zip(withs) {
-        file.with = with;
+    for file in moving.iter_mut().filter(|f| is_test_path(&f.path)) {
+        file.with = graph.file(&file.absolute_path).and_then(|index| {
+            graph
+                .imports(index)
+                .iter()
+                .find_map(|imported| module_at.get(imported).cloned())
+        });
     }
     let (attached, mut units): (Vec<PlannedFile>, Vec<PlannedFile>) =
         moving.into_iter().partition(|f| f.with.is_some());
-    units.sort_by(|a, b| {
-        (a.golden_path, a.importers, &a.path).cmp(&(b.golden_path, b.importers, &b.path))
-    });
+    let mut tests_of: BTreeMap<String, Vec<PlannedFile>> = BTreeMap::new();
+    for test in attached {
+        let module = test.with.clone().unwrap_or_default();
+        tests_of.entry(module).or_default().push(test);
+    }
+    units.sort_by(|a, b| (a.importers, &a.path).cmp(&(b.importers, &b.path)));
     // Golden-path files start batches of their own: a failure there is CRITICAL, and it should
     // point at them alone.
     let (golden, ordinary): (Vec<PlannedFile>, Vec<PlannedFile>) =
@@ -126,12 +128,7 @@ pub fn plan(
         let mut files = Vec::new();
         for unit in chunk {
             files.push(unit.clone());
-            files.extend(
-                attached
-                    .iter()
-                    .filter(|t| t.with.as_deref() == Some(&unit.path))
-                    .cloned(),
-            );
+            files.extend(tests_of.get(&unit.path).into_iter().flatten().cloned());
         }
         batches.push(Batch {
             number: batches.len() + 1,
