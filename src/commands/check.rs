@@ -345,11 +345,14 @@ fn scan_paths(
     // Baselines and `--changed-since` filter findings only: an error is never hidden.
     result.add_errors(walk_errors);
 
-    plan_scan(
-        &session.engine,
-        &mut result,
-        keeps_every_code(args, &session),
-    );
+    // Counts per code show no fix; everything else shows or applies them.
+    if !args.statistics || args.fix || args.diff {
+        plan_scan(
+            &session.engine,
+            &mut result,
+            keeps_every_code(args, &session),
+        );
+    }
     Ok((session, result))
 }
 

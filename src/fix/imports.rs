@@ -107,7 +107,6 @@ pub(super) fn switch(
 
     // Entries, grouped by statement (in source order).
     let mut statements: BTreeMap<usize, (Node<'_>, Vec<Switching<'_>>)> = BTreeMap::new();
-    let mut added_imports: Vec<(usize, String)> = Vec::new();
     for (index, site) in &located {
         match site {
             Site::Entry {
@@ -147,9 +146,8 @@ pub(super) fn switch(
                     }
                 }
             }
-            Site::Attribute { attribute } => {
-                added_imports.push((*index, text(*attribute, bytes).to_owned()))
-            }
+            // Switched together below: they share the one SSOT import they need.
+            Site::Attribute { .. } => {}
         }
     }
 
@@ -172,14 +170,14 @@ pub(super) fn switch(
         }
     }
 
-    if !added_imports.is_empty() {
-        let attributes: Vec<(usize, Node<'_>)> = located
-            .iter()
-            .filter_map(|(index, site)| match site {
-                Site::Attribute { attribute } => Some((*index, *attribute)),
-                _ => None,
-            })
-            .collect();
+    let attributes: Vec<(usize, Node<'_>)> = located
+        .iter()
+        .filter_map(|(index, site)| match site {
+            Site::Attribute { attribute } => Some((*index, *attribute)),
+            _ => None,
+        })
+        .collect();
+    if !attributes.is_empty() {
         match switch_attributes(file, migration, &attributes, renames_uses) {
             Ok(edits) => {
                 for (index, edits) in edits {
