@@ -16,7 +16,7 @@ use crate::python::oracle::SymbolResolution;
 use crate::python::resolve::Resolver;
 use crate::python::scopes::{FileScopes, ScopeId, MODULE_SCOPE};
 use crate::python::sparse::LineStarts;
-use crate::python::syntax::{plain_string, text, Descend, Visitor, FIELDS, KINDS};
+use crate::python::syntax::{plain_string, string_content, text, Descend, Visitor, FIELDS, KINDS};
 use crate::python::{ModuleOfFile, ModulePath};
 
 use super::rules::{
@@ -107,11 +107,7 @@ impl<'a> Context<'a, '_> {
                 .named_children(&mut cursor)
                 .filter(|a| a.kind_id() != KINDS.comment)
                 .nth(1)?;
-            let mut inner = string.walk();
-            let content = string
-                .named_children(&mut inner)
-                .find(|c| c.kind_id() == KINDS.string_content)?;
-            content
+            string_content(string)?
         } else {
             return None;
         };

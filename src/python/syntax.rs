@@ -225,14 +225,26 @@ pub fn walk<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
 
 /// The content of a plain string literal (`"thread_id"`), not an f-string or a concatenation.
 pub fn plain_string<'s>(node: Node<'_>, source: &'s [u8]) -> Option<&'s str> {
+    plain_string_content(node).map(|content| content.map_or("", |c| text(c, source)))
+}
+
+/// The `string_content` node of a plain string literal (see [`plain_string`]); `None` also
+/// for the empty string.
+pub fn string_content(node: Node<'_>) -> Option<Node<'_>> {
+    plain_string_content(node).flatten()
+}
+
+/// A plain string's content node (`None` inside for `""`); `None` for an f-string with
+/// interpolations, a concatenation, or a node that is no string.
+fn plain_string_content(node: Node<'_>) -> Option<Option<Node<'_>>> {
     if node.kind_id() != KINDS.string {
         return None;
     }
     let mut cursor = node.walk();
-    let mut content = "";
+    let mut content = None;
     for child in node.named_children(&mut cursor) {
         if child.kind_id() == KINDS.string_content {
-            content = text(child, source);
+            content = Some(child);
         } else if child.kind_id() == KINDS.interpolation {
             return None;
         }

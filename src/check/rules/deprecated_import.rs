@@ -3,7 +3,7 @@
 use crate::codes::{Code, CodeDoc};
 use crate::finding::{ResolvesTo, Severity};
 use crate::python::oracle::SymbolResolution;
-use crate::python::syntax::KINDS;
+use crate::python::syntax::string_content;
 
 use super::super::context::{Context, Reference, ReferenceForm};
 use super::{gitlab_severity, named, ssot_import_help, Policy};
@@ -108,18 +108,4 @@ pub(crate) fn string(ctx: &mut Context<'_, '_>, node: tree_sitter::Node<'_>) {
     )
     .help(help)
     .member_span(Some(location));
-}
-
-/// The `string_content` of a plain string (no interpolation, no concatenation).
-fn string_content(node: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
-    let mut cursor = node.walk();
-    let mut content = None;
-    for child in node.named_children(&mut cursor) {
-        if child.kind_id() == KINDS.string_content {
-            content = Some(child);
-        } else if child.kind_id() == KINDS.interpolation {
-            return None;
-        }
-    }
-    content
 }
