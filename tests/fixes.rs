@@ -301,6 +301,21 @@ fn lists_lose_the_class_with_its_comma_and_keep_their_comments() {
 }
 
 #[test]
+fn an_added_import_follows_the_first_run_of_imports() {
+    // The statement that ends the run names no class: the fix must see it all the same (and
+    // so be the same whatever other rules are loaded).
+    let (texts, errors) = fixed(&[(
+        "app/attr.py",
+        &format!("import json\nVALUE = json.dumps(1)\nimport {OLD} as m\n\ndef f():\n    return m.DeepAgentState()\n"),
+    )]);
+    assert_eq!(errors, "Fixed 1 findings in 1 files.\n");
+    assert_eq!(
+        texts["app/attr.py"],
+        format!("import json\nfrom {NEW} import DeepAgentState\nVALUE = json.dumps(1)\nimport {OLD} as m\n\ndef f():\n    return DeepAgentState()\n")
+    );
+}
+
+#[test]
 fn statements_that_share_a_line_or_a_name_are_left_with_a_reason() {
     let files = [
         (

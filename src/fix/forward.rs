@@ -197,9 +197,17 @@ fn planning_tree(engine: &Engine, bytes: &[u8], findings: &[Finding]) -> Option<
         words.iter().any(|w| sparse::contains_word_with(text, w))
             || sites.iter().any(|at| range.contains(at))
     };
+    // The module's header too (the docstring, the first run of imports and the statement that
+    // ends it): an added import goes after that run, wherever the blanks would end it.
+    let header = blocks
+        .iter()
+        .skip(1)
+        .position(|block| !block.has_import)
+        .map_or(blocks.len(), |at| at + 2);
     let kept: Vec<bool> = blocks
         .iter()
-        .map(|block| block.has_import || matters(&block.range))
+        .enumerate()
+        .map(|(at, block)| at < header || block.has_import || matters(&block.range))
         .collect();
     let mut dropped = Vec::new();
     for (block, _) in blocks.iter().zip(&kept).filter(|(_, keep)| **keep) {
