@@ -230,3 +230,22 @@ fn a_dirty_work_tree_is_refused() {
         "uncommitted\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_cannot_be_read_stops_the_migration() {
+    let (project, repo) = repository("0");
+    std::os::unix::fs::symlink("missing.py", project.path().join("app_link.py")).unwrap();
+    commit_work_tree(&repo, "a dangling link");
+    let output = migrate(&project, &["--batch", "3"]);
+    common::assert_error(
+        &output,
+        "1 paths could not be checked (the first: `app_link.py`)",
+    );
+    assert!(
+        stderr(&output).contains("cannot read"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(subjects(&project), ["a dangling link", "the back end"]);
+}

@@ -189,6 +189,23 @@ fn scan_for_fixes(args: &MigrateArgs) -> Result<(Session, Vec<PathBuf>, ScanResu
         prefilter: true,
     };
     let mut result = scan(&args.paths, &discovered.files, &session.engine, &options);
+    result.add_errors(discovered.errors);
+    // A file that could not be read could be one that must move, or one that imports a moved
+    // module: nothing moves until every file can be judged.
+    if !result.errors.is_empty() {
+        let count = result.errors.len();
+        let first = result.errors[0].path.clone().unwrap_or_default();
+        for error in result.errors {
+            super::print_error(error.error);
+        }
+        return Err(Error::usage(
+            format!(
+                "{count} paths could not be checked (the first: `{first}`); migrate moves \
+                 nothing until every file can be judged"
+            ),
+            None,
+        ));
+    }
     plan_scan(&session.engine, &mut result, true);
     Ok((session, discovered.files, result))
 }
