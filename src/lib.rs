@@ -25,4 +25,5 @@ pub mod rules;
 pub mod scan;
 pub mod session;
 pub mod stats;
+pub mod triage;
 pub mod workspace;

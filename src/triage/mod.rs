@@ -1,0 +1,4 @@
+//! `ssot-guard triage`: from a symptom (a traceback, a log, a pytest JUnit report) to the file,
+//! the commit and the runbook level.
+
+pub mod errors;
