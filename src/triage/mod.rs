@@ -2,3 +2,5 @@
 //! the commit and the runbook level.
 
 pub mod errors;
+pub mod traceback;
+pub mod log;
