@@ -32,6 +32,10 @@ pub struct ConfigSpec {
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
     pub respect_gitignore: Option<bool>,
+    /// `triage`: `FROM=TO` prefixes that map a traceback's paths (another machine's) to the
+    /// project's (TO relative to the config file's folder), e.g. `"/app=."`.
+    #[serde(default)]
+    pub path_map: Vec<String>,
 }
 
 /// `pyproject.toml`: only its `[tool.ssot-guard]` table is ours.
@@ -60,6 +64,8 @@ pub struct Config {
     pub select: Option<Vec<Code>>,
     pub ignore: Vec<Code>,
     pub respect_gitignore: Option<bool>,
+    /// `(FROM, TO)` pairs, checked.
+    pub path_map: Vec<(String, String)>,
 }
 
 impl Config {
@@ -143,6 +149,8 @@ fn compile(path: &Path, text: &str, spec: ConfigSpec) -> Result<Config> {
             .collect()
     };
     let folder = path.parent().unwrap_or(Path::new("."));
+    let path_map = crate::triage::paths::parse_path_map(&spec.path_map)
+        .map_err(|message| Error::usage(format!("{}: {message}", path.display()), None))?;
     Ok(Config {
         path: Some(path.to_path_buf()),
         rules: spec.rules.iter().map(|r| folder.join(r)).collect(),
@@ -154,5 +162,6 @@ fn compile(path: &Path, text: &str, spec: ConfigSpec) -> Result<Config> {
         select: spec.select.as_deref().map(codes).transpose()?,
         ignore: codes(&spec.ignore)?,
         respect_gitignore: spec.respect_gitignore,
+        path_map,
     })
 }

@@ -13,7 +13,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::git::{checkpoints, Repo};
 use crate::rollback::verdict::{is_failing, ProjectInRepo};
-use crate::rollback::{plan, Level, PlanInput, PlanOptions};
+use crate::rollback::{plan, Level, LevelChoice, PlanInput, PlanOptions};
 use crate::scan::{scan, ScanOptions, ScanResult};
 use crate::session::Session;
 use crate::workspace::Sources;
@@ -170,7 +170,11 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
         &input,
         PlanOptions {
             named,
-            level: args.level.and_then(Level::from_number),
+            level: args
+                .level
+                .and_then(Level::from_number)
+                .map_or(LevelChoice::Recommend, LevelChoice::Forced),
+            only_named: false,
             surgical: args.surgical,
             check_flags,
             rerun,

@@ -8,6 +8,7 @@
 pub mod checkpoints;
 pub mod discard;
 pub mod history;
+pub mod pickaxe;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -82,6 +82,15 @@ impl LevelTargetKind {
     }
 }
 
+/// Who picks the level: the plan from the failing files, `--level`, or `triage` from the
+/// symptoms (with its reason).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LevelChoice {
+    Recommend,
+    Forced(Level),
+    Decided(Level, String),
+}
+
 /// The level to use, why, and where Levels 2 and 3 go.
 #[derive(Clone, Debug)]
 pub struct LevelPlan {
@@ -100,7 +109,7 @@ pub(crate) fn choose_level(
     head: Oid,
     candidates: &[Candidate],
     checkpoints: &[CommitRef],
-    forced: Option<Level>,
+    choice: &LevelChoice,
     last_good: &mut LastGoodSearch<'_, '_>,
 ) -> Result<LevelPlan> {
     let critical: Vec<&Candidate> = candidates
@@ -127,7 +136,9 @@ pub(crate) fn choose_level(
                 .then(migration_of(b).id.cmp(&migration_of(a).id))
         });
 
-    let (recommended, reason) = if let Some(first) = critical.first() {
+    let (recommended, reason) = if let LevelChoice::Decided(level, reason) = choice {
+        (Some(*level), reason.clone())
+    } else if let Some(first) = critical.first() {
         (
             Some(Level::Three),
             format!(
@@ -166,6 +177,10 @@ pub(crate) fn choose_level(
         )
     };
 
+    let forced = match choice {
+        LevelChoice::Forced(level) => Some(*level),
+        _ => None,
+    };
     let level = forced.or(recommended);
     let mut notes = Vec::new();
     if let Some(forced) = forced.filter(|&forced| Some(forced) != recommended) {

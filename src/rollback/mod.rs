@@ -36,7 +36,7 @@ use crate::report::one_line;
 use crate::scan::ScanResult;
 use last_good::LastGoodSearch;
 use level::choose_level;
-pub use level::{Level, LevelPlan, LevelTarget, LevelTargetKind};
+pub use level::{Level, LevelChoice, LevelPlan, LevelTarget, LevelTargetKind};
 use surgical::SurgicalPatch;
 use target::{NoTarget, RollbackTarget};
 use verdict::{is_failing, ProjectInRepo, Verdicts};
@@ -171,8 +171,10 @@ pub fn explain_no_target(no_target: &NoTarget, symbol: &str) -> String {
 pub struct PlanOptions {
     /// Named files (absolute): planned even when nothing fails in them.
     pub named: Vec<PathBuf>,
-    /// `--level`: carry out this level instead of the recommended one.
-    pub level: Option<Level>,
+    /// `--level` (carry out this level instead of the recommended one), or triage's decision.
+    pub level: LevelChoice,
+    /// Plan only the named files (triage's), not every failing one.
+    pub only_named: bool,
     /// `--surgical`: switch import statements back rather than restore whole files.
     pub surgical: bool,
     /// Flags `ssot-guard check` needs to see the same rule (`--migration`, `--config`), quoted.
@@ -239,7 +241,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
             .filter(|f| is_failing(f))
             .cloned()
             .collect();
-        if failing.is_empty() && !named {
+        if (failing.is_empty() || options.only_named) && !named {
             continue;
         }
         let path = repo.relative(&absolute).ok_or_else(|| Error::Git {
@@ -295,7 +297,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         head.commit,
         &candidates,
         &checkpoints,
-        options.level,
+        &options.level,
         &mut LastGoodSearch::new(repo, layout, excludes, &mut verdicts),
     )?;
     Ok(RollbackPlan {

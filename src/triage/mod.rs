@@ -4,3 +4,5 @@
 pub mod errors;
 pub mod traceback;
 pub mod log;
+pub mod junit;
+pub mod paths;

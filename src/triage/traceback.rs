@@ -247,7 +247,7 @@ impl Parser {
             entry.source = Some(source.trim().to_owned());
         } else if let Some(name) = def_name(trimmed) {
             entry.function = Some(name.to_owned());
-        } else if line.starts_with("    ") {
+        } else if line.starts_with("    ") && !is_caret_line(trimmed) {
             // `--tb=short`: the source follows its location line.
             if let Some(frame) = entry.frames.last_mut() {
                 if frame.source.is_none() {
