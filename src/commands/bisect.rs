@@ -108,8 +108,8 @@ enum Run<'a> {
 }
 
 impl Run<'_> {
-    /// The program to look up before anything runs: the first word after any `NAME=value` (for a
-    /// shell command, only a plain word: one with quotes, `$` or brackets is left to `sh`).
+    /// The program to look up before anything runs: the first word (of a shell command, see
+    /// [`shell_program`]).
     fn program(&self) -> Option<&str> {
         match self {
             Run::Direct(program, _) => Some(program),
@@ -135,24 +135,37 @@ impl Run<'_> {
         command
     }
 
+    /// The command as the summary line names it: on one line, each word after `--` a shell word.
     fn shown(&self) -> String {
-        match self {
+        let text = match self {
             Run::Shell(text) => (*text).to_owned(),
             Run::Direct(program, args) => std::iter::once(*program)
                 .chain(args.iter().map(String::as_str))
+                .map(|word| {
+                    if plain(word) {
+                        word.to_owned()
+                    } else {
+                        crate::rollback::quote::sh(word)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" "),
-        }
+        };
+        crate::report::one_line(&text).into_owned()
     }
 }
 
+/// A word the shell takes as written: no quotes, `$`, globs, brackets or spaces.
+fn plain(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._/+-@%:,=".contains(&b))
+}
+
+/// A shell command's program: its first word after any `NAME=value`, when plain (one with quotes,
+/// `$` or brackets is not run as written, so it is left to `sh`).
 fn shell_program(command: &str) -> Option<&str> {
-    let plain = |word: &str| {
-        !word.starts_with('-')
-            && word
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._/+-@%:,".contains(&b))
-    };
     let assignment = |word: &str| {
         word.split_once('=').is_some_and(|(name, _)| {
             !name.is_empty()
@@ -163,7 +176,7 @@ fn shell_program(command: &str) -> Option<&str> {
     command
         .split_whitespace()
         .find(|word| !assignment(word))
-        .filter(|word| plain(word))
+        .filter(|word| !word.starts_with('-') && plain(word))
 }
 
 /// Whether `sh` finds `program` (a builtin, a name on PATH, or a path from `folder`), as the
