@@ -1,6 +1,7 @@
 //! The command line: the clap parser of every command, and the dispatch to `commands/`. `run`
 //! returns the exit code: 0 clean, 1 failing findings, 2 usage, config or I/O error; except
-//! `bisect-script`, whose errors exit 255 (see [`BISECT_ABORT`]).
+//! `bisect-script`, whose errors exit 255: `git bisect run` stops on codes above 127, where the
+//! usual 2 would mark the commit bad.
 
 use std::process::ExitCode;
 
@@ -41,10 +42,8 @@ enum Command {
     BisectScript(commands::bisect::BisectArgs),
 }
 
-/// The exit code of `bisect-script` when it cannot judge the commit (bad flags, no rule, a
-/// config that does not load): `git bisect run` stops on codes above 127, where the usual 2 would
-/// mark the commit bad.
-const BISECT_ABORT: u8 = 255;
+/// Why `bisect-script` stops a bisect after its own error (printed above it).
+const CANNOT_JUDGE: &str = "cannot judge this commit (the error above)";
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
@@ -58,7 +57,7 @@ pub fn run() -> ExitCode {
                 .is_some_and(|a| a == "bisect-script");
             return match error.exit_code() {
                 0 => ExitCode::SUCCESS,
-                _ if bisecting => ExitCode::from(BISECT_ABORT),
+                _ if bisecting => commands::bisect::abort(CANNOT_JUDGE),
                 code => ExitCode::from(u8::try_from(code).unwrap_or(2)),
             };
         }
@@ -77,7 +76,11 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             commands::print_error(error);
-            ExitCode::from(if bisecting { BISECT_ABORT } else { 2 })
+            if bisecting {
+                commands::bisect::abort(CANNOT_JUDGE)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

@@ -266,8 +266,13 @@ fn a_rule_without_validation_commands_needs_one_after_the_separator() {
         "{}",
         stderr(&output)
     );
-    let output = bisect_script(&repo, &["--migration", "nope"]);
-    assert_eq!(output.status.code(), Some(255), "{}", stderr(&output));
-    let output = bisect_script(&repo, &["--no-such-flag"]);
-    assert_eq!(output.status.code(), Some(255), "{}", stderr(&output));
+    // ssot-guard's own errors abort too: an exit 2 would mark the commit bad.
+    for args in [&["--migration", "nope"][..], &["--no-such-flag"]] {
+        let output = bisect_script(&repo, args);
+        assert_eq!(output.status.code(), Some(255), "{}", stderr(&output));
+        assert_eq!(
+            summary(&output),
+            "ssot-guard bisect-script: cannot judge this commit (the error above) -> abort (255)"
+        );
+    }
 }

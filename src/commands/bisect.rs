@@ -190,7 +190,7 @@ fn found(program: &str, folder: &Path) -> bool {
 }
 
 /// `ssot-guard bisect-script`: the verdict's exit code (see [`verdict`]); errors before anything
-/// runs are the caller's to turn into 255.
+/// runs are the caller's to turn into 255 (with [`abort`]).
 pub fn run(args: BisectArgs) -> Result<ExitCode> {
     let wanted: Vec<String> = args.migration.iter().cloned().collect();
     let session = Session::load(
@@ -240,7 +240,7 @@ pub fn run(args: BisectArgs) -> Result<ExitCode> {
             .write_all(&output.stdout)
             .and_then(|()| std::io::stderr().write_all(&output.stderr));
         // Nobody reads the output (a closed pipe): the verdict still holds.
-        drop(written);
+        let _ = written;
         if output.status.success() {
             continue;
         }
@@ -337,7 +337,7 @@ fn is_the_migrations(error: &MigrationError, migration: &MigrationOracle) -> boo
 
 /// Prints why bisect must stop and returns 255, which `git bisect run` aborts on (an exit 2 would
 /// mark the commit bad).
-fn abort(reason: &str) -> ExitCode {
+pub fn abort(reason: &str) -> ExitCode {
     eprintln!(
         "ssot-guard bisect-script: {reason} -> {} ({})",
         Verdict::Abort.word(),
