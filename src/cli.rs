@@ -1,5 +1,7 @@
 //! The command line: the clap parser of every command, and the dispatch to `commands/`. `run`
-//! returns the exit code: 0 clean, 1 failing findings, 2 usage, config or I/O error.
+//! returns the exit code: 0 clean, 1 failing findings, 2 usage, config or I/O error; except
+//! `bisect-script`, whose errors exit 255: `git bisect run` stops on codes above 127, where the
+//! usual 2 would mark the commit bad.
 
 use std::process::ExitCode;
 
@@ -33,11 +35,34 @@ enum Command {
     Migrate(commands::migrate::MigrateArgs),
     /// List the loaded rules, where each came from, and what each resolved to in this project.
     Rules(commands::rules::RulesArgs),
+    /// The test for `git bisect run`: exits 0 good, 1 bad, 125 skip or 255 abort.
+    ///
+    /// Runs the rule's validation commands (or the command after `--`) from the project root and
+    /// reads pytest's exit codes and the migration's own errors in their output.
+    BisectScript(commands::bisect::BisectArgs),
 }
+
+/// Why `bisect-script` stops a bisect after its own error (printed above it).
+const CANNOT_JUDGE: &str = "cannot judge this commit (the error above)";
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // `--help` and `--version` are "errors" that print to stdout and exit 0.
+            let _ = error.print();
+            let bisecting = std::env::args_os()
+                .nth(1)
+                .is_some_and(|a| a == "bisect-script");
+            return match error.exit_code() {
+                0 => ExitCode::SUCCESS,
+                _ if bisecting => commands::bisect::abort(CANNOT_JUDGE),
+                code => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+            };
+        }
+    };
+    let bisecting = matches!(cli.command, Command::BisectScript(_));
     let result = match cli.command {
         Command::Check(args) => commands::check::run(*args),
         Command::Explain(args) => commands::explain::run(&args),
@@ -45,12 +70,17 @@ pub fn run() -> ExitCode {
         Command::Checkpoints(args) => commands::rollback::run_checkpoints(args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Migrate(args) => commands::migrate::run(args),
+        Command::BisectScript(args) => commands::bisect::run(args),
     };
     match result {
         Ok(code) => code,
         Err(error) => {
             commands::print_error(error);
-            ExitCode::from(2)
+            if bisecting {
+                commands::bisect::abort(CANNOT_JUDGE)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

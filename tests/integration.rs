@@ -10,6 +10,7 @@ mod alias_reads;
 mod any_migration;
 mod backend;
 mod bad_inputs;
+mod bisect;
 mod comment_blanking;
 mod cycles;
 mod deep_inputs;

@@ -1,5 +1,6 @@
 //! One module per command; each builds a [`crate::session::Session`] from its flags and runs.
 
+pub mod bisect;
 pub mod check;
 pub mod explain;
 pub mod migrate;
