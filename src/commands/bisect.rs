@@ -113,7 +113,7 @@ impl Run<'_> {
     fn program(&self) -> Option<&str> {
         match self {
             Run::Direct(program, _) => Some(program),
-            Run::Shell(command) => shell_program(command),
+            Run::Shell(command) => crate::rollback::programs::validation_program(command),
         }
     }
 
@@ -161,22 +161,6 @@ fn plain(word: &str) -> bool {
         && word
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._/+-@%:,=".contains(&b))
-}
-
-/// A shell command's program: its first word after any `NAME=value`, when plain (one with quotes,
-/// `$` or brackets is not run as written, so it is left to `sh`).
-fn shell_program(command: &str) -> Option<&str> {
-    let assignment = |word: &str| {
-        word.split_once('=').is_some_and(|(name, _)| {
-            !name.is_empty()
-                && !name.starts_with(|c: char| c.is_ascii_digit())
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        })
-    };
-    command
-        .split_whitespace()
-        .find(|word| !assignment(word))
-        .filter(|word| !word.starts_with('-') && plain(word))
 }
 
 /// Whether `sh` finds `program` (a builtin, a name on PATH, or a path from `folder`), as the
@@ -348,7 +332,8 @@ pub fn abort(reason: &str) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{shell_program, verdict, Verdict};
+    use super::{verdict, Verdict};
+    use crate::rollback::programs::validation_program;
 
     #[test]
     fn pytest_codes_become_bisect_verdicts() {
@@ -381,13 +366,16 @@ mod tests {
 
     #[test]
     fn a_shell_command_names_its_program_in_its_first_plain_word() {
-        assert_eq!(shell_program("python3 -m pytest tests/"), Some("python3"));
         assert_eq!(
-            shell_program("PYTHONPATH=. ./scripts/check.sh --fast"),
+            validation_program("python3 -m pytest tests/"),
+            Some("python3")
+        );
+        assert_eq!(
+            validation_program("PYTHONPATH=. ./scripts/check.sh --fast"),
             Some("./scripts/check.sh")
         );
-        assert_eq!(shell_program("(cd backend && make test)"), None);
-        assert_eq!(shell_program("\"$HOME/bin/check\""), None);
-        assert_eq!(shell_program(""), None);
+        assert_eq!(validation_program("(cd backend && make test)"), None);
+        assert_eq!(validation_program("\"$HOME/bin/check\""), None);
+        assert_eq!(validation_program(""), None);
     }
 }

@@ -160,8 +160,9 @@ fn validation(plan: &RollbackPlan<'_>) -> Vec<Program> {
         .collect()
 }
 
-/// The first word of a validation command that names its program, if it is plain.
-fn validation_program(command: &str) -> Option<&str> {
+/// The first word of a validation command that names its program (after any `NAME=value`), if
+/// it is plain: one with quotes, `$` or brackets is left to `sh`.
+pub(crate) fn validation_program(command: &str) -> Option<&str> {
     let plain = |word: &str| {
         !word.starts_with('-')
             && word

@@ -187,7 +187,10 @@ tests/test_a.py:11: TypeError</failure></testcase></testsuite></testsuites>"#;
                 ),
             ]
         );
-        assert_eq!(cases[3].raised[0].frames[0].function.as_deref(), Some("test_kw"));
+        assert_eq!(
+            cases[3].raised[0].frames[0].function.as_deref(),
+            Some("test_kw")
+        );
     }
 
     #[test]

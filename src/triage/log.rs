@@ -142,7 +142,9 @@ fn strip_shaped<'l>(line: &'l str, shape: &str) -> Option<&'l str> {
     let mut rest = line;
     for c in shape.chars() {
         if c == '0' {
-            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if digits == 0 {
                 return None;
             }

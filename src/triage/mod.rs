@@ -2,7 +2,7 @@
 //! the commit and the runbook level.
 
 pub mod errors;
-pub mod traceback;
-pub mod log;
 pub mod junit;
+pub mod log;
 pub mod paths;
+pub mod traceback;

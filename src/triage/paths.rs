@@ -33,7 +33,10 @@ impl ProjectFiles {
         let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
         for file in &files {
             let name = file.rsplit('/').next().unwrap_or(file);
-            by_name.entry(name.to_owned()).or_default().push(file.clone());
+            by_name
+                .entry(name.to_owned())
+                .or_default()
+                .push(file.clone());
         }
         for paths in by_name.values_mut() {
             paths.sort();
@@ -107,7 +110,11 @@ impl ProjectFiles {
             })
             .filter(|(shared, whole, _)| *whole || *shared >= 2)
             .collect();
-        let Some(best) = scored.iter().map(|(shared, whole, _)| (*whole, *shared)).max() else {
+        let Some(best) = scored
+            .iter()
+            .map(|(shared, whole, _)| (*whole, *shared))
+            .max()
+        else {
             return Mapped::Unknown;
         };
         let top: Vec<String> = scored
@@ -177,7 +184,10 @@ mod tests {
             files.map("/srv/x/other/services/report.py"),
             file("other/services/report.py")
         );
-        assert_eq!(files.map("tests/test_report.py"), file("tests/test_report.py"));
+        assert_eq!(
+            files.map("tests/test_report.py"),
+            file("tests/test_report.py")
+        );
         assert_eq!(
             files.map("C:\\build\\netra_backend\\app\\__init__.py"),
             file("netra_backend/app/__init__.py")

@@ -181,7 +181,10 @@ impl Parser {
     /// A line of pytest's report (or of anything else, which ends an entry that has its `E`
     /// lines).
     fn pytest_line(&mut self, number: usize, line: &str, trimmed: &str) {
-        if let Some(rest) = line.strip_prefix('E').filter(|r| r.is_empty() || r.starts_with(' ')) {
+        if let Some(rest) = line
+            .strip_prefix('E')
+            .filter(|r| r.is_empty() || r.starts_with(' '))
+        {
             let entry = self.pytest.get_or_insert_with(|| Pytest {
                 input_line: number,
                 ..Pytest::default()
@@ -275,7 +278,9 @@ impl Parser {
 fn cpython_frame(trimmed: &str) -> Option<Frame> {
     let rest = trimmed.strip_prefix("File \"")?;
     let (path, rest) = rest.rsplit_once("\", line ")?;
-    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     let line = rest[..digits].parse().ok()?;
     let rest = &rest[digits..];
     let function = rest.strip_prefix(", in ").map(str::to_owned);
@@ -321,10 +326,12 @@ fn exception_head(text: &str) -> Option<(&str, &str)> {
     let (type_name, message) = text.split_once(": ").unwrap_or((text, ""));
     let type_name = type_name.strip_suffix(':').unwrap_or(type_name);
     let is_name = !type_name.is_empty()
-        && type_name
-            .split('.')
-            .all(|part| part.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        && type_name.split('.').all(|part| {
+            part.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+        });
     is_name.then_some((type_name, message))
 }
 
