@@ -35,6 +35,9 @@ enum Command {
     Migrate(commands::migrate::MigrateArgs),
     /// List the loaded rules, where each came from, and what each resolved to in this project.
     Rules(commands::rules::RulesArgs),
+    /// From a traceback, a log or a pytest JUnit report to the files to roll back, the suspect
+    /// commits and the runbook level.
+    Triage(commands::triage::TriageArgs),
     /// The test for `git bisect run`: exits 0 good, 1 bad, 125 skip or 255 abort.
     ///
     /// Runs the rule's validation commands (or the command after `--`) from the project root and
@@ -70,6 +73,7 @@ pub fn run() -> ExitCode {
         Command::Checkpoints(args) => commands::rollback::run_checkpoints(args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Migrate(args) => commands::migrate::run(args),
+        Command::Triage(args) => commands::triage::run(args),
         Command::BisectScript(args) => commands::bisect::run(args),
     };
     match result {

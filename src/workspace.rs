@@ -130,15 +130,26 @@ impl Workspace {
 
     /// The file that defines `module` in the project, if any.
     pub fn module_file(&self, module: &ModulePath) -> Option<PathBuf> {
+        self.possible_module_files(module)
+            .into_iter()
+            .find(|candidate| self.sources.is_file(candidate))
+    }
+
+    /// Every file that would define `module`, in the order imports look (a module deleted from
+    /// the project was one of these).
+    pub fn possible_module_files(&self, module: &ModulePath) -> Vec<PathBuf> {
         let relative: PathBuf = module.segments().collect();
-        self.src_roots.iter().find_map(|root| {
-            let base = root.join(&relative);
-            ["py", "pyi"]
-                .into_iter()
-                .map(|ext| base.with_extension(ext))
-                .chain(["__init__.py", "__init__.pyi"].map(|init| base.join(init)))
-                .find(|candidate| self.sources.is_file(candidate))
-        })
+        self.src_roots
+            .iter()
+            .flat_map(|root| {
+                let base = root.join(&relative);
+                ["py", "pyi"]
+                    .into_iter()
+                    .map(|ext| base.with_extension(ext))
+                    .chain(["__init__.py", "__init__.pyi"].map(|init| base.join(init)))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// The contents of a file, from the overlay or the disk.

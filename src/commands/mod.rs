@@ -6,6 +6,7 @@ pub mod explain;
 pub mod migrate;
 pub mod rollback;
 pub mod rules;
+pub mod triage;
 
 use crate::error::Error;
 

@@ -269,7 +269,7 @@ fn chosen_migration(engine: &Engine, result: &ScanResult) -> Result<usize> {
 }
 
 /// The names of migration `chosen` and of the others, to tell whose checkpoints are whose.
-fn migration_names(engine: &Engine, chosen: usize) -> checkpoints::MigrationNames {
+pub(crate) fn migration_names(engine: &Engine, chosen: usize) -> checkpoints::MigrationNames {
     let names = |index: usize| {
         let migration = &engine.migrations()[index];
         [
@@ -288,7 +288,7 @@ fn migration_names(engine: &Engine, chosen: usize) -> checkpoints::MigrationName
 }
 
 /// Keeps only migration `id`'s findings and facts in a scan's result.
-fn keep_only(result: &mut ScanResult, id: &str) {
+pub(crate) fn keep_only(result: &mut ScanResult, id: &str) {
     result.migrations.retain(|migration| &*migration.id == id);
     for file in &mut result.files {
         file.findings.retain(|finding| &*finding.migration == id);

@@ -20,7 +20,7 @@ struct RollbackReport<'a> {
 }
 
 #[derive(Serialize)]
-struct RollbackJson {
+pub struct RollbackJson {
     level: Option<u8>,
     reason: String,
     recommended_level: Option<u8>,
@@ -104,9 +104,10 @@ fn candidate(plan: &RollbackPlan<'_>, candidate: &Candidate) -> CandidateJson {
     }
 }
 
-pub fn write(out: &mut dyn Write, result: &ScanResult, plan: &RollbackPlan<'_>) -> io::Result<()> {
+/// The `rollback` object of the JSON report (DESIGN.md), also `triage`'s.
+pub fn rollback_object(plan: &RollbackPlan<'_>) -> RollbackJson {
     let level = &plan.level;
-    let rollback = RollbackJson {
+    RollbackJson {
         level: level.level.map(super::Level::number),
         reason: level.reason.clone(),
         recommended_level: level.recommended.map(super::Level::number),
@@ -127,10 +128,13 @@ pub fn write(out: &mut dyn Write, result: &ScanResult, plan: &RollbackPlan<'_>) 
                 summary: c.summary.clone(),
             })
             .collect(),
-    };
+    }
+}
+
+pub fn write(out: &mut dyn Write, result: &ScanResult, plan: &RollbackPlan<'_>) -> io::Result<()> {
     let document = RollbackReport {
         report: report(result),
-        rollback,
+        rollback: rollback_object(plan),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

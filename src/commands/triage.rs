@@ -1,0 +1,352 @@
+//! `ssot-guard triage [INPUT]`: a traceback, a log or a pytest JUnit report, joined with the scan
+//! of the project and its history: which files to roll back, which commits did it, and the
+//! runbook's level (see `triage/`).
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::rollback::{keep_only, migration_names};
+use crate::codes::Code;
+use crate::discover::{discover, Excludes};
+use crate::error::{Error, Result};
+use crate::gate::baseline::Baseline;
+use crate::git::Repo;
+use crate::rollback::quote::sh;
+use crate::rollback::verdict::ProjectInRepo;
+use crate::rollback::{plan, LevelChoice, PlanInput, PlanOptions, RollbackPlan};
+use crate::scan::{scan, ScanOptions};
+use crate::session::Session;
+use crate::triage::analysis::{analyse, Analysis, Inputs, Symptoms};
+use crate::triage::commits::{suspects, Histories, Suspects};
+use crate::triage::message::{self, Incident};
+use crate::triage::paths::ProjectFiles;
+use crate::triage::{human, json, junit, log, traceback, Triage};
+use crate::workspace::Sources;
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// The symptom: a traceback, a log excerpt or a pytest JUnit XML report (`-`: standard
+    /// input).
+    #[arg(default_value = "-")]
+    input: PathBuf,
+    /// The project the symptom comes from (a folder in its git repository).
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    project: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TriageFormat::Human)]
+    format: TriageFormat,
+    /// Print only the incident message for the level (the runbook's template, filled in).
+    #[arg(long, conflicts_with = "format")]
+    message: bool,
+    /// Use this config file instead of looking for one.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Only this migration (by rule id).
+    #[arg(long, value_name = "ID")]
+    migration: Option<String>,
+    /// The baseline `check` gates with: a finding it holds is shown as hidden by it.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Scan files that .gitignore, .ignore and git's exclude files leave out.
+    #[arg(long)]
+    no_ignore: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TriageFormat {
+    Human,
+    Json,
+}
+
+/// Exit 1 when the symptoms point at a migration, 0 when they do not, 2 on errors.
+pub fn run(args: TriageArgs) -> Result<ExitCode> {
+    let text = read_input(&args.input)?;
+    let (input_kind, symptoms) = if junit::looks_like_xml(&text) {
+        let cases = junit::parse(&text).map_err(|e| {
+            Error::usage(
+                format!(
+                    "cannot read `{}` as a JUnit report: {e}",
+                    args.input.display()
+                ),
+                Some("pass pytest's --junitxml file, a traceback or a log".to_owned()),
+            )
+        })?;
+        ("junit", Symptoms::Tests(cases))
+    } else {
+        (
+            "text",
+            Symptoms::Text(traceback::parse(&log::unwrap(&text))),
+        )
+    };
+
+    let paths = vec![args.project.clone()];
+    let wanted: Vec<String> = args.migration.iter().cloned().collect();
+    let session = Session::load(&paths, args.config.as_deref(), &wanted, Sources::disk())?;
+    let options = session.discover_options(&[], &[], args.no_ignore);
+    let discovered = discover(&paths, &options)?;
+    let mut result = scan(
+        &paths,
+        &discovered.files,
+        &session.engine,
+        &ScanOptions {
+            selected: Code::ALL.to_vec(),
+            prefilter: true,
+        },
+    );
+    result.add_errors(discovered.errors);
+    let root = session.engine.workspace().root.clone();
+    let files = ProjectFiles::new(
+        discovered
+            .files
+            .iter()
+            .filter_map(|file| project_relative(&root, file)),
+        &session.config.path_map,
+    );
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let analysis = analyse(
+        &Inputs {
+            engine: &session.engine,
+            scan: &result,
+            files: &files,
+            baseline: baseline.as_ref(),
+        },
+        symptoms,
+    );
+
+    let mut notes = Vec::new();
+    let repo = match Repo::discover(&args.project) {
+        Ok(repo) => Some(repo),
+        Err(error) => {
+            notes.push(format!(
+                "no rollback plan and no culprit commits: {}",
+                crate::report::one_line(&error.to_string())
+            ));
+            None
+        }
+    };
+    let chosen = analysis.main_migration(&session.engine);
+    let engine = chosen.map(|index| session.engine.select(index));
+    if let Some(engine) = &engine {
+        keep_only(&mut result, &engine.the_migration().id);
+    }
+    let layout = match &repo {
+        Some(repo) => Some(ProjectInRepo::new(repo, &root)?),
+        None => None,
+    };
+    let excludes = Excludes::new(&options.exclude, &root)?;
+    let plan = match (&repo, &layout, &engine, analysis.decision.level) {
+        (Some(repo), Some(layout), Some(engine), Some(level)) => {
+            let migration = engine.the_migration();
+            let named: Vec<PathBuf> = analysis
+                .files
+                .iter()
+                .filter(|file| {
+                    file.symptoms
+                        .iter()
+                        .any(|&i| analysis.symptoms[i].migration.as_deref() == Some(&*migration.id))
+                })
+                .map(|file| root.join(&file.file))
+                .collect();
+            let flags = check_flags(
+                &args,
+                repo,
+                session.engine.migrations().len() > 1,
+                &migration.id,
+            );
+            let ssot_guard = crate::rollback::programs::own_binary();
+            let mut rerun = format!("{} rollback", sh(&ssot_guard));
+            for file in &named {
+                let shown = repo
+                    .relative(file)
+                    .unwrap_or_else(|| file.display().to_string());
+                rerun.push(' ');
+                rerun.push_str(&sh(&shown));
+            }
+            rerun.push_str(&flags);
+            rerun.push_str(&format!(" --level {}", level.number()));
+            let index = chosen.unwrap_or(0);
+            Some(plan(
+                &PlanInput {
+                    repo,
+                    engine,
+                    layout,
+                    excludes: &excludes,
+                    scan: &result,
+                },
+                PlanOptions {
+                    named,
+                    level: LevelChoice::Decided(level, analysis.decision.reasons.join("; ")),
+                    only_named: true,
+                    surgical: false,
+                    check_flags: flags,
+                    rerun,
+                    ssot_guard,
+                    checkpoint_names: migration_names(&session.engine, index),
+                },
+            )?)
+        }
+        _ => None,
+    };
+    let suspects = match (&repo, &layout) {
+        (Some(repo), Some(layout)) if !analysis.files.is_empty() => Some(suspects(
+            &Histories {
+                repo,
+                head: repo.head()?.commit,
+                engine: &session.engine,
+                prefix: layout.prefix(),
+                plan: plan.as_ref(),
+            },
+            &analysis,
+        )?),
+        _ => None,
+    };
+    let message = incident_message(
+        &session,
+        chosen,
+        &analysis,
+        plan.as_ref(),
+        suspects.as_ref(),
+    );
+    let triage = Triage {
+        input: if args.input == Path::new("-") {
+            "stdin".to_owned()
+        } else {
+            args.input.display().to_string()
+        },
+        input_kind,
+        analysis,
+        plan,
+        suspects,
+        notes,
+        message,
+    };
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = if args.message {
+        match &triage.message {
+            Some(text) => out.write_all(text.as_bytes()),
+            None => writeln!(
+                out,
+                "No incident: {}",
+                triage.analysis.decision.reasons.join("; ")
+            ),
+        }
+    } else {
+        match args.format {
+            TriageFormat::Human => human::write(&mut out, &triage),
+            TriageFormat::Json => json::write(&mut out, &triage, &result),
+        }
+    }
+    .and_then(|()| out.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(Error::io(Path::new("<stdout>"), e)),
+    }
+    let implicated = triage.analysis.decision.severity.is_some();
+    // The plan borrows the scan; its errors are printed last, as `rollback` prints them.
+    drop(triage);
+    let had_errors = !result.errors.is_empty();
+    for error in result.errors.into_iter().map(|error| error.error) {
+        super::print_error(error);
+    }
+    Ok(if had_errors {
+        ExitCode::from(2)
+    } else if implicated {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn read_input(input: &Path) -> Result<String> {
+    let mut bytes = Vec::new();
+    if input == Path::new("-") {
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(Path::new("<stdin>"), e))?;
+    } else {
+        bytes = std::fs::read(input).map_err(|e| Error::io(input, e))?;
+    }
+    // Logs mix encodings; a traceback's structure is ASCII.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `file` relative to the project root, `/`-separated.
+fn project_relative(root: &Path, file: &Path) -> Option<String> {
+    let absolute = crate::paths::absolute(file);
+    let relative = absolute.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    Some(parts?.join("/"))
+}
+
+/// The flags `check` needs to judge the same migration, quoted.
+fn check_flags(args: &TriageArgs, repo: &Repo, several: bool, id: &str) -> String {
+    let mut flags = String::new();
+    if let Some(config) = &args.config {
+        let shown = repo
+            .relative(config)
+            .unwrap_or_else(|| crate::paths::absolute(config).display().to_string());
+        flags.push_str(&format!(" --config {}", sh(&shown)));
+    }
+    if several || args.migration.is_some() {
+        flags.push_str(&format!(" --migration {}", sh(id)));
+    }
+    flags
+}
+
+/// The runbook's message for the decided level, filled in.
+fn incident_message(
+    session: &Session,
+    chosen: Option<usize>,
+    analysis: &Analysis,
+    plan: Option<&RollbackPlan<'_>>,
+    suspects: Option<&Suspects>,
+) -> Option<String> {
+    let level = analysis.decision.level?;
+    let migration = &session.engine.migrations()[chosen?];
+    let top = analysis.files.first();
+    let error = top
+        .and_then(|file| file.symptoms.first())
+        .map(|&i| {
+            let symptom = &analysis.symptoms[i];
+            let first = symptom.message.lines().next().unwrap_or("");
+            format!("{}: {first}", symptom.type_name)
+        })
+        .unwrap_or_else(|| "[error]".to_owned());
+    let commit =
+        |short: &str, summary: &str| format!("{short} \"{}\"", crate::report::one_line(summary));
+    let rollback_to = plan.and_then(|plan| match level {
+        crate::rollback::Level::One => plan
+            .candidates
+            .iter()
+            .find(|c| top.is_some_and(|t| c.path == format!("{}{}", plan.project_prefix, t.file)))
+            .and_then(|c| c.target.as_ref().ok())
+            .map(|t| commit(&t.rollback_to.short, &t.rollback_to.summary)),
+        _ => plan
+            .level
+            .target
+            .as_ref()
+            .map(|t| commit(&t.commit.short, &t.commit.summary)),
+    });
+    let culprit = suspects
+        .and_then(|s| s.overall.first())
+        .map(|c| commit(&c.short, &c.summary));
+    Some(message::write(&Incident {
+        level,
+        symbol: &migration.rule.symbol,
+        issue: &migration.rule.issue,
+        files: analysis.files.iter().map(|f| f.file.as_str()).collect(),
+        error,
+        culprit,
+        rollback_to,
+        validation: &migration.rule.validation,
+    }))
+}

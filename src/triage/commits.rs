@@ -1,0 +1,225 @@
+//! The culprit commits of the files the symptoms point at, ranked: the commit that switched the
+//! file's import to the SSOT module (the rollback planner's migration commit), the commit that
+//! removed the missing name from a class definition or a module (pickaxe), the commit that
+//! deleted a module, and blame on the frame's line.
+
+use std::collections::BTreeMap;
+
+use git2::Oid;
+use serde::Serialize;
+
+use super::analysis::{Analysis, RankedFile};
+use super::errors::MigrationError;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::git::pickaxe::{blame_line, deleted_by, removed_word};
+use crate::git::{CommitRef, Repo};
+use crate::python::ModulePath;
+use crate::rollback::RollbackPlan;
+
+/// Why a commit is a suspect, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Suspicion {
+    /// It switched the file's import of the class to the SSOT module.
+    SwitchedImport,
+    /// It removed the name the error misses from a class definition or a module.
+    RemovedName,
+    /// It deleted the module the error cannot find.
+    DeletedModule,
+    /// It last changed the line that raised.
+    Blame,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Reason {
+    pub kind: Suspicion,
+    /// The file the symptom points at (relative to the project root).
+    pub file: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SuspectCommit {
+    pub commit: String,
+    pub short: String,
+    pub summary: String,
+    pub time: i64,
+    pub reasons: Vec<Reason>,
+}
+
+/// Per ranked file (in rank order), its suspects ranked; and all of them ranked together.
+pub struct Suspects {
+    pub per_file: Vec<Vec<SuspectCommit>>,
+    pub overall: Vec<SuspectCommit>,
+}
+
+pub struct Histories<'a> {
+    pub repo: &'a Repo,
+    pub head: Oid,
+    pub engine: &'a Engine,
+    /// The project root relative to the work tree (`""` or `sub/`).
+    pub prefix: &'a str,
+    /// The rollback plan of the migration most symptoms concern.
+    pub plan: Option<&'a RollbackPlan<'a>>,
+}
+
+pub fn suspects(histories: &Histories<'_>, analysis: &Analysis) -> Result<Suspects> {
+    let mut per_file = Vec::new();
+    let mut overall: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
+    for file in &analysis.files {
+        let mut found: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
+        for (commit, reason) in file_suspects(histories, analysis, file)? {
+            for map in [&mut found, &mut overall] {
+                let entry = map
+                    .entry(commit.id)
+                    .or_insert_with(|| (commit.clone(), Vec::new()));
+                if !entry
+                    .1
+                    .iter()
+                    .any(|r| r.kind == reason.kind && r.text == reason.text)
+                {
+                    entry.1.push(reason.clone());
+                }
+            }
+        }
+        per_file.push(ranked(found));
+    }
+    Ok(Suspects {
+        per_file,
+        overall: ranked(overall),
+    })
+}
+
+/// Most kinds of evidence first, then the strongest kind, then the newest.
+fn ranked(found: BTreeMap<Oid, (CommitRef, Vec<Reason>)>) -> Vec<SuspectCommit> {
+    let mut commits: Vec<SuspectCommit> = found
+        .into_values()
+        .map(|(commit, mut reasons)| {
+            reasons.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.file.cmp(&b.file)));
+            SuspectCommit {
+                commit: commit.id.to_string(),
+                short: commit.short,
+                summary: commit.summary,
+                time: commit.time,
+                reasons,
+            }
+        })
+        .collect();
+    let kinds = |c: &SuspectCommit| {
+        let mut kinds: Vec<Suspicion> = c.reasons.iter().map(|r| r.kind).collect();
+        kinds.dedup();
+        kinds.len()
+    };
+    commits.sort_by(|a, b| {
+        kinds(b)
+            .cmp(&kinds(a))
+            .then(a.reasons[0].kind.cmp(&b.reasons[0].kind))
+            .then(b.time.cmp(&a.time))
+            .then(a.commit.cmp(&b.commit))
+    });
+    commits
+}
+
+fn file_suspects(
+    histories: &Histories<'_>,
+    analysis: &Analysis,
+    file: &RankedFile,
+) -> Result<Vec<(CommitRef, Reason)>> {
+    let Histories {
+        repo,
+        head,
+        engine,
+        prefix,
+        plan,
+    } = *histories;
+    let repo_path = format!("{prefix}{}", file.file);
+    let reason = |kind, text: String| Reason {
+        kind,
+        file: file.file.clone(),
+        text,
+    };
+    let mut found = Vec::new();
+    if let Some(plan) = plan {
+        let target = plan
+            .candidates
+            .iter()
+            .find(|c| c.path == repo_path)
+            .and_then(|c| c.target.as_ref().ok());
+        if let Some(target) = target {
+            found.push((
+                target.migration.clone(),
+                reason(
+                    Suspicion::SwitchedImport,
+                    format!(
+                        "switched {}'s import of `{}` to {}",
+                        file.file, plan.migration.rule.symbol, plan.migration.rule.ssot
+                    ),
+                ),
+            ));
+        }
+    }
+    for &index in &file.symptoms {
+        let symptom = &analysis.symptoms[index];
+        let (Some(error), Some(id)) = (&symptom.error, &symptom.migration) else {
+            continue;
+        };
+        let Some(migration) = engine.migrations().iter().find(|m| *m.id == **id) else {
+            continue;
+        };
+        let rule = &migration.rule;
+        let in_module = |module: &ModulePath| -> Option<String> {
+            let path = engine.workspace().module_file(module)?;
+            repo.relative(&path)
+        };
+        match error {
+            MigrationError::CannotImport { class, module } => {
+                if let Some(path) = in_module(&ModulePath::new(module.as_str())) {
+                    if let Some(removal) = removed_word(repo, head, &path, class)? {
+                        let text = format!(
+                            "removed `{class}` from {path} ({} -> {} occurrences)",
+                            removal.before, removal.after
+                        );
+                        found.push((removal.commit, reason(Suspicion::RemovedName, text)));
+                    }
+                }
+            }
+            MigrationError::ModuleGone { module } => {
+                let module = ModulePath::new(module.as_str());
+                for candidate in engine.workspace().possible_module_files(&module) {
+                    let Some(path) = repo.relative(&candidate) else {
+                        continue;
+                    };
+                    if let Some(commit) = deleted_by(repo, head, &path)? {
+                        let text = format!("deleted {path} (module {module})");
+                        found.push((commit, reason(Suspicion::DeletedModule, text)));
+                        break;
+                    }
+                }
+            }
+            _ => {
+                // The member left a class definition: the SSOT module's or a deprecated one's.
+                let modules = std::iter::once(&rule.ssot).chain(&rule.deprecated);
+                let definitions: Vec<String> = modules.filter_map(in_module).collect();
+                for member in error.members() {
+                    for path in &definitions {
+                        if let Some(removal) = removed_word(repo, head, path, member)? {
+                            let text = format!(
+                                "removed or renamed `{member}` in {path} ({} -> {} occurrences)",
+                                removal.before, removal.after
+                            );
+                            found.push((removal.commit, reason(Suspicion::RemovedName, text)));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(line) = symptom.culprit.as_ref().and_then(|c| c.line) {
+            if let Some(commit) = blame_line(repo, head, &repo_path, line) {
+                let text = format!("last changed line {line} of {}", file.file);
+                found.push((commit, reason(Suspicion::Blame, text)));
+            }
+        }
+    }
+    Ok(found)
+}
