@@ -69,7 +69,8 @@ pub struct Culprit {
     pub file: String,
     pub line: Option<usize>,
     pub function: Option<String>,
-    /// The migration shim's `__getattr__` frame the error passed through (as printed).
+    /// The migration shim's `__getattr__` the error passed through: its project file, or its
+    /// path as printed (site-packages).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub through_shim: Option<String>,
     pub evidence: Evidence,
@@ -327,7 +328,7 @@ fn culprit_frame(engine: &Engine, frames: &[JoinedFrame]) -> Option<(usize, Opti
         let is_getattr = frame.function.as_deref() == Some("__getattr__");
         match &frame.file {
             Some(file) if is_getattr && is_deprecated_module(engine, file) => {
-                shim.get_or_insert_with(|| frame.printed.clone());
+                shim.get_or_insert_with(|| file.clone());
             }
             Some(_) => return Some((index, shim)),
             None if is_getattr && frame.dropped == Some("library") => {

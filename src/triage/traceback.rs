@@ -65,7 +65,12 @@ struct Pytest {
     /// The last `>` line and the last `def` line since the previous location line.
     source: Option<String>,
     function: Option<String>,
-    exception: Option<(String, String)>,
+    /// The `E` lines so far, without their marker.
+    e_lines: Option<String>,
+    /// The spaces after the first `E` marker.
+    e_indent: usize,
+    /// The exception type the entry's last location line names.
+    located_type: Option<String>,
 }
 
 impl Parser {
@@ -189,16 +194,16 @@ impl Parser {
                 input_line: number,
                 ..Pytest::default()
             });
-            let text = rest.strip_prefix("   ").unwrap_or(rest.trim_start());
-            match entry.exception.as_mut() {
-                Some((_, message)) => {
-                    message.push('\n');
-                    message.push_str(text);
+            // The marker's width is the first `E` line's: later lines keep their own indentation.
+            let spaces = |text: &str| text.len() - text.trim_start_matches(' ').len();
+            match entry.e_lines.as_mut() {
+                Some(lines) => {
+                    lines.push('\n');
+                    lines.push_str(&rest[spaces(rest).min(entry.e_indent)..]);
                 }
                 None => {
-                    if let Some((type_name, message)) = exception_head(text.trim()) {
-                        entry.exception = Some((type_name.to_owned(), message.to_owned()));
-                    }
+                    entry.e_indent = spaces(rest);
+                    entry.e_lines = Some(rest.trim_start().to_owned());
                 }
             }
             return;
@@ -218,7 +223,11 @@ impl Parser {
                 function,
                 source: entry.source.take(),
             });
-            if entry.exception.is_some() {
+            if entry.e_lines.is_some() {
+                // The entry's last location names the exception's type: `path:N: AssertionError`.
+                entry.located_type = exception_head(rest)
+                    .filter(|(_, message)| message.is_empty())
+                    .map(|(type_name, _)| type_name.to_owned());
                 self.finish_pytest();
             }
             return;
@@ -239,7 +248,7 @@ impl Parser {
             }
             return;
         };
-        if entry.exception.is_some() {
+        if entry.e_lines.is_some() {
             if !trimmed.is_empty() {
                 self.finish_pytest();
                 self.pytest_line(number, line, trimmed);
@@ -260,17 +269,30 @@ impl Parser {
         }
     }
 
+    /// The entry as an exception: the first `E` line's `Type: message`, or (for `assert`
+    /// lines) the type its last location line names and every `E` line as the message.
     fn finish_pytest(&mut self) {
-        if let Some(entry) = self.pytest.take() {
-            if let Some((type_name, message)) = entry.exception {
-                self.raised.push(Raised {
-                    type_name,
-                    message,
-                    frames: entry.frames,
-                    input_line: entry.input_line,
-                });
-            }
-        }
+        let Some(entry) = self.pytest.take() else {
+            return;
+        };
+        let Some(lines) = entry.e_lines else {
+            return;
+        };
+        let (first, rest) = lines.split_once('\n').unwrap_or((&lines, ""));
+        let (type_name, message) = match exception_head(first.trim()) {
+            Some((type_name, head)) if rest.is_empty() => (type_name.to_owned(), head.to_owned()),
+            Some((type_name, head)) => (type_name.to_owned(), format!("{head}\n{rest}")),
+            None => match entry.located_type {
+                Some(type_name) => (type_name, lines.clone()),
+                None => return,
+            },
+        };
+        self.raised.push(Raised {
+            type_name,
+            message,
+            frames: entry.frames,
+            input_line: entry.input_line,
+        });
     }
 }
 
@@ -510,6 +532,18 @@ E   ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.age
                 "<module>",
                 Some("from netra_backend.app.agents.state import DeepAgentState")
             )
+        );
+    }
+
+    #[test]
+    fn a_failed_assert_takes_its_type_from_the_location_line() {
+        let text = "    def test_retry_budget():\n>       assert sum([1, 1]) == 3\nE       assert 2 == 3\nE        +  where 2 = sum([1, 1])\n\ntests/test_misc.py:2: AssertionError";
+        let raised = parse(text);
+        assert_eq!(raised.len(), 1);
+        assert_eq!(raised[0].type_name, "AssertionError");
+        assert_eq!(
+            raised[0].message,
+            "assert 2 == 3\n +  where 2 = sum([1, 1])"
         );
     }
 
