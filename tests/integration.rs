@@ -28,6 +28,7 @@ mod real_code;
 mod rollback;
 mod rule_sets;
 mod sparse_classes;
+mod triage;
 
 /// With `autotests = false` a file of `tests/` that is not named above never runs, silently:
 /// every one must be a module here.

@@ -65,8 +65,20 @@ pub fn write(out: &mut dyn Write, triage: &Triage<'_>) -> io::Result<()> {
             one_line(&file.file),
             file.severity.as_str()
         )?;
-        for &symptom in &file.symptoms {
-            write_symptom(out, &analysis.symptoms[symptom])?;
+        // The same error at the same line (one bug, several tests) is shown once.
+        let mut groups: Vec<Vec<&Symptom>> = Vec::new();
+        for &index in &file.symptoms {
+            let symptom = &analysis.symptoms[index];
+            match groups
+                .iter_mut()
+                .find(|group| same_error(group[0], symptom))
+            {
+                Some(group) => group.push(symptom),
+                None => groups.push(vec![symptom]),
+            }
+        }
+        for group in &groups {
+            write_symptom(out, group)?;
         }
         let commits = triage.suspects.as_ref().and_then(|s| s.per_file.get(index));
         match commits {
@@ -166,7 +178,17 @@ pub fn write(out: &mut dyn Write, triage: &Triage<'_>) -> io::Result<()> {
     Ok(())
 }
 
-fn write_symptom(out: &mut dyn Write, symptom: &Symptom) -> io::Result<()> {
+/// Same type, same first message line, same culprit line.
+fn same_error(a: &Symptom, b: &Symptom) -> bool {
+    a.type_name == b.type_name
+        && a.message.lines().next() == b.message.lines().next()
+        && a.culprit.as_ref().map(|c| (&c.file, c.line))
+            == b.culprit.as_ref().map(|c| (&c.file, c.line))
+}
+
+/// One error (the first of `group`), where it came from, the culprit and the evidence.
+fn write_symptom(out: &mut dyn Write, group: &[&Symptom]) -> io::Result<()> {
+    let symptom = group[0];
     let first = symptom.message.lines().next().unwrap_or("");
     writeln!(
         out,
@@ -174,10 +196,17 @@ fn write_symptom(out: &mut dyn Write, symptom: &Symptom) -> io::Result<()> {
         one_line(&symptom.type_name),
         one_line(first)
     )?;
-    let mut from = format!("input line {}", symptom.input_line);
-    if let Some(test) = &symptom.test {
-        from = format!("test {}", one_line(test));
-    }
+    let origins: Vec<String> = group
+        .iter()
+        .map(|s| match &s.test {
+            Some(test) => format!("test {}", one_line(test)),
+            None => format!("input line {}", s.input_line),
+        })
+        .collect();
+    let from = match &origins[..] {
+        [one] => one.clone(),
+        many => format!("{} times: {}", many.len(), many.join(", ")),
+    };
     let Some(culprit) = &symptom.culprit else {
         return Ok(());
     };

@@ -1,0 +1,805 @@
+//! `ssot-guard triage` on real symptoms: the stderr of `python3` running the fixture's code from a
+//! copy deployed elsewhere (AttributeError, TypeError, ImportError, a shim's `__getattr__`), the
+//! same traceback behind log prefixes and JSON-escaped, and the JUnit XML of the real pytest in
+//! both families. Each asserts the exact files, suspect commits and level.
+//!
+//! The history is `fixtures/triage/history/`, committed stage by stage with git2 at fixed times.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+
+use super::common::repo::{binary_path, hermetic, TestRepo};
+use super::common::{repo_root, stderr, stdout};
+
+/// The fixture's stages and their commit messages; `None`: an empty checkpoint commit.
+const HISTORY: [(Option<&str>, &str); 6] = [
+    (Some("1-skeleton"), "Project skeleton"),
+    (
+        Some("2-services"),
+        "Add the services, the websocket events and their tests",
+    ),
+    (
+        Some("3-ssot-drops-thread-id"),
+        "SSOT class: thread_id becomes chat_thread_id",
+    ),
+    (None, "checkpoint: pre-deepagentstate-batch-1"),
+    (
+        Some("5-batch-1"),
+        "migrate(deepagentstate): batch 1 of 1: 6 files to netra_backend.app.schemas.agent_models",
+    ),
+    (
+        Some("6-deprecated-module-removed"),
+        "Remove the deprecated DeepAgentState",
+    ),
+];
+
+/// The first `stages` commits of the fixture's history.
+fn incident_repo(stages: usize) -> TestRepo {
+    let repo = TestRepo::init_in(tempfile::tempdir().unwrap());
+    for (stage, message) in &HISTORY[..stages] {
+        if let Some(stage) = stage {
+            copy_tree(
+                &repo_root().join("fixtures/triage/history").join(stage),
+                repo.path(),
+            );
+        }
+        repo.commit(message);
+    }
+    repo
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The work tree (without `.git`) copied below `<tmp>/<under>`: another machine's paths.
+fn deploy(repo: &TestRepo, under: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join(under);
+    std::fs::create_dir_all(&app).unwrap();
+    for entry in std::fs::read_dir(repo.path()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() == ".git" {
+            continue;
+        }
+        let target = app.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    (dir, app)
+}
+
+/// Runs `python3 -c code` in `cwd` (with `PYTHONPATH`, if given): its stderr, which must hold
+/// a traceback (exit code 1).
+fn python_stderr(cwd: &Path, code: &str, pythonpath: Option<&Path>) -> String {
+    let mut command = Command::new("python3");
+    command
+        .args(["-B", "-c", code])
+        .current_dir(cwd)
+        .env_remove("PYTHONPATH");
+    if let Some(path) = pythonpath {
+        command.env("PYTHONPATH", path);
+    }
+    let output = command.output().expect("python3 runs");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.starts_with("Traceback (most recent call last):"),
+        "{text}"
+    );
+    text
+}
+
+/// `ssot-guard triage ARGS` in the repository with `input` on standard input.
+fn triage(repo: &TestRepo, input: impl AsRef<[u8]>, args: &[&str]) -> Output {
+    let mut child = hermetic(&mut Command::new(env!("CARGO_BIN_EXE_ssot-guard")))
+        .arg("triage")
+        .args(args)
+        .current_dir(repo.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_ref())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn triage_json(repo: &TestRepo, input: impl AsRef<[u8]>, args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let output = triage(repo, input, &all);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// What an assertion compares: the decision; per file its severity, the symptoms (type, the
+/// culprit's line, the evidence) and the suspect commits by summary with their kinds; and the
+/// level the rollback plan carries out and where it goes.
+fn answer(report: &Value) -> Value {
+    let symptoms = report["symptoms"].as_array().unwrap();
+    let files: Vec<Value> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| {
+            let symptoms: Vec<Value> = file["symptoms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|index| {
+                    let symptom = &symptoms[index.as_u64().unwrap() as usize];
+                    let culprit = &symptom["culprit"];
+                    let evidence = &culprit["evidence"];
+                    let mut shown = json!({
+                        "type": symptom["type"],
+                        "line": culprit["line"],
+                        "evidence": format!(
+                            "{} {} {}",
+                            evidence["kind"].as_str().unwrap(),
+                            evidence["code"].as_str().unwrap_or("-"),
+                            evidence["line"]
+                        ),
+                    });
+                    if !culprit["through_shim"].is_null() {
+                        shown["through_shim"] = culprit["through_shim"].clone();
+                    }
+                    if evidence["baselined"] == true {
+                        shown["baselined"] = json!(true);
+                    }
+                    shown
+                })
+                .collect();
+            let commits: Vec<String> = file["commits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|commit| {
+                    let kinds: Vec<&str> = commit["reasons"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| r["kind"].as_str().unwrap())
+                        .collect();
+                    format!(
+                        "{} [{}]",
+                        commit["summary"].as_str().unwrap(),
+                        kinds.join(", ")
+                    )
+                })
+                .collect();
+            json!({
+                "file": file["file"],
+                "severity": file["severity"],
+                "symptoms": symptoms,
+                "commits": commits,
+            })
+        })
+        .collect();
+    let rollback = &report["rollback"];
+    json!({
+        "decision": report["decision"],
+        "files": files,
+        "rollback": if rollback.is_null() {
+            Value::Null
+        } else {
+            json!({
+                "level": rollback["level"],
+                "target": rollback["target"]["kind"],
+                "summary": rollback["target"]["summary"],
+                "candidates": rollback["candidates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["path"].clone())
+                    .collect::<Vec<_>>(),
+            })
+        },
+    })
+}
+
+/// The report service with a state of the class it imports: the SSOT class once migrated.
+const ATTRIBUTE_ERROR: &str = "from netra_backend.app.services import report\n\
+    report.thread_of(report.DeepAgentState(chat_thread_id='t-1'))";
+
+/// The AttributeError of the migrated report service: HIGH, Level 2 to the batch's
+/// checkpoint; the batch commit that switched the import, the commit that dropped `thread_id`
+/// from the SSOT class, and blame on the line.
+fn attribute_error_answer() -> Value {
+    json!({
+        "decision": {
+            "severity": "HIGH",
+            "level": 2,
+            "rollback_now": false,
+            "reasons": ["application code fails: AttributeError in netra_backend/app/services/report.py"],
+        },
+        "files": [{
+            "file": "netra_backend/app/services/report.py",
+            "severity": "HIGH",
+            "symptoms": [{"type": "AttributeError", "line": 5, "evidence": "finding SSOT002 5"}],
+            "commits": [
+                "migrate(deepagentstate): batch 1 of 1: 6 files to netra_backend.app.schemas.agent_models [switched-import]",
+                "SSOT class: thread_id becomes chat_thread_id [removed-name]",
+                "Add the services, the websocket events and their tests [blame]",
+            ],
+        }],
+        "rollback": {
+            "level": 2,
+            "target": "checkpoint",
+            "summary": "checkpoint: pre-deepagentstate-batch-1",
+            "candidates": ["netra_backend/app/services/report.py"],
+        },
+    })
+}
+
+/// A traceback from `/srv/app` on another machine: the frames map to the project by the longest
+/// path suffix. The human report and the incident message are snapshots.
+#[test]
+fn an_attribute_error_from_another_machine() {
+    let repo = incident_repo(5);
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+    assert!(traceback.contains("/srv/app/netra_backend/app/services/report.py\", line 5"));
+
+    let report = triage_json(&repo, &traceback, &[]);
+    assert_eq!(answer(&report), attribute_error_answer());
+    assert_eq!(
+        report["input"],
+        json!({"source": "stdin", "kind": "text", "exceptions": 1})
+    );
+    let frames: Vec<&Value> = report["symptoms"][0]["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["file"])
+        .collect();
+    assert_eq!(
+        frames,
+        [&Value::Null, &json!("netra_backend/app/services/report.py")]
+    );
+
+    let output = triage(&repo, &traceback, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let human = stdout(&output).replace(&binary_path(), "[ssot-guard]");
+    insta::assert_snapshot!("triage_attribute_error_human", human);
+
+    let message = triage(&repo, &traceback, &["--message"]);
+    insta::assert_snapshot!("triage_attribute_error_message", stdout(&message));
+
+    // Deterministic: the same bytes twice.
+    assert_eq!(triage(&repo, &traceback, &[]).stdout, output.stdout);
+
+    // The answer works: the Level 2 commands, pasted, take HEAD back to the checkpoint (the
+    // batch kept on a backup branch), and the same code runs.
+    let commands: Vec<&str> = report["rollback"]["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let run = repo.run_script(&format!("set -e\n{}\n", commands.join("\n")));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stdout(&run).contains("golden path: websocket agent events ok"));
+    assert_eq!(
+        repo.message(repo.head().unwrap()),
+        "checkpoint: pre-deepagentstate-batch-1"
+    );
+    assert_eq!(repo.status(), "");
+    let fixed = Command::new("python3")
+        .args(["-B", "-c", ATTRIBUTE_ERROR])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+}
+
+/// The same traceback as a log has it: behind a prefix with a timestamp on every line, as a
+/// JSON record's escaped field, and as docker's JSON lines (one per traceback line).
+#[test]
+fn logs_with_prefixes_and_escaped_json_give_the_same_answer() {
+    let repo = incident_repo(5);
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+
+    let prefixed: String = traceback
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            format!(
+                "2026-12-02T10:00:{:02}.{:03}Z api-7f9c ERROR {line}\n",
+                i,
+                i * 7
+            )
+        })
+        .collect();
+    let escaped = format!(
+        "2026-12-02T10:00:00Z api-7f9c INFO request started\n{}\n2026-12-02T10:00:02Z api-7f9c INFO request done\n",
+        json!({"time": "2026-12-02T10:00:01Z", "level": "error", "exc_info": traceback})
+    );
+    let docker: String = traceback
+        .split_inclusive('\n')
+        .map(|line| {
+            format!(
+                "{}\n",
+                json!({"log": line, "stream": "stderr", "time": "2026-12-02T10:00:01.5Z"})
+            )
+        })
+        .collect();
+    let embedded = format!(
+        "worker-2 | task failed: {}\n",
+        serde_json::to_string(&json!({"error": traceback})).unwrap()
+    );
+    for log in [&prefixed, &escaped, &docker, &embedded] {
+        let report = triage_json(&repo, log, &[]);
+        assert_eq!(answer(&report), attribute_error_answer(), "{log}");
+    }
+}
+
+/// A keyword the deprecated class takes and the SSOT class does not: TypeError, found as SSOT003.
+#[test]
+fn a_keyword_the_ssot_class_does_not_take() {
+    let repo = incident_repo(5);
+    let (_deployed, app) = deploy(&repo, "deploy/current");
+    let traceback = python_stderr(
+        &app,
+        "from netra_backend.app.services.state_factory import new_state\nnew_state('t-2')",
+        None,
+    );
+    assert!(traceback.contains(
+        "TypeError: DeepAgentState.__init__() got an unexpected keyword argument 'thread_id'"
+    ));
+    let report = triage_json(&repo, &traceback, &[]);
+    assert_eq!(
+        answer(&report)["files"],
+        json!([{
+            "file": "netra_backend/app/services/state_factory.py",
+            "severity": "HIGH",
+            "symptoms": [{"type": "TypeError", "line": 5, "evidence": "finding SSOT003 5"}],
+            "commits": [
+                "migrate(deepagentstate): batch 1 of 1: 6 files to netra_backend.app.schemas.agent_models [switched-import]",
+                "SSOT class: thread_id becomes chat_thread_id [removed-name]",
+                "Add the services, the websocket events and their tests [blame]",
+            ],
+        }])
+    );
+    assert_eq!(report["decision"]["level"], 2);
+}
+
+/// What `check` does not report is still explained: a `# ssot-guard: ignore` comment that hid
+/// the finding, and a baseline that holds it.
+#[test]
+fn a_suppressed_finding_and_a_baselined_one() {
+    let repo = incident_repo(5);
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let quiet = python_stderr(
+        &app,
+        "from netra_backend.app.services.quiet import quiet_thread\n\
+         from netra_backend.app.schemas.agent_models import DeepAgentState\n\
+         quiet_thread(DeepAgentState())",
+        None,
+    );
+    let report = triage_json(&repo, &quiet, &[]);
+    let evidence = &report["symptoms"][0]["culprit"]["evidence"];
+    assert_eq!(evidence["kind"], "suppressed");
+    assert_eq!(evidence["code"], "SSOT002");
+    assert_eq!(evidence["line"], 5);
+    assert_eq!(evidence["comment_line"], 5);
+    assert_eq!(
+        answer(&report)["files"][0]["commits"],
+        json!([
+            "SSOT class: thread_id becomes chat_thread_id [removed-name]",
+            "migrate(deepagentstate): batch 1 of 1: 6 files to netra_backend.app.schemas.agent_models [blame]",
+        ])
+    );
+
+    let baselines = tempfile::tempdir().unwrap();
+    let baseline = baselines.path().join("baseline.json");
+    let written = super::common::repo::ssot_guard(
+        repo.path(),
+        "check",
+        &["--write-baseline", baseline.to_str().unwrap()],
+    );
+    // 1: the findings it wrote fail `check`.
+    assert_eq!(written.status.code(), Some(1), "{}", stderr(&written));
+    assert!(baseline.is_file());
+    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+    let report = triage_json(
+        &repo,
+        &traceback,
+        &["--baseline", baseline.to_str().unwrap()],
+    );
+    let mut expected = attribute_error_answer();
+    expected["files"][0]["symptoms"][0]["baselined"] = json!(true);
+    assert_eq!(answer(&report), expected);
+}
+
+/// After the deprecated module is emptied into a shim: the golden-path handler's ImportError is
+/// CRITICAL (Level 3), and the AttributeError raised in the shim's `__getattr__` points at the
+/// project frame above it. Both tracebacks in one log.
+#[test]
+fn an_import_error_in_golden_path_code_and_a_shim() {
+    let repo = incident_repo(6);
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let import = python_stderr(
+        &app,
+        "import netra_backend.app.websocket_core.handlers",
+        None,
+    );
+    assert!(import.contains(
+        "ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.agents.state'"
+    ));
+    let shim = python_stderr(
+        &app,
+        "from netra_backend.app.services.legacy_bridge import restore\nrestore('t-4')",
+        None,
+    );
+    assert!(shim.contains(", in __getattr__\n"));
+    let log = format!("{shim}\n{import}");
+    let report = triage_json(&repo, &log, &[]);
+    let removed = "Remove the deprecated DeepAgentState [removed-name]";
+    let added = "Add the services, the websocket events and their tests [blame]";
+    assert_eq!(
+        answer(&report)["files"],
+        json!([
+            {
+                "file": "netra_backend/app/websocket_core/handlers.py",
+                "severity": "CRITICAL",
+                "symptoms": [{"type": "ImportError", "line": 1, "evidence": "finding SSOT004 1"}],
+                "commits": [removed, added],
+            },
+            {
+                "file": "netra_backend/app/services/legacy_bridge.py",
+                "severity": "HIGH",
+                "symptoms": [{
+                    "type": "AttributeError",
+                    "line": 5,
+                    "evidence": "finding SSOT004 5",
+                    "through_shim": "netra_backend/app/agents/state.py",
+                }],
+                "commits": [removed, added],
+            },
+        ])
+    );
+    assert_eq!(
+        report["decision"],
+        json!({
+            "severity": "CRITICAL",
+            "level": 3,
+            "rollback_now": false,
+            "reasons": ["golden-path code fails: ImportError in netra_backend/app/websocket_core/handlers.py"],
+        })
+    );
+    assert_eq!(report["rollback"]["level"], 3);
+    assert_eq!(report["rollback"]["target"]["kind"], "last_known_good");
+    assert_eq!(
+        report["culprit_commits"][0]["summary"],
+        "Remove the deprecated DeepAgentState"
+    );
+}
+
+/// pytest, installed once into `target/tmp` with pip (the real one, pinned).
+fn pytest_python() -> PathBuf {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pytest-venv");
+            let python = venv.join("bin/python");
+            let runs = |python: &Path| {
+                Command::new(python)
+                    .args(["-m", "pytest", "--version"])
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            };
+            if runs(&python) {
+                return python;
+            }
+            let staging = venv.with_extension(std::process::id().to_string());
+            let _ = std::fs::remove_dir_all(&staging);
+            let made = Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&staging)
+                .status()
+                .expect("python3 runs");
+            assert!(made.success(), "python3 -m venv failed");
+            let installed = Command::new(staging.join("bin/python"))
+                .args(["-m", "pip", "install", "--quiet", "pytest==9.2.0"])
+                .output()
+                .expect("pip runs");
+            assert!(
+                installed.status.success(),
+                "pip install pytest failed (this test needs PyPI): {}",
+                stderr(&installed)
+            );
+            let _ = std::fs::remove_dir_all(&venv);
+            std::fs::rename(&staging, &venv).unwrap();
+            assert!(runs(&python), "pytest does not run from {}", venv.display());
+            python
+        })
+        .clone()
+}
+
+/// The real pytest on the fixture's suite, `--junitxml` in family `family`: the XML.
+fn junit_report(repo: &TestRepo, family: &str) -> String {
+    let reports = tempfile::tempdir().unwrap();
+    let xml = reports.path().join("report.xml");
+    let output = Command::new(pytest_python())
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o"])
+        .arg(format!("junit_family={family}"))
+        .arg(format!("--junitxml={}", xml.display()))
+        .current_dir(repo.path())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env_remove("PYTHONPATH")
+        .output()
+        .expect("pytest runs");
+    // 1: tests failed (not 2-5: interrupted, internal or usage error, nothing collected).
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert_eq!(repo.status(), "", "pytest wrote into the work tree");
+    std::fs::read_to_string(xml).unwrap()
+}
+
+/// Both JUnit families give one answer: a golden-path test fails on the migrated websocket
+/// events (CRITICAL, Level 3), 2 of the 3 mission-critical tests fail (roll back now), the
+/// report service (HIGH) and a test that builds the class with a dropped keyword (MEDIUM); a
+/// failed assert that is not the migration's is left aside.
+#[test]
+fn pytest_junit_reports_in_both_families() {
+    let repo = incident_repo(5);
+    let xunit1 = junit_report(&repo, "xunit1");
+    let xunit2 = junit_report(&repo, "xunit2");
+    assert!(xunit1.contains(" file=\"tests/test_report.py\""));
+    assert!(!xunit2.contains(" file=\""), "xunit2 has no file attribute");
+
+    let batch = "migrate(deepagentstate): batch 1 of 1: 6 files to netra_backend.app.schemas.agent_models [switched-import]";
+    let dropped = "SSOT class: thread_id becomes chat_thread_id [removed-name]";
+    let added = "Add the services, the websocket events and their tests [blame]";
+    let expected = json!({
+        "decision": {
+            "severity": "CRITICAL",
+            "level": 3,
+            "rollback_now": true,
+            "reasons": [
+                "golden-path code fails: AttributeError in netra_backend/app/websocket_core/events.py",
+                "golden-path test file tests/mission_critical/test_websocket_agent_events_suite.py fails: 2 of 3 tests, 2 with a migration's error",
+                "2 of 3 mission-critical tests fail (67%, more than 10%): the runbook says roll back now",
+            ],
+        },
+        "files": [
+            {
+                "file": "netra_backend/app/websocket_core/events.py",
+                "severity": "CRITICAL",
+                "symptoms": [
+                    {"type": "AttributeError", "line": 5, "evidence": "finding SSOT002 5"},
+                    {"type": "AttributeError", "line": 5, "evidence": "finding SSOT002 5"},
+                ],
+                "commits": [batch, dropped, added],
+            },
+            {
+                "file": "netra_backend/app/services/report.py",
+                "severity": "HIGH",
+                "symptoms": [{"type": "AttributeError", "line": 5, "evidence": "finding SSOT002 5"}],
+                "commits": [batch, dropped, added],
+            },
+            {
+                "file": "tests/test_factory.py",
+                "severity": "MEDIUM",
+                "symptoms": [{"type": "TypeError", "line": 5, "evidence": "finding SSOT003 5"}],
+                "commits": [batch, dropped, added],
+            },
+        ],
+        "rollback": {
+            "level": 3,
+            "target": "last_known_good",
+            "summary": "checkpoint: pre-deepagentstate-batch-1",
+            "candidates": [
+                "netra_backend/app/websocket_core/events.py",
+                "netra_backend/app/services/report.py",
+                "tests/test_factory.py",
+            ],
+        },
+    });
+    let mut tests = None;
+    for xml in [&xunit1, &xunit2] {
+        let report = triage_json(&repo, xml, &[]);
+        assert_eq!(answer(&report), expected);
+        assert_eq!(report["input"]["kind"], "junit");
+        let counts = report["tests"].clone();
+        if let Some(first) = &tests {
+            assert_eq!(&counts, first, "xunit1 and xunit2 count alike");
+        }
+        tests = Some(counts);
+        let others: Vec<&Value> = report["symptoms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["migration"].is_null())
+            .map(|s| &s["type"])
+            .collect();
+        assert_eq!(others, [&json!("AssertionError")]);
+    }
+    assert_eq!(
+        tests.unwrap(),
+        json!({
+            "total": 7,
+            "failed": 5,
+            "mission_critical_total": 3,
+            "mission_critical_failed": 2,
+            "files": [
+                {"file": "tests/mission_critical/test_websocket_agent_events_suite.py", "mission_critical": true, "total": 3, "failed": 2, "migration_failures": 2},
+                {"file": "tests/test_factory.py", "mission_critical": false, "total": 1, "failed": 1, "migration_failures": 1},
+                {"file": "tests/test_misc.py", "mission_critical": false, "total": 1, "failed": 1, "migration_failures": 0},
+                {"file": "tests/test_report.py", "mission_critical": false, "total": 2, "failed": 1, "migration_failures": 1},
+            ],
+        })
+    );
+    let output = triage(&repo, &xunit2, &[]);
+    let human = stdout(&output).replace(&binary_path(), "[ssot-guard]");
+    insta::assert_snapshot!("triage_junit_human", human);
+}
+
+/// A collection error (pytest's `<error>`): the test module's ImportError after the deprecated
+/// module is emptied, in a mission-critical-free run: only tests fail, MEDIUM, Level 1.
+#[test]
+fn a_collection_error_in_a_test_module() {
+    let repo = incident_repo(6);
+    repo.write(
+        "tests/test_legacy_import.py",
+        "from netra_backend.app.agents.state import DeepAgentState\n\n\ndef test_legacy():\n    assert DeepAgentState\n",
+    );
+    repo.commit("Add a legacy import test");
+    let reports = tempfile::tempdir().unwrap();
+    let xml = reports.path().join("report.xml");
+    let output = Command::new(pytest_python())
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .arg(format!("--junitxml={}", xml.display()))
+        .arg("tests/test_legacy_import.py")
+        .current_dir(repo.path())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("pytest runs");
+    // 2: interrupted by the collection error.
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let report = triage_json(&repo, std::fs::read_to_string(xml).unwrap(), &[]);
+    assert_eq!(
+        answer(&report)["files"],
+        json!([{
+            "file": "tests/test_legacy_import.py",
+            "severity": "MEDIUM",
+            "symptoms": [{"type": "ImportError", "line": 1, "evidence": "finding SSOT004 1"}],
+            "commits": [
+                "Remove the deprecated DeepAgentState [removed-name]",
+                "Add a legacy import test [blame]",
+            ],
+        }])
+    );
+    assert_eq!(report["decision"]["severity"], "MEDIUM");
+    assert_eq!(report["decision"]["level"], 1);
+}
+
+/// Code installed into site-packages is not the project's: its frames are dropped, unless the
+/// config's `path-map` says where they come from.
+#[test]
+fn site_packages_frames_need_the_path_map() {
+    let repo = incident_repo(5);
+    let (_deployed, site) = deploy(&repo, "venv/lib/python3.11/site-packages");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let traceback = python_stderr(elsewhere.path(), ATTRIBUTE_ERROR, Some(&site));
+    assert!(traceback.contains("/site-packages/netra_backend/app/services/report.py"));
+
+    let report = triage_json(&repo, &traceback, &[]);
+    assert_eq!(report["files"], json!([]));
+    assert_eq!(report["symptoms"][0]["frames"][1]["dropped"], "library");
+    assert_eq!(report["decision"]["severity"], "MEDIUM");
+
+    let config = format!(
+        "rules = [\"rules/deepagentstate.toml\"]\npath-map = [{}]\n",
+        json!(format!("{}=.", site.display()))
+    );
+    // Beside the rule file it names, uncommitted: the project root is the config's folder.
+    let file = repo.path().join("triage.toml");
+    std::fs::write(&file, config).unwrap();
+    let report = triage_json(&repo, &traceback, &["--config", file.to_str().unwrap()]);
+    assert_eq!(answer(&report)["files"], attribute_error_answer()["files"]);
+}
+
+/// An exception no migration causes: no rollback, exit 0.
+#[test]
+fn an_error_that_is_not_the_migrations() {
+    let repo = incident_repo(5);
+    let traceback = python_stderr(repo.path(), "import json\njson.loads('{')", None);
+    let output = triage(&repo, &traceback, &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["decision"],
+        json!({
+            "severity": null,
+            "level": null,
+            "rollback_now": false,
+            "reasons": ["1 exception and none is an error a migration causes"],
+        })
+    );
+    assert_eq!(report["rollback"], Value::Null);
+    let message = triage(&repo, &traceback, &["--message"]);
+    assert_eq!(
+        stdout(&message),
+        "No incident: 1 exception and none is an error a migration causes\n"
+    );
+}
+
+/// Bad input gets a clear error or an empty answer, never a crash: a JUnit file that is not XML
+/// to the end, a report nested 100,000 deep, bytes that are not UTF-8, nothing at all, and a
+/// log of 200,000 lines around one traceback.
+#[test]
+fn bad_inputs() {
+    let repo = incident_repo(5);
+    let broken = triage(&repo, "<?xml version=\"1.0\"?><testsuites><testcase", &[]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        stderr(&broken).contains("cannot read `-` as a JUnit report"),
+        "{}",
+        stderr(&broken)
+    );
+
+    let deep = format!(
+        "<?xml version=\"1.0\"?><testsuites>{}",
+        "<a>".repeat(100_000)
+    );
+    let output = triage(&repo, &deep, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+
+    let empty = triage_json(&repo, "", &[]);
+    assert_eq!(
+        empty["decision"]["reasons"],
+        json!(["no exception in the input"])
+    );
+
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+    let mut noisy = String::new();
+    for i in 0..100_000 {
+        noisy.push_str(&format!(
+            "2026-12-02 10:00:00,{i:06} INFO worker: request {i} done\n"
+        ));
+    }
+    noisy.push_str(&traceback);
+    for i in 0..100_000 {
+        noisy.push_str(&format!("E   not an exception {i}\n"));
+    }
+    assert_eq!(
+        answer(&triage_json(&repo, &noisy, &[])),
+        attribute_error_answer()
+    );
+
+    let mut bytes = traceback.into_bytes();
+    bytes.extend_from_slice(b"\xff\xfe binary \x00 tail\n");
+    assert_eq!(
+        answer(&triage_json(&repo, &bytes, &[])),
+        attribute_error_answer()
+    );
+}
