@@ -714,7 +714,15 @@ fn site_packages_frames_need_the_path_map() {
     let report = triage_json(&repo, &traceback, &[]);
     assert_eq!(report["files"], json!([]));
     assert_eq!(report["symptoms"][0]["frames"][1]["dropped"], "library");
-    assert_eq!(report["decision"]["severity"], "MEDIUM");
+    assert_eq!(
+        report["decision"],
+        json!({
+            "severity": "MEDIUM",
+            "level": null,
+            "rollback_now": false,
+            "reasons": ["a migration's error, but none of its frames is a file of this project (frames in installed code need `path-map` in the config)"],
+        })
+    );
 
     let config = format!(
         "rules = [\"rules/deepagentstate.toml\"]\npath-map = [{}]\n",
@@ -772,6 +780,20 @@ fn bad_inputs() {
     );
     let output = triage(&repo, &deep, &[]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+
+    let closed = format!(
+        "<?xml version=\"1.0\"?><testsuites>{}{}</testsuites>",
+        "<a>".repeat(100_000),
+        "</a>".repeat(100_000)
+    );
+    let report = triage_json(&repo, &closed, &[]);
+    assert_eq!(report["tests"]["total"], 0);
+    let gutters = format!(
+        "  + Exception Group Traceback (most recent call last):\n  | {}x\n  {}\n",
+        "| ".repeat(100_000),
+        "|".repeat(200_000)
+    );
+    assert_eq!(triage_json(&repo, &gutters, &[])["symptoms"], json!([]));
 
     let empty = triage_json(&repo, "", &[]);
     assert_eq!(

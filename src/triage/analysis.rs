@@ -2,7 +2,7 @@
 //! frame to the scan's findings there (or to the suppression or baseline entry that hid one);
 //! the test report counted per test file; then the files ranked and the runbook's decision.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -15,7 +15,7 @@ use crate::engine::{Engine, Parse};
 use crate::finding::Finding;
 use crate::gate::baseline::Baseline;
 use crate::rollback::{is_test_path, Level, RunbookSeverity};
-use crate::scan::ScanResult;
+use crate::scan::{FileReport, ScanResult};
 
 /// A finding this many lines from the culprit's line still explains it (a statement over
 /// several lines, a traceback from a slightly different version).
@@ -77,7 +77,7 @@ pub struct Culprit {
 }
 
 /// What the scan says at the culprit's line.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Evidence {
     /// A finding at or near the line; `baselined` when the baseline hides it from `check`.
@@ -97,7 +97,7 @@ pub enum Evidence {
     NotFound { why: String },
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct FindingRef {
     pub code: &'static str,
     pub line: usize,
@@ -202,12 +202,38 @@ pub struct Inputs<'a> {
     pub baseline: Option<&'a Baseline>,
 }
 
+/// The join's lookups, built once: the scan's reports by project path, and the evidence found
+/// per culprit line (a thousand tests can fail at one line).
+struct Joiner<'a> {
+    inputs: &'a Inputs<'a>,
+    reports: HashMap<&'a str, &'a FileReport>,
+    /// The baseline's entries, `(migration, fingerprint)`.
+    baselined: HashSet<(&'a str, &'a str)>,
+    evidence: HashMap<(String, String, usize, Vec<String>), Evidence>,
+}
+
 pub fn analyse(inputs: &Inputs<'_>, symptoms: Symptoms) -> Analysis {
+    let mut joiner = Joiner {
+        inputs,
+        reports: inputs
+            .scan
+            .files
+            .iter()
+            .map(|report| (report.project_path.as_str(), report))
+            .collect(),
+        baselined: inputs
+            .baseline
+            .iter()
+            .flat_map(|baseline| baseline.entries())
+            .map(|entry| (entry.migration.as_str(), entry.fingerprint.as_str()))
+            .collect(),
+        evidence: HashMap::new(),
+    };
     let mut joined = Vec::new();
     let mut tests = None;
     match symptoms {
         Symptoms::Text(raised) => {
-            joined.extend(raised.into_iter().map(|r| join(inputs, r, None)));
+            joined.extend(raised.into_iter().map(|r| joiner.join(r, None)));
         }
         Symptoms::Tests(cases) => {
             let mut counts = TestCounts::default();
@@ -220,7 +246,7 @@ pub fn analyse(inputs: &Inputs<'_>, symptoms: Symptoms) -> Analysis {
                 joined.extend(
                     case.raised
                         .into_iter()
-                        .map(|r| join(inputs, r, Some(id.clone()))),
+                        .map(|r| joiner.join(r, Some(id.clone()))),
                 );
                 let about_migration = joined[first..].iter().any(|s| s.migration.is_some());
                 let entry = per_file.entry(file.clone()).or_insert(TestFileCounts {
@@ -260,63 +286,120 @@ pub fn analyse(inputs: &Inputs<'_>, symptoms: Symptoms) -> Analysis {
     }
 }
 
-/// One exception: its frames mapped, its error classified, its culprit and the evidence.
-fn join(inputs: &Inputs<'_>, raised: Raised, test: Option<String>) -> Symptom {
-    let engine = inputs.engine;
-    let error = classify(&raised.type_name, &raised.message);
-    let migration = error.as_ref().and_then(|error| {
-        engine
-            .migrations()
+impl Joiner<'_> {
+    /// One exception: its frames mapped, its error classified, its culprit and the evidence.
+    fn join(&mut self, raised: Raised, test: Option<String>) -> Symptom {
+        let inputs = self.inputs;
+        let engine = inputs.engine;
+        let error = classify(&raised.type_name, &raised.message);
+        let migration = error.as_ref().and_then(|error| {
+            engine
+                .migrations()
+                .iter()
+                .find(|m| error.concerns(m))
+                .map(|m| m.id.to_string())
+        });
+        let frames: Vec<JoinedFrame> = raised
+            .frames
             .iter()
-            .find(|m| error.concerns(m))
-            .map(|m| m.id.to_string())
-    });
-    let frames: Vec<JoinedFrame> = raised
-        .frames
-        .iter()
-        .map(|frame| {
-            let (file, dropped) = match inputs.files.map(&frame.path) {
-                Mapped::File(file) => (Some(file), None),
-                Mapped::Library => (None, Some("library")),
-                Mapped::Ambiguous(_) => (None, Some("ambiguous")),
-                Mapped::Unknown => (None, Some("unknown")),
+            .map(|frame| {
+                let (file, dropped) = match inputs.files.map(&frame.path) {
+                    Mapped::File(file) => (Some(file), None),
+                    Mapped::Library => (None, Some("library")),
+                    Mapped::Ambiguous(_) => (None, Some("ambiguous")),
+                    Mapped::Unknown => (None, Some("unknown")),
+                };
+                JoinedFrame {
+                    printed: frame.path.clone(),
+                    line: frame.line,
+                    function: frame.function.clone(),
+                    source: frame.source.clone(),
+                    file,
+                    dropped,
+                }
+            })
+            .collect();
+        let culprit = culprit_frame(engine, &frames).map(|(index, through_shim)| {
+            let frame = &frames[index];
+            let file = frame.file.clone().unwrap_or_default();
+            let evidence = match &migration {
+                Some(id) => self.evidence(id, &file, frame.line, error.as_ref()),
+                None => Evidence::NotFound {
+                    why: "the error is not one a migration causes".to_owned(),
+                },
             };
-            JoinedFrame {
-                printed: frame.path.clone(),
+            Culprit {
+                file,
                 line: frame.line,
                 function: frame.function.clone(),
-                source: frame.source.clone(),
-                file,
-                dropped,
+                through_shim,
+                evidence,
             }
-        })
-        .collect();
-    let culprit = culprit_frame(engine, &frames).map(|(index, through_shim)| {
-        let frame = &frames[index];
-        let file = frame.file.clone().unwrap_or_default();
-        let evidence = match &migration {
-            Some(id) => evidence(inputs, id, &file, frame.line, error.as_ref()),
-            None => Evidence::NotFound {
-                why: "the error is not one a migration causes".to_owned(),
-            },
-        };
-        Culprit {
-            file,
-            line: frame.line,
-            function: frame.function.clone(),
-            through_shim,
-            evidence,
+        });
+        Symptom {
+            type_name: raised.type_name,
+            message: raised.message,
+            input_line: raised.input_line,
+            test,
+            error,
+            migration,
+            frames,
+            culprit,
         }
-    });
-    Symptom {
-        type_name: raised.type_name,
-        message: raised.message,
-        input_line: raised.input_line,
-        test,
-        error,
-        migration,
-        frames,
-        culprit,
+    }
+
+    /// The scan's finding of migration `id` at or near `line` of `file`, the one that names the
+    /// error's member first; else the finding a suppression comment hid; else why there is none.
+    fn evidence(
+        &mut self,
+        id: &str,
+        file: &str,
+        line: Option<usize>,
+        error: Option<&MigrationError>,
+    ) -> Evidence {
+        let Some(line) = line else {
+            return Evidence::NotFound {
+                why: "the frame has no line number".to_owned(),
+            };
+        };
+        let members: Vec<String> = error
+            .map(|e| e.members().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default();
+        let key = (id.to_owned(), file.to_owned(), line, members);
+        if let Some(found) = self.evidence.get(&key) {
+            return found.clone();
+        }
+        let found = self.find_evidence(id, file, line, error);
+        self.evidence.insert(key, found.clone());
+        found
+    }
+
+    fn find_evidence(
+        &self,
+        id: &str,
+        file: &str,
+        line: usize,
+        error: Option<&MigrationError>,
+    ) -> Evidence {
+        let inputs = self.inputs;
+        let report = self.reports.get(file);
+        let findings = report.map_or(&[][..], |r| &r.findings[..]);
+        if let Some(finding) = nearest(findings, id, line, error) {
+            let baselined = self.baselined.contains(&(id, finding.fingerprint.as_str()));
+            return Evidence::Finding {
+                finding: FindingRef::of(finding),
+                baselined,
+            };
+        }
+        if let Some(found) = suppressed(inputs.engine, id, file, line, error) {
+            return found;
+        }
+        Evidence::NotFound {
+            why: format!(
+                "the scan finds nothing of migration {id} within {NEAR_LINES} lines of line \
+                 {line} (the deployed code may differ from this checkout)"
+            ),
+        }
     }
 }
 
@@ -349,45 +432,6 @@ fn is_deprecated_module(engine: &Engine, file: &str) -> bool {
         .migrations()
         .iter()
         .any(|m| m.rule.is_deprecated(&module.module))
-}
-
-/// The scan's finding of migration `id` at or near `line` of `file`, the one that names the
-/// error's member first; else the finding a suppression comment hid; else why there is none.
-fn evidence(
-    inputs: &Inputs<'_>,
-    id: &str,
-    file: &str,
-    line: Option<usize>,
-    error: Option<&MigrationError>,
-) -> Evidence {
-    let Some(line) = line else {
-        return Evidence::NotFound {
-            why: "the frame has no line number".to_owned(),
-        };
-    };
-    let report = inputs.scan.files.iter().find(|f| f.project_path == file);
-    let findings = report.map_or(&[][..], |r| &r.findings[..]);
-    if let Some(finding) = nearest(findings, id, line, error) {
-        let baselined = inputs.baseline.is_some_and(|baseline| {
-            baseline
-                .entries()
-                .iter()
-                .any(|e| e.migration == id && e.fingerprint == finding.fingerprint)
-        });
-        return Evidence::Finding {
-            finding: FindingRef::of(finding),
-            baselined,
-        };
-    }
-    if let Some(found) = suppressed(inputs.engine, id, file, line, error) {
-        return found;
-    }
-    Evidence::NotFound {
-        why: format!(
-            "the scan finds nothing of migration {id} within {NEAR_LINES} lines of line {line} \
-             (the deployed code may differ from this checkout)"
-        ),
-    }
 }
 
 fn nearest<'f>(
@@ -578,16 +622,19 @@ fn decide(symptoms: &[Symptom], files: &[RankedFile], tests: Option<&TestCounts>
             reasons.push(format!("application code fails: {text}"));
         }
         (Some(RunbookSeverity::High), Some(Level::Two))
-    } else if !files.is_empty() || !about_migration.is_empty() {
+    } else if !files.is_empty() {
         for text in kinds(RunbookSeverity::Medium) {
             reasons.push(format!("only tests fail: {text}"));
         }
-        if files.is_empty() {
-            reasons.push(
-                "a migration's error, but no frame of it is in this project's files".to_owned(),
-            );
-        }
         (Some(RunbookSeverity::Medium), Some(Level::One))
+    } else if !about_migration.is_empty() {
+        // Nothing to roll back until a frame is placed.
+        reasons.push(
+            "a migration's error, but none of its frames is a file of this project (frames in \
+             installed code need `path-map` in the config)"
+                .to_owned(),
+        );
+        (Some(RunbookSeverity::Medium), None)
     } else {
         reasons.push(match symptoms.len() {
             0 => "no exception in the input".to_owned(),

@@ -3,7 +3,7 @@
 //! removed the missing name from a class definition or a module (pickaxe), the commit that
 //! deleted a module, and blame on the frame's line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use git2::Oid;
 use serde::Serialize;
@@ -12,7 +12,7 @@ use super::analysis::{Analysis, RankedFile};
 use super::errors::MigrationError;
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::git::pickaxe::{blame_line, deleted_by, removed_word};
+use crate::git::pickaxe::{blame_line, deleted_by, removed_word, Removal};
 use crate::git::{CommitRef, Repo};
 use crate::python::ModulePath;
 use crate::rollback::RollbackPlan;
@@ -64,12 +64,49 @@ pub struct Histories<'a> {
     pub plan: Option<&'a RollbackPlan<'a>>,
 }
 
+/// History lookups already made: a thousand failing tests ask the same questions.
+#[derive(Default)]
+struct Memo {
+    removed: HashMap<(String, String), Option<Removal>>,
+    deleted: HashMap<String, Option<CommitRef>>,
+    blamed: HashMap<(String, usize), Option<CommitRef>>,
+}
+
+impl Memo {
+    fn removed(&mut self, h: &Histories<'_>, path: &str, word: &str) -> Result<Option<Removal>> {
+        let key = (path.to_owned(), word.to_owned());
+        if let Some(found) = self.removed.get(&key) {
+            return Ok(found.clone());
+        }
+        let found = removed_word(h.repo, h.head, path, word)?;
+        self.removed.insert(key, found.clone());
+        Ok(found)
+    }
+
+    fn deleted(&mut self, h: &Histories<'_>, path: &str) -> Result<Option<CommitRef>> {
+        if let Some(found) = self.deleted.get(path) {
+            return Ok(found.clone());
+        }
+        let found = deleted_by(h.repo, h.head, path)?;
+        self.deleted.insert(path.to_owned(), found.clone());
+        Ok(found)
+    }
+
+    fn blamed(&mut self, h: &Histories<'_>, path: &str, line: usize) -> Option<CommitRef> {
+        self.blamed
+            .entry((path.to_owned(), line))
+            .or_insert_with(|| blame_line(h.repo, h.head, path, line))
+            .clone()
+    }
+}
+
 pub fn suspects(histories: &Histories<'_>, analysis: &Analysis) -> Result<Suspects> {
+    let mut memo = Memo::default();
     let mut per_file = Vec::new();
     let mut overall: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
     for file in &analysis.files {
         let mut found: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
-        for (commit, reason) in file_suspects(histories, analysis, file)? {
+        for (commit, reason) in file_suspects(histories, &mut memo, analysis, file)? {
             for map in [&mut found, &mut overall] {
                 let entry = map
                     .entry(commit.id)
@@ -123,15 +160,16 @@ fn ranked(found: BTreeMap<Oid, (CommitRef, Vec<Reason>)>) -> Vec<SuspectCommit> 
 
 fn file_suspects(
     histories: &Histories<'_>,
+    memo: &mut Memo,
     analysis: &Analysis,
     file: &RankedFile,
 ) -> Result<Vec<(CommitRef, Reason)>> {
     let Histories {
         repo,
-        head,
         engine,
         prefix,
         plan,
+        ..
     } = *histories;
     let repo_path = format!("{prefix}{}", file.file);
     let reason = |kind, text: String| Reason {
@@ -175,7 +213,7 @@ fn file_suspects(
         match error {
             MigrationError::CannotImport { class, module } => {
                 if let Some(path) = in_module(&ModulePath::new(module.as_str())) {
-                    if let Some(removal) = removed_word(repo, head, &path, class)? {
+                    if let Some(removal) = memo.removed(histories, &path, class)? {
                         let text = format!(
                             "removed `{class}` from {path} ({} -> {} occurrences)",
                             removal.before, removal.after
@@ -190,7 +228,7 @@ fn file_suspects(
                     let Some(path) = repo.relative(&candidate) else {
                         continue;
                     };
-                    if let Some(commit) = deleted_by(repo, head, &path)? {
+                    if let Some(commit) = memo.deleted(histories, &path)? {
                         let text = format!("deleted {path} (module {module})");
                         found.push((commit, reason(Suspicion::DeletedModule, text)));
                         break;
@@ -203,7 +241,7 @@ fn file_suspects(
                 let definitions: Vec<String> = modules.filter_map(in_module).collect();
                 for member in error.members() {
                     for path in &definitions {
-                        if let Some(removal) = removed_word(repo, head, path, member)? {
+                        if let Some(removal) = memo.removed(histories, path, member)? {
                             let text = format!(
                                 "removed or renamed `{member}` in {path} ({} -> {} occurrences)",
                                 removal.before, removal.after
@@ -215,7 +253,7 @@ fn file_suspects(
             }
         }
         if let Some(line) = symptom.culprit.as_ref().and_then(|c| c.line) {
-            if let Some(commit) = blame_line(repo, head, &repo_path, line) {
+            if let Some(commit) = memo.blamed(histories, &repo_path, line) {
                 let text = format!("last changed line {line} of {}", file.file);
                 found.push((commit, reason(Suspicion::Blame, text)));
             }

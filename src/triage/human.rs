@@ -2,6 +2,7 @@
 //! exceptions that point at it, the scan's evidence and the suspect commits, the test counts,
 //! what was left aside, and the rollback plan with its commands.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::analysis::{Evidence, Symptom};
@@ -44,7 +45,12 @@ pub fn write(out: &mut dyn Write, triage: &Triage<'_>) -> io::Result<()> {
                 ""
             }
         )?,
-        _ => writeln!(
+        (Some(severity), None) => writeln!(
+            out,
+            "Decision: {}, but no file to roll back",
+            severity.as_str()
+        )?,
+        (None, _) => writeln!(
             out,
             "Decision: no rollback: the symptoms do not point at a migration"
         )?,
@@ -65,16 +71,23 @@ pub fn write(out: &mut dyn Write, triage: &Triage<'_>) -> io::Result<()> {
             one_line(&file.file),
             file.severity.as_str()
         )?;
-        // The same error at the same line (one bug, several tests) is shown once.
+        // The same error at the same line (one bug, several tests) is shown once: same type,
+        // same first message line, same culprit line (the file is this one).
         let mut groups: Vec<Vec<&Symptom>> = Vec::new();
+        let mut group_of: HashMap<(&str, Option<&str>, Option<usize>), usize> = HashMap::new();
         for &index in &file.symptoms {
             let symptom = &analysis.symptoms[index];
-            match groups
-                .iter_mut()
-                .find(|group| same_error(group[0], symptom))
-            {
-                Some(group) => group.push(symptom),
-                None => groups.push(vec![symptom]),
+            let key = (
+                symptom.type_name.as_str(),
+                symptom.message.lines().next(),
+                symptom.culprit.as_ref().and_then(|c| c.line),
+            );
+            match group_of.get(&key) {
+                Some(&group) => groups[group].push(symptom),
+                None => {
+                    group_of.insert(key, groups.len());
+                    groups.push(vec![symptom]);
+                }
             }
         }
         for group in &groups {
@@ -176,14 +189,6 @@ pub fn write(out: &mut dyn Write, triage: &Triage<'_>) -> io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Same type, same first message line, same culprit line.
-fn same_error(a: &Symptom, b: &Symptom) -> bool {
-    a.type_name == b.type_name
-        && a.message.lines().next() == b.message.lines().next()
-        && a.culprit.as_ref().map(|c| (&c.file, c.line))
-            == b.culprit.as_ref().map(|c| (&c.file, c.line))
 }
 
 /// One error (the first of `group`), where it came from, the culprit and the evidence.

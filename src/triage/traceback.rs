@@ -371,15 +371,23 @@ fn is_separator(trimmed: &str) -> bool {
     }) || (trimmed.starts_with("_ _") && trimmed.chars().all(|c| c == '_' || c == ' '))
 }
 
-/// An exception group line without its `|` gutter (one level; nested groups keep theirs, read
-/// again by the caller through `+ Exception Group` and separators). `None` once the group ends.
+/// An exception group line without its `|` gutters (every level: a nested group's header and
+/// separators are read as such). `None` once the group ends.
 fn strip_gutter(raw: &str) -> Option<&str> {
-    let trimmed = raw.trim_start();
-    if let Some(rest) = trimmed.strip_prefix('|') {
-        let content = rest.strip_prefix(' ').unwrap_or(rest);
-        return Some(strip_gutter(content).unwrap_or(content));
+    let mut line = raw;
+    let mut stripped = false;
+    // A loop, not recursion: a line of 100,000 `|` is input too.
+    loop {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix('|') {
+            line = rest.strip_prefix(' ').unwrap_or(rest);
+            stripped = true;
+        } else if trimmed.starts_with('+') {
+            return Some(trimmed);
+        } else {
+            return stripped.then_some(line);
+        }
     }
-    trimmed.starts_with('+').then_some(trimmed)
 }
 
 #[cfg(test)]
