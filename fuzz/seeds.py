@@ -15,11 +15,14 @@
 * module_tree: small projects whose modules re-export the class in cycles (`json = json`,
   `a = b; b = a`, modules importing each other, `from . import x` in `pkg/x/__init__.py`, star
   imports of each other), encoded as `Tree` in fuzz_targets/module_tree.rs decodes them.
-  `FUZZ_SHOW=1 target/fuzz/x86_64-unknown-linux-gnu/release/module_tree FILE` prints one's files.
+  `FUZZ_SHOW=1 target/fuzz/x86_64-unknown-linux-gnu/release/module_tree FILE` prints one's files;
+* triage_input: CPython tracebacks (chained, carets, an exception group with notes), pytest's
+  long and short reports, a prefixed log, JSON log lines, and JUnit XML in both families.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -383,12 +386,89 @@ def module_tree() -> dict[str, bytes]:
     }
 
 
+TRACEBACK = """Traceback (most recent call last):
+  File "/app/netra_backend/app/services/report.py", line 5, in thread_of
+    return cache[state]
+           ~~~~~^^^^^^^
+KeyError: <state>
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "<string>", line 1, in <module>
+  File "/app/netra_backend/app/services/report.py", line 7, in thread_of
+    return state.thread_id
+           ^^^^^^^^^^^^^^^
+AttributeError: 'DeepAgentState' object has no attribute 'thread_id'. Did you mean: 'chat_thread_id'?
+"""
+
+GROUP = """  + Exception Group Traceback (most recent call last):
+  |   File "/srv/app/main.py", line 9, in <module>
+  |     raise ExceptionGroup("batch", errors)
+  | ExceptionGroup: batch (2 sub-exceptions)
+  +-+---------------- 1 ----------------
+    | Traceback (most recent call last):
+    |   File "/srv/app/agents/run.py", line 3, in run
+    |     return state.thread_id
+    | AttributeError: 'DeepAgentState' object has no attribute 'thread_id'
+    | while running agent 7
+    +---------------- 2 ----------------
+    | Traceback (most recent call last):
+    |   File "/srv/app/agents/load.py", line 1, in <module>
+    | ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.agents.state' (/srv/app/x.py)
+    +------------------------------------
+"""
+
+PYTEST = """    def thread_of(state):
+>       return state.thread_id
+E       AttributeError: 'DeepAgentState' object has no attribute 'thread_id'
+
+netra_backend/app/services/report.py:5: AttributeError
+tests/test_a.py:1: in <module>
+    from netra_backend.app.agents.state import DeepAgentState
+E   ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.agents.state' (/ci/state.py)
+E   pydantic_core._pydantic_core.ValidationError: 1 validation error for DeepAgentState
+E   thread_id
+E     Extra inputs are not permitted [type=extra_forbidden, input_value=1, input_type=int]
+"""
+
+JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite name="pytest" errors="1" failures="1" skipped="0" tests="3"><testcase classname="" name="tests.test_b" file="tests/test_b.py"><error message="collection failure">Traceback:
+tests/test_b.py:1: in &lt;module&gt;
+    from netra_backend.app.agents.state import DeepAgentState
+E   ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.agents.state' (/ci/x.py)</error></testcase><testcase classname="tests.test_a" name="test_ok" /><testcase classname="tests.test_a.TestK" name="test_kw"><failure message="TypeError: x">    def test_kw(self):
+&gt;       DeepAgentState(thread_id=1)
+E       TypeError: DeepAgentState.__init__() got an unexpected keyword argument 'thread_id'
+
+tests/test_a.py:11: TypeError</failure></testcase></testsuite></testsuites>
+"""
+
+
+def triage_input() -> dict[str, bytes]:
+    prefixed = "".join(f"2026-12-02T10:00:0{i % 10}.123Z api-7f9c ERROR {line}\n"
+                       for i, line in enumerate(TRACEBACK.splitlines()))
+    json_lines = "".join(json.dumps({"log": line, "stream": "stderr"}) + "\n"
+                         for line in TRACEBACK.splitlines(keepends=True))
+    record = json.dumps({"level": "error", "exc_info": TRACEBACK}) + "\n"
+    return {
+        "traceback": TRACEBACK.encode(),
+        "exception_group": GROUP.encode(),
+        "pytest_report": PYTEST.encode(),
+        "junit": JUNIT.encode(),
+        "junit_xunit2": JUNIT.replace(' file="tests/test_b.py"', "").encode(),
+        "prefixed_log": prefixed.encode(),
+        "docker_json_log": json_lines.encode(),
+        "escaped_record": record.encode(),
+        "embedded_escape": ("worker-2 | failed: " + json.dumps({"error": TRACEBACK})).encode(),
+    }
+
+
 def main() -> None:
     for target, seeds in [
         ("check_source", check_source()),
         ("rule_toml", rule_toml()),
         ("rollback_history", rollback_history()),
         ("module_tree", module_tree()),
+        ("triage_input", triage_input()),
     ]:
         folder = CORPUS / target
         shutil.rmtree(folder, ignore_errors=True)

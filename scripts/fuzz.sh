@@ -19,11 +19,11 @@ seconds="${1:-60}"
 root="$PWD"
 tools="$root/target/tools"
 cargo_fuzz_version="0.13.2"
-targets=(check_source rule_toml rollback_history module_tree)
+targets=(check_source rule_toml rollback_history module_tree triage_input)
 # Per target: extra libFuzzer flags. A rollback input is a short list of git operations; a module
 # tree input is up to 8 modules of 12 statements, 10 to 20 bytes each.
 declare -A extra=([check_source]="-dict=fuzz/check_source.dict" [rule_toml]=""
-    [rollback_history]="-max_len=512 -len_control=0" [module_tree]="-max_len=1024 -len_control=0")
+    [rollback_history]="-max_len=512 -len_control=0" [module_tree]="-max_len=1024 -len_control=0" [triage_input]="-dict=fuzz/triage_input.dict")
 
 export PATH="$tools/bin:$PATH"
 export RUSTC_BOOTSTRAP=1

@@ -19,7 +19,7 @@ class AgentMessageHandler:
         state = DeepAgentState(
             user_request=payload.get("request", ""),
             user_id=payload.get("user_id"),
-            thread_id=payload.get("thread_id"),
+            quality_metrics=payload.get("metrics", {}),
         )
         logger.info("agent started on thread %s", state.thread_id)
         return state
