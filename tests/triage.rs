@@ -825,3 +825,80 @@ fn bad_inputs() {
         attribute_error_answer()
     );
 }
+
+/// Symptoms of two migrations: the one with more is planned, the other is named in a note. (A
+/// copy of `fixtures/three_migrations` outside any repository: no plan, said so.)
+#[test]
+fn symptoms_of_two_migrations() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo_root().join("fixtures/three_migrations"), dir.path());
+    let frame = |file: &str, line: usize, source: &str| {
+        format!(
+            "  File \"/app/netra_backend/app/services/{file}\", line {line}, in f\n    {source}\n"
+        )
+    };
+    let log = format!(
+        "Traceback (most recent call last):\n{}AttributeError: 'AgentRegistry' object has no attribute 'default_agent'\n\n\
+         Traceback (most recent call last):\n{}AttributeError: 'AgentRegistry' object has no attribute 'default_agent'\n\n\
+         Traceback (most recent call last):\n{}AttributeError: 'DeepAgentState' object has no attribute 'thread_id'\n",
+        frame("registry_user.py", 5, "return registry.default_agent"),
+        frame("all_three.py", 8, "return f\"{state.thread_id} {registry.default_agent} {engine.max_steps}\""),
+        frame("all_three.py", 8, "return f\"{state.thread_id} {registry.default_agent} {engine.max_steps}\""),
+    );
+    let mut child = hermetic(&mut Command::new(env!("CARGO_BIN_EXE_ssot-guard")))
+        .args(["triage", "--format", "json"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(log.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let migrations: Vec<&Value> = report["symptoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["migration"])
+        .collect();
+    assert_eq!(
+        migrations,
+        [
+            &json!("agentregistry"),
+            &json!("agentregistry"),
+            &json!("deepagentstate")
+        ]
+    );
+    let notes = report["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0]
+        .as_str()
+        .unwrap()
+        .starts_with("no rollback plan and no culprit commits: "));
+    assert_eq!(
+        notes[1],
+        "1 symptom is of migration deepagentstate, not planned here: run triage again with --migration deepagentstate"
+    );
+    assert_eq!(report["rollback"], Value::Null);
+    let files: Vec<&Value> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["file"])
+        .collect();
+    assert_eq!(
+        files,
+        [
+            &json!("netra_backend/app/services/all_three.py"),
+            &json!("netra_backend/app/services/registry_user.py")
+        ]
+    );
+}

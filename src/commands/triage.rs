@@ -128,6 +128,23 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
         }
     };
     let chosen = analysis.main_migration(&session.engine);
+    // One plan undoes one migration: the others the symptoms name are said, not planned.
+    if let Some(index) = chosen {
+        let planned = &session.engine.migrations()[index].id;
+        let mut others: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for symptom in &analysis.symptoms {
+            if let Some(id) = symptom.migration.as_deref().filter(|id| *id != &**planned) {
+                *others.entry(id).or_default() += 1;
+            }
+        }
+        for (id, count) in others {
+            notes.push(format!(
+                "{count} {} of migration {id}, not planned here: run triage again with \
+                 --migration {id}",
+                crate::rollback::plural(count, "symptom is", "symptoms are")
+            ));
+        }
+    }
     let engine = chosen.map(|index| session.engine.select(index));
     if let Some(engine) = &engine {
         keep_only(&mut result, &engine.the_migration().id);
