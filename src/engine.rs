@@ -14,7 +14,7 @@ use crate::finding::{fingerprint, Finding};
 use crate::migration::{MigrationOracle, MigrationSummary};
 use crate::paths::Located;
 use crate::rules::Migration;
-use crate::workspace::Workspace;
+use crate::workspace::{Sources, Workspace};
 
 /// How much of a file is parsed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +64,17 @@ impl Engine {
             migrations,
             aliases: Mutex::new(BTreeSet::new()),
         }
+    }
+
+    /// The same rules over the project read from `sources` (a commit's class definitions), with
+    /// the aliases learned so far.
+    pub fn with_sources(&self, sources: Sources) -> Engine {
+        let engine = Engine::new(
+            Arc::new(self.workspace.with_sources(sources)),
+            self.migrations.iter().map(|m| m.rule.clone()).collect(),
+        );
+        engine.learn_aliases(self.lock_aliases().iter());
+        engine
     }
 
     pub fn workspace(&self) -> &Workspace {

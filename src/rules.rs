@@ -62,7 +62,7 @@ pub struct SymbolSpec {
 
 /// One migration, checked and compiled: one class moved by one rule (a rule that moves several
 /// classes is one migration per class).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Migration {
     /// The rule's id, or `<rule id>/<symbol>` for one class of a rule that moves several.
     pub id: String,

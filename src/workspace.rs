@@ -18,11 +18,14 @@ use crate::python::{comments, sparse};
 use crate::python::{ModuleOfFile, ModulePath};
 
 /// Where the workspace reads files: the disk, or the disk under an overlay of other contents
-/// (the staged versions from git's index; later, an editor's unsaved buffers or a git tree).
+/// (the staged versions from git's index, a commit's class definitions; later, an editor's
+/// unsaved buffers).
 #[derive(Debug, Default)]
 pub struct Sources {
     /// Contents that replace the disk's, by absolute path.
     overlay: HashMap<PathBuf, Arc<[u8]>>,
+    /// Files the overlay's version does not have, whatever the disk holds.
+    removed: HashSet<PathBuf>,
 }
 
 impl Sources {
@@ -35,11 +38,32 @@ impl Sources {
     pub fn with_overlay(files: impl IntoIterator<Item = (PathBuf, Arc<[u8]>)>) -> Sources {
         Sources {
             overlay: files.into_iter().collect(),
+            removed: HashSet::new(),
         }
+    }
+
+    /// The disk with each of `files` (absolute paths) holding the given contents, or missing
+    /// (`None`): one version of a few files, such as a commit's.
+    pub fn with_versions(files: impl IntoIterator<Item = (PathBuf, Option<Arc<[u8]>>)>) -> Sources {
+        let mut sources = Sources::default();
+        for (path, contents) in files {
+            match contents {
+                Some(bytes) => {
+                    sources.overlay.insert(path, bytes);
+                }
+                None => {
+                    sources.removed.insert(path);
+                }
+            }
+        }
+        sources
     }
 
     /// The contents of `path`; `None` when it cannot be read.
     pub fn read(&self, path: &Path) -> Option<Cow<'_, [u8]>> {
+        if self.removed.contains(path) {
+            return None;
+        }
         match self.overlay.get(path) {
             Some(bytes) => Some(Cow::Borrowed(bytes)),
             None => std::fs::read(path).ok().map(Cow::Owned),
@@ -47,7 +71,7 @@ impl Sources {
     }
 
     pub fn is_file(&self, path: &Path) -> bool {
-        self.overlay.contains_key(path) || path.is_file()
+        !self.removed.contains(path) && (self.overlay.contains_key(path) || path.is_file())
     }
 }
 
@@ -112,6 +136,16 @@ impl Workspace {
         Workspace {
             root,
             src_roots,
+            sources,
+            exports: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The same project (root, package roots) read from `sources`, with empty caches.
+    pub fn with_sources(&self, sources: Sources) -> Workspace {
+        Workspace {
+            root: self.root.clone(),
+            src_roots: self.src_roots.clone(),
             sources,
             exports: Mutex::new(HashMap::new()),
         }

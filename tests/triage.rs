@@ -496,7 +496,18 @@ fn an_import_error_in_golden_path_code_and_a_shim() {
         })
     );
     assert_eq!(report["rollback"]["level"], 3);
+    // Each commit is judged with its own class definitions: before the removal the handler's
+    // import worked, so the last known good commit is the newest where nothing failed then (the
+    // batch commit broke the report service), and the handler has no migration to undo.
     assert_eq!(report["rollback"]["target"]["kind"], "last_known_good");
+    assert_eq!(
+        report["rollback"]["target"]["summary"],
+        "checkpoint: pre-deepagentstate-batch-1"
+    );
+    assert_eq!(
+        report["rollback"]["candidates"][0]["no_target"],
+        "no commit moved this file's `DeepAgentState` from the deprecated module to the SSOT module: there is no migration to undo"
+    );
     assert_eq!(
         report["culprit_commits"][0]["summary"],
         "Remove the deprecated DeepAgentState"

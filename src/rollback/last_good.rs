@@ -1,6 +1,6 @@
 //! Level 3's last known good commit: the newest commit in HEAD's history at which no file fails
 //! (no error SSOT002, SSOT003 or SSOT004; see [`super::verdict::is_failing`]), the same test that
-//! makes a file a rollback candidate today.
+//! makes a file a rollback candidate today, with the class definitions that commit had.
 //!
 //! Commits are scanned straight from the object database, never checked out. Verdicts are cached
 //! by blob (a file unchanged between commits is parsed once) and whole folders by tree id (a
@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use git2::{ObjectType, Oid, Sort, Tree};
 
-use super::verdict::{ProjectInRepo, Verdicts};
+use super::verdict::{DefinitionsAt, ProjectInRepo, Verdicts};
 use crate::discover::Excludes;
 use crate::error::{Error, Result};
 use crate::git::{CommitRef, Repo};
@@ -20,8 +20,9 @@ pub struct LastGoodSearch<'a, 'p> {
     layout: &'a ProjectInRepo,
     excludes: &'a Excludes,
     verdicts: &'a mut Verdicts<'p>,
-    /// Whether a folder (tree id, its work-tree path) holds a failing file.
-    folders: HashMap<(Oid, String), bool>,
+    /// Whether a folder (tree id, its work-tree path, the class definitions) holds a failing
+    /// file.
+    folders: HashMap<(Oid, String, DefinitionsAt), bool>,
 }
 
 impl<'a, 'p> LastGoodSearch<'a, 'p> {
@@ -65,8 +66,9 @@ impl<'a, 'p> LastGoodSearch<'a, 'p> {
                     .filter(|entry| entry.kind() == Some(ObjectType::Tree))
                     .and_then(|entry| self.repo.git().find_tree(entry.id()).ok())
             };
+            let at = self.verdicts.definitions_at(self.repo, id);
             let fails = match project_tree {
-                Some(tree) => self.folder_fails(&tree, self.layout.prefix().to_owned()),
+                Some(tree) => self.folder_fails(&tree, self.layout.prefix().to_owned(), at),
                 None => false,
             };
             if !fails {
@@ -78,8 +80,8 @@ impl<'a, 'p> LastGoodSearch<'a, 'p> {
 
     /// Whether any Python file below `tree` (at work-tree path `prefix`, `""` or ending in `/`)
     /// fails.
-    fn folder_fails(&mut self, tree: &Tree<'_>, prefix: String) -> bool {
-        let key = (tree.id(), prefix);
+    fn folder_fails(&mut self, tree: &Tree<'_>, prefix: String, at: DefinitionsAt) -> bool {
+        let key = (tree.id(), prefix, at);
         if let Some(&fails) = self.folders.get(&key) {
             return fails;
         }
@@ -97,12 +99,13 @@ impl<'a, 'p> LastGoodSearch<'a, 'p> {
             }
             fails = match entry.kind() {
                 Some(ObjectType::Tree) => match self.repo.git().find_tree(entry.id()) {
-                    Ok(subtree) => self.folder_fails(&subtree, format!("{path}/")),
+                    Ok(subtree) => self.folder_fails(&subtree, format!("{path}/"), at),
                     Err(_) => false,
                 },
-                Some(ObjectType::Blob) if name.ends_with(".py") || name.ends_with(".pyi") => {
-                    self.verdicts.judge(self.repo, entry.id(), &path).fails()
-                }
+                Some(ObjectType::Blob) if name.ends_with(".py") || name.ends_with(".pyi") => self
+                    .verdicts
+                    .judge(self.repo, at, entry.id(), &path)
+                    .fails(),
                 _ => false,
             };
             if fails {

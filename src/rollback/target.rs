@@ -103,7 +103,8 @@ pub fn find(
                 }));
             }
         }
-        let own = verdicts.judge(repo, change.blob, &change.path);
+        let at = verdicts.definitions_at(repo, change.commit);
+        let own = verdicts.judge(repo, at, change.blob, &change.path);
         if !own.moved_off_deprecated() {
             continue;
         }
@@ -126,9 +127,10 @@ pub fn find(
         let Some(&(parent, parent_path, parent_blob)) = versions.first() else {
             return Ok(Err(NoTarget::CreatedOnSsot(repo.commit_ref(change.commit))));
         };
-        let all_deprecated = versions
-            .iter()
-            .all(|&(_, path, blob)| verdicts.judge(repo, blob, path).binds_only_deprecated());
+        let all_deprecated = versions.iter().all(|&(commit, path, blob)| {
+            let at = verdicts.definitions_at(repo, commit);
+            verdicts.judge(repo, at, blob, path).binds_only_deprecated()
+        });
         if !all_deprecated {
             continue;
         }

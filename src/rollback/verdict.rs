@@ -3,10 +3,12 @@
 //! the blob's bytes, with the needles the scan learned (the symbol and every alias under which a
 //! module provides the class), never a text search.
 //!
-//! A blob from history is checked against the working tree's project: where a re-exporting module
-//! says the class comes from is read from today's files, not from the same commit. That is an
-//! accepted approximation: re-export modules rarely change during a migration, and reading every
-//! commit's whole tree to resolve one import would make history searches far slower.
+//! A blob from history is judged with the class definitions of its own commit: the files of the
+//! migration's SSOT and deprecated modules as that commit had them (a member the SSOT class had
+//! then, a deprecated module that still defined the class). The rest of the project (where a
+//! re-exporting module says the class comes from) is read from today's files: re-export modules
+//! rarely change during a migration, and reading every commit's whole tree to resolve one import
+//! would make history searches far slower.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, ResolvesTo};
 use crate::git::Repo;
 use crate::python::ModuleOfFile;
-use crate::workspace::Workspace;
+use crate::workspace::{Sources, Workspace};
 
 /// A finding that means the file fails today, as its code's rule file says: today an
 /// error-severity SSOT002 (a member the SSOT class lacks, on an SSOT instance: AttributeError),
@@ -141,35 +143,101 @@ impl ProjectInRepo {
     }
 }
 
-/// Verdicts on blobs, cached by blob id and path: a version of a file is parsed once however many
-/// commits hold it. (The path is part of the key because relative imports resolve against it.)
+/// Verdicts on blobs, cached by blob id, path and class definitions: a version of a file is
+/// parsed once however many commits hold it with the same definitions. (The path is part of the
+/// key because relative imports resolve against it.)
 pub struct Verdicts<'p> {
-    /// An engine with the one migration the plan undoes.
+    /// An engine with the one migration the plan undoes, over today's files.
     engine: &'p Engine,
     layout: &'p ProjectInRepo,
-    cache: HashMap<(Oid, String), Verdict>,
+    /// The files that could define the migration's modules: work-tree path and absolute path.
+    definitions: Vec<(String, PathBuf)>,
+    /// The versions of the definitions (blob ids, `None`: absent) seen so far; index 0 is
+    /// today's, judged with `engine`.
+    versions: Vec<Vec<Option<Oid>>>,
+    version_of_commit: HashMap<Oid, usize>,
+    /// Engines for the other versions, built when first needed.
+    engines: HashMap<usize, Engine>,
+    cache: HashMap<(Oid, String, usize), Verdict>,
     parsed: usize,
 }
 
+/// Which class definitions a verdict uses: an index into [`Verdicts`]' versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DefinitionsAt(usize);
+
 impl<'p> Verdicts<'p> {
     pub fn new(engine: &'p Engine, layout: &'p ProjectInRepo) -> Verdicts<'p> {
+        let workspace = engine.workspace();
+        let rule = &engine.the_migration().rule;
+        let mut definitions: Vec<(String, PathBuf)> = Vec::new();
+        for module in std::iter::once(&rule.ssot).chain(&rule.deprecated) {
+            for file in workspace.possible_module_files(module) {
+                let Ok(relative) = file.strip_prefix(&workspace.root) else {
+                    continue;
+                };
+                let parts: Option<Vec<&str>> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_str())
+                    .collect();
+                if let Some(parts) = parts {
+                    let repo_path = format!("{}{}", layout.prefix(), parts.join("/"));
+                    if !definitions.iter().any(|(p, _)| *p == repo_path) {
+                        definitions.push((repo_path, file));
+                    }
+                }
+            }
+        }
+        let today = definitions
+            .iter()
+            .map(|(_, file)| {
+                file.is_file()
+                    .then(|| Oid::hash_file(git2::ObjectType::Blob, file).ok())
+                    .flatten()
+            })
+            .collect();
         Verdicts {
             engine,
             layout,
+            definitions,
+            versions: vec![today],
+            version_of_commit: HashMap::new(),
+            engines: HashMap::new(),
             cache: HashMap::new(),
             parsed: 0,
         }
     }
 
-    /// The verdict on `blob` as the file at `path` (work-tree relative). A blob that cannot be
-    /// read is judged as binding nothing and failing nothing.
-    pub fn judge(&mut self, repo: &Repo, blob: Oid, path: &str) -> Verdict {
-        let key = (blob, path.to_owned());
+    /// The class definitions as `commit` has them.
+    pub fn definitions_at(&mut self, repo: &Repo, commit: Oid) -> DefinitionsAt {
+        if let Some(&index) = self.version_of_commit.get(&commit) {
+            return DefinitionsAt(index);
+        }
+        let blobs: Vec<Option<Oid>> = self
+            .definitions
+            .iter()
+            .map(|(path, _)| repo.blob_at(commit, path))
+            .collect();
+        let index = match self.versions.iter().position(|v| *v == blobs) {
+            Some(index) => index,
+            None => {
+                self.versions.push(blobs);
+                self.versions.len() - 1
+            }
+        };
+        self.version_of_commit.insert(commit, index);
+        DefinitionsAt(index)
+    }
+
+    /// The verdict on `blob` as the file at `path` (work-tree relative), with the definitions
+    /// `at`. A blob that cannot be read is judged as binding nothing and failing nothing.
+    pub fn judge(&mut self, repo: &Repo, at: DefinitionsAt, blob: Oid, path: &str) -> Verdict {
+        let key = (blob, path.to_owned(), at.0);
         if let Some(verdict) = self.cache.get(&key) {
             return *verdict;
         }
         let verdict = match repo.read_blob(blob) {
-            Ok(bytes) => self.judge_bytes(&bytes, path),
+            Ok(bytes) => self.judge_bytes(repo, at, &bytes, path),
             Err(_) => Verdict::default(),
         };
         self.cache.insert(key, verdict);
@@ -178,7 +246,13 @@ impl<'p> Verdicts<'p> {
 
     /// The verdict on `source` as the file at `path`, without the cache. A file the engine
     /// cannot judge (a bug of ours) is judged as binding nothing and failing nothing.
-    pub fn judge_bytes(&mut self, source: &[u8], path: &str) -> Verdict {
+    fn judge_bytes(
+        &mut self,
+        repo: &Repo,
+        at: DefinitionsAt,
+        source: &[u8],
+        path: &str,
+    ) -> Verdict {
         if !self.engine.may_matter(source) {
             return Verdict::default();
         }
@@ -186,7 +260,17 @@ impl<'p> Verdicts<'p> {
         let Some(file) = self.layout.file(path) else {
             return Verdict::default();
         };
-        match self.engine.check(&file, source, Parse::Sparse) {
+        let engine = match at.0 {
+            0 => self.engine,
+            index => {
+                if !self.engines.contains_key(&index) {
+                    let engine = self.engine_for(repo, index);
+                    self.engines.insert(index, engine);
+                }
+                &self.engines[&index]
+            }
+        };
+        match engine.check(&file, source, Parse::Sparse) {
             Ok(judged) => judged
                 .outcome
                 .migrations
@@ -195,6 +279,21 @@ impl<'p> Verdicts<'p> {
                 .unwrap_or_default(),
             Err(_) => Verdict::default(),
         }
+    }
+
+    /// The engine over today's files with the definitions of version `index` in their place.
+    fn engine_for(&self, repo: &Repo, index: usize) -> Engine {
+        let files = self
+            .definitions
+            .iter()
+            .zip(&self.versions[index])
+            .map(|((_, file), blob)| {
+                let contents = blob
+                    .and_then(|blob| repo.read_blob(blob).ok())
+                    .map(std::sync::Arc::<[u8]>::from);
+                (file.clone(), contents)
+            });
+        self.engine.with_sources(Sources::with_versions(files))
     }
 
     /// How many blobs were parsed (cache misses that mention the symbol or an alias).
