@@ -50,7 +50,7 @@ def tracebacks(ssot_guard: Path, repo: Path, count: int) -> list[str]:
         member = finding.get("member")
         if not member:
             continue
-        path, line = finding["path"], finding["location"]["line"]
+        path, line = finding["path"], finding["line"]
         source = (repo / path).read_text(errors="replace").splitlines()[line - 1].strip()
         found.append(
             "Traceback (most recent call last):\n"
