@@ -514,7 +514,8 @@ fn an_import_error_in_golden_path_code_and_a_shim() {
     );
 }
 
-/// pytest, installed once into `target/tmp` with pip (the real one, pinned).
+/// A Python with pytest and pydantic, installed once into `target/tmp` with pip (pinned): its
+/// interpreter.
 fn pytest_python() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON
@@ -523,7 +524,7 @@ fn pytest_python() -> PathBuf {
             let python = venv.join("bin/python");
             let runs = |python: &Path| {
                 Command::new(python)
-                    .args(["-m", "pytest", "--version"])
+                    .args(["-c", "import pytest, pydantic"])
                     .output()
                     .is_ok_and(|o| o.status.success())
             };
@@ -539,7 +540,14 @@ fn pytest_python() -> PathBuf {
                 .expect("python3 runs");
             assert!(made.success(), "python3 -m venv failed");
             let installed = Command::new(staging.join("bin/python"))
-                .args(["-m", "pip", "install", "--quiet", "pytest==9.2.0"])
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "pytest==9.2.0",
+                    "pydantic==2.9.2",
+                ])
                 .output()
                 .expect("pip runs");
             assert!(
@@ -912,4 +920,100 @@ fn symptoms_of_two_migrations() {
             &json!("netra_backend/app/services/registry_user.py")
         ]
     );
+}
+
+/// pydantic's own errors, raised by the real pydantic: a keyword the SSOT model forbids
+/// (`ValidationError`), a write of a field it lacks (`ValueError`), and a read through
+/// `BaseModel.__getattr__` in site-packages (not a migration shim: its frame is dropped) on a
+/// parameter the scan cannot type.
+#[test]
+fn pydantic_errors_of_a_migrated_model() {
+    let repo = TestRepo::init_in(tempfile::tempdir().unwrap());
+    copy_tree(
+        &repo_root().join("fixtures/triage/history/1-skeleton"),
+        repo.path(),
+    );
+    repo.write(
+        "netra_backend/app/agents/state.py",
+        "from pydantic import BaseModel\n\n\nclass DeepAgentState(BaseModel):\n    chat_thread_id: str = \"\"\n    thread_id: str = \"\"\n",
+    );
+    repo.write(
+        "netra_backend/app/schemas/agent_models.py",
+        "from pydantic import BaseModel, ConfigDict\n\n\nclass DeepAgentState(BaseModel):\n    model_config = ConfigDict(extra=\"forbid\")\n\n    chat_thread_id: str = \"\"\n",
+    );
+    let service = |module: &str| {
+        format!(
+            "from {module} import DeepAgentState\n\n\ndef restore(row):\n    return DeepAgentState(chat_thread_id=row[\"chat\"], thread_id=row[\"thread\"])\n\n\ndef mark(state: DeepAgentState):\n    state.thread_id = \"seen\"\n\n\ndef thread_of(state):\n    return state.thread_id\n"
+        )
+    };
+    repo.write(
+        "netra_backend/app/services/session_export.py",
+        &service("netra_backend.app.agents.state"),
+    );
+    repo.commit("Add the session export");
+    repo.write(
+        "netra_backend/app/services/session_export.py",
+        &service("netra_backend.app.schemas.agent_models"),
+    );
+    repo.commit("Switch the session export to the SSOT model");
+
+    let python = pytest_python();
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let run = |code: &str| {
+        let output = Command::new(&python)
+            .args(["-B", "-c", code])
+            .current_dir(&app)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stderr(&output)
+    };
+    let import = "from netra_backend.app.services import session_export as s\n";
+    let validation = run(&format!(
+        "{import}s.restore({{'chat': 'c', 'thread': 't'}})"
+    ));
+    assert!(validation.contains("pydantic_core._pydantic_core.ValidationError: 1 validation error for DeepAgentState\nthread_id\n  Extra inputs are not permitted [type=extra_forbidden"), "{validation}");
+    let write = run(&format!("{import}s.mark(s.DeepAgentState())"));
+    assert!(
+        write.contains("ValueError: \"DeepAgentState\" object has no field \"thread_id\""),
+        "{write}"
+    );
+    let read = run(&format!("{import}s.thread_of(s.DeepAgentState())"));
+    assert!(
+        read.contains("site-packages/pydantic/main.py") && read.contains("in __getattr__"),
+        "{read}"
+    );
+
+    let report = triage_json(&repo, format!("{validation}\n{write}\n{read}"), &[]);
+    let errors: Vec<&Value> = report["symptoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["error"])
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            &json!({"kind": "validation", "class": "DeepAgentState", "fields": [{"field": "thread_id", "error_type": "extra_forbidden"}]}),
+            &json!({"kind": "missing-member", "class": "DeepAgentState", "member": "thread_id"}),
+            &json!({"kind": "missing-member", "class": "DeepAgentState", "member": "thread_id"}),
+        ]
+    );
+    let switched = "Switch the session export to the SSOT model [switched-import]";
+    let added = "Add the session export [blame]";
+    assert_eq!(
+        answer(&report)["files"],
+        json!([{
+            "file": "netra_backend/app/services/session_export.py",
+            "severity": "HIGH",
+            "symptoms": [
+                {"type": "pydantic_core._pydantic_core.ValidationError", "line": 5, "evidence": "finding SSOT003 5"},
+                {"type": "ValueError", "line": 9, "evidence": "finding SSOT002 9"},
+                // Not annotated: the scan cannot know `state`'s class, and says so.
+                {"type": "AttributeError", "line": 13, "evidence": "not-found - null"},
+            ],
+            "commits": [switched, added],
+        }])
+    );
+    assert_eq!(report["decision"]["level"], 2);
 }

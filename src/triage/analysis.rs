@@ -14,6 +14,7 @@ use super::traceback::Raised;
 use crate::engine::{Engine, Parse};
 use crate::finding::Finding;
 use crate::gate::baseline::Baseline;
+use crate::python::ModulePath;
 use crate::rollback::{is_test_path, Level, RunbookSeverity};
 use crate::scan::{FileReport, ScanResult};
 
@@ -414,7 +415,10 @@ fn culprit_frame(engine: &Engine, frames: &[JoinedFrame]) -> Option<(usize, Opti
                 shim.get_or_insert_with(|| file.clone());
             }
             Some(_) => return Some((index, shim)),
-            None if is_getattr && frame.dropped == Some("library") => {
+            None if is_getattr
+                && frame.dropped == Some("library")
+                && installed_module(&frame.printed).is_some_and(|m| is_deprecated(engine, &m)) =>
+            {
                 shim.get_or_insert_with(|| frame.printed.clone());
             }
             None => {}
@@ -425,13 +429,26 @@ fn culprit_frame(engine: &Engine, frames: &[JoinedFrame]) -> Option<(usize, Opti
 
 fn is_deprecated_module(engine: &Engine, file: &str) -> bool {
     let workspace = engine.workspace();
-    let Some(module) = workspace.module_of_file(&workspace.root.join(file)) else {
-        return false;
-    };
+    workspace
+        .module_of_file(&workspace.root.join(file))
+        .is_some_and(|module| is_deprecated(engine, &module.module))
+}
+
+fn is_deprecated(engine: &Engine, module: &ModulePath) -> bool {
     engine
         .migrations()
         .iter()
-        .any(|m| m.rule.is_deprecated(&module.module))
+        .any(|m| m.rule.is_deprecated(module))
+}
+
+/// The module an installed file defines: its path after `site-packages/` (or `dist-packages/`),
+/// dotted. (pydantic's `BaseModel.__getattr__` is in `pydantic.main`: not a shim.)
+fn installed_module(printed: &str) -> Option<ModulePath> {
+    let printed = printed.replace('\\', "/");
+    let (_, rest) = printed
+        .rsplit_once("/site-packages/")
+        .or_else(|| printed.rsplit_once("/dist-packages/"))?;
+    ModulePath::from_relative_file(Path::new(rest)).map(|module| module.module)
 }
 
 fn nearest<'f>(

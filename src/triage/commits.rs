@@ -3,7 +3,7 @@
 //! removed the missing name from a class definition or a module (pickaxe), the commit that
 //! deleted a module, and blame on the frame's line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use git2::Oid;
 use serde::Serialize;
@@ -178,6 +178,7 @@ fn file_suspects(
         text,
     };
     let mut found = Vec::new();
+    let mut blamed: BTreeMap<Oid, (CommitRef, BTreeSet<usize>)> = BTreeMap::new();
     if let Some(plan) = plan {
         let target = plan
             .candidates
@@ -254,10 +255,27 @@ fn file_suspects(
         }
         if let Some(line) = symptom.culprit.as_ref().and_then(|c| c.line) {
             if let Some(commit) = memo.blamed(histories, &repo_path, line) {
-                let text = format!("last changed line {line} of {}", file.file);
-                found.push((commit, reason(Suspicion::Blame, text)));
+                blamed
+                    .entry(commit.id)
+                    .or_insert((commit, BTreeSet::new()))
+                    .1
+                    .insert(line);
             }
         }
+    }
+    // One reason per blamed commit, naming all its lines.
+    for (commit, lines) in blamed.into_values() {
+        let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+        let text = match &lines[..] {
+            [one] => format!("last changed line {one} of {}", file.file),
+            [init @ .., last] => format!(
+                "last changed lines {} and {last} of {}",
+                init.join(", "),
+                file.file
+            ),
+            [] => continue,
+        };
+        found.push((commit, reason(Suspicion::Blame, text)));
     }
     Ok(found)
 }
