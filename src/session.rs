@@ -5,12 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::codes::Code;
 use crate::config::{self, Config};
-use crate::discover::{DiscoverOptions, DEFAULT_EXCLUDE};
+use crate::discover::{discover, DiscoverOptions, DEFAULT_EXCLUDE};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::rule_set;
 use crate::rules::{load_rules, Migration};
+use crate::scan::{scan, ScanOptions, ScanResult};
 use crate::workspace::{Sources, Workspace};
 
 pub struct Session {
@@ -70,6 +72,29 @@ impl Session {
 
     pub fn root(&self) -> &Path {
         &self.engine.workspace().root
+    }
+
+    /// Every file under `paths` discovered (the config's excludes; `.gitignore` unless
+    /// `no_ignore`) and judged with every code: what `rollback`, `migrate` and `triage` act on,
+    /// since `select` and `ignore` hide findings, they do not make code work. What could not be
+    /// walked is among the result's errors, beside what could not be read. Also the files.
+    pub fn scan_every_code(
+        &self,
+        paths: &[PathBuf],
+        no_ignore: bool,
+    ) -> Result<(Vec<PathBuf>, ScanResult)> {
+        let discovered = discover(paths, &self.discover_options(&[], &[], no_ignore))?;
+        let mut result = scan(
+            paths,
+            &discovered.files,
+            &self.engine,
+            &ScanOptions {
+                selected: Code::ALL.to_vec(),
+                prefilter: true,
+            },
+        );
+        result.add_errors(discovered.errors);
+        Ok((discovered.files, result))
     }
 
     /// Which files a scan reads: flags over the config over the defaults.

@@ -775,7 +775,7 @@ fn an_error_that_is_not_the_migrations() {
     let message = triage(&repo, &traceback, &["--message"]);
     assert_eq!(
         stdout(&message),
-        "No incident: 1 exception and none is an error a migration causes\n"
+        "No incident message (no rollback level): 1 exception and none is an error a migration causes\n"
     );
 }
 

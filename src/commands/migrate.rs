@@ -8,15 +8,13 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::codes::Code;
-use crate::discover::discover;
 use crate::error::{Error, Result};
 use crate::fix::forward::plan_scan;
 use crate::fix::write::{apply_scan, write_file};
 use crate::fix::Applicability;
 use crate::migrate::plan::{plan, Plan};
 use crate::migrate::run;
-use crate::scan::{scan, ScanOptions, ScanResult};
+use crate::scan::ScanResult;
 use crate::session::Session;
 use crate::workspace::Sources;
 
@@ -183,13 +181,7 @@ fn scan_for_fixes(args: &MigrateArgs) -> Result<(Session, Vec<PathBuf>, ScanResu
             None,
         ));
     }
-    let discovered = discover(&args.paths, &session.discover_options(&[], &[], false))?;
-    let options = ScanOptions {
-        selected: Code::ALL.to_vec(),
-        prefilter: true,
-    };
-    let mut result = scan(&args.paths, &discovered.files, &session.engine, &options);
-    result.add_errors(discovered.errors);
+    let (files, mut result) = session.scan_every_code(&args.paths, false)?;
     // A file that could not be read could be one that must move, or one that imports a moved
     // module: nothing moves until every file can be judged.
     if !result.errors.is_empty() {
@@ -207,7 +199,7 @@ fn scan_for_fixes(args: &MigrateArgs) -> Result<(Session, Vec<PathBuf>, ScanResu
         ));
     }
     plan_scan(&session.engine, &mut result, true);
-    Ok((session, discovered.files, result))
+    Ok((session, files, result))
 }
 
 fn relative_to(workdir: &Path, path: &Path) -> Result<String> {

@@ -7,14 +7,13 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::codes::Code;
-use crate::discover::{discover, Excludes};
+use crate::discover::Excludes;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::git::{checkpoints, Repo};
 use crate::rollback::verdict::{is_failing, ProjectInRepo};
 use crate::rollback::{plan, Level, LevelChoice, PlanInput, PlanOptions};
-use crate::scan::{scan, ScanOptions, ScanResult};
+use crate::scan::ScanResult;
 use crate::session::Session;
 use crate::workspace::Sources;
 
@@ -92,19 +91,7 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
         Sources::disk(),
     )?;
     let options = session.discover_options(&[], &[], args.no_ignore);
-    let discovered = discover(&args.paths, &options)?;
-    // Judged with every code: `select` and `ignore` hide findings, they do not make code work.
-    let mut result = scan(
-        &args.paths,
-        &discovered.files,
-        &session.engine,
-        &ScanOptions {
-            selected: Code::ALL.to_vec(),
-            prefilter: true,
-        },
-    );
-    // What could not be walked is in the JSON report too, beside what could not be read.
-    result.add_errors(discovered.errors);
+    let (_, mut result) = session.scan_every_code(&args.paths, args.no_ignore)?;
     let several = session.engine.migrations().len() > 1;
     let chosen = chosen_migration(&session.engine, &result)?;
     let checkpoint_names = migration_names(&session.engine, chosen);

@@ -9,15 +9,13 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::rollback::{keep_only, migration_names};
-use crate::codes::Code;
-use crate::discover::{discover, Excludes};
+use crate::discover::Excludes;
 use crate::error::{Error, Result};
 use crate::gate::baseline::Baseline;
 use crate::git::Repo;
 use crate::rollback::quote::sh;
 use crate::rollback::verdict::ProjectInRepo;
 use crate::rollback::{plan, LevelChoice, PlanInput, PlanOptions, RollbackPlan};
-use crate::scan::{scan, ScanOptions};
 use crate::session::Session;
 use crate::triage::analysis::{analyse, Analysis, Inputs, Symptoms};
 use crate::triage::commits::{suspects, Histories, Suspects};
@@ -86,21 +84,10 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
     let wanted: Vec<String> = args.migration.iter().cloned().collect();
     let session = Session::load(&paths, args.config.as_deref(), &wanted, Sources::disk())?;
     let options = session.discover_options(&[], &[], args.no_ignore);
-    let discovered = discover(&paths, &options)?;
-    let mut result = scan(
-        &paths,
-        &discovered.files,
-        &session.engine,
-        &ScanOptions {
-            selected: Code::ALL.to_vec(),
-            prefilter: true,
-        },
-    );
-    result.add_errors(discovered.errors);
+    let (discovered, mut result) = session.scan_every_code(&paths, args.no_ignore)?;
     let root = session.engine.workspace().root.clone();
     let files = ProjectFiles::new(
         discovered
-            .files
             .iter()
             .filter_map(|file| project_relative(&root, file)),
         &session.config.path_map,
@@ -248,7 +235,7 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
             Some(text) => out.write_all(text.as_bytes()),
             None => writeln!(
                 out,
-                "No incident: {}",
+                "No incident message (no rollback level): {}",
                 triage.analysis.decision.reasons.join("; ")
             ),
         }
