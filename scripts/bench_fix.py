@@ -68,6 +68,21 @@ def migrate_plan(ssot_guard: Path, corpus: Path) -> dict:
             "stderr": output.stderr[-500:]}
 
 
+def print_table(rows: dict[str, bench.ToolResult], rg: str, ruff: str) -> None:
+    """ROWS as a markdown table, each as a ratio to rows RG and RUFF, then the slowest file of
+    the row named ``check`` (run with ``--stats``)."""
+    rg_ms, ruff_ms = rows[rg].median_ms(), rows[ruff].median_ms()
+    print(f"| command | wall | CPU | peak RSS | vs `{rg}` | vs ruff |")
+    print("|---|---|---|---|---|---|")
+    for name, result in rows.items():
+        ms = result.median_ms()
+        print(f"| {name} | {ms:,.0f} ms | {result.median_cpu_ms():,.0f} ms | "
+              f"{result.median_rss():.0f} MiB | {ms / rg_ms:.2f}x | {ms / ruff_ms:.3f}x |")
+    slowest = rows["check"].runs[-1].stats()
+    if slowest:
+        print(f"\nslowest file of `check`: {slowest.get('slowest ms')} ms: {slowest.get('slowest file')}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -90,17 +105,8 @@ def main() -> int:
         "ruff check TID251": timed(
             bench.ruff_command(ruff, corpus, {bench.BANNED_CLASS: bench.BANNED_MSG}), args.runs),
     }
-    rg_ms, ruff_ms = rows["rg -l"].median_ms(), rows["ruff check TID251"].median_ms()
     print(f"\n{args.runs} runs after a warm-up, medians; tree: {corpus} ({args.files} files)\n")
-    print("| command | wall | CPU | peak RSS | vs `rg` | vs ruff |")
-    print("|---|---|---|---|---|---|")
-    for name, result in rows.items():
-        ms = result.median_ms()
-        print(f"| {name} | {ms:,.0f} ms | {result.median_cpu_ms():,.0f} ms | "
-              f"{result.median_rss():.0f} MiB | {ms / rg_ms:.2f}x | {ms / ruff_ms:.3f}x |")
-    slowest = rows["check"].runs[-1].stats()
-    if slowest:
-        print(f"\nslowest file of `check`: {slowest.get('slowest ms')} ms: {slowest.get('slowest file')}")
+    print_table(rows, "rg -l", "ruff check TID251")
     fixed = subprocess.run(
         [str(ssot_guard), "check", str(corpus), "--diff", "--unsafe-fixes"],
         capture_output=True, text=True, check=False).stderr.strip()

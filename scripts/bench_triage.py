@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 import bench
-from bench_fix import timed
+from bench_fix import print_table, timed
 
 TARGET = bench.REPO_ROOT / "target"
 CORPUS = TARGET / "bench-corpus"
@@ -104,20 +104,10 @@ def main() -> int:
         "ruff check TID251 (tree)": timed(
             bench.ruff_command(ruff, repo, {bench.BANNED_CLASS: bench.BANNED_MSG}), args.runs),
     }
-    rg_ms = rows["rg -l (tree)"].median_ms()
-    ruff_ms = rows["ruff check TID251 (tree)"].median_ms()
     size = log.stat().st_size / 1e6
     print(f"\n{args.runs} runs after a warm-up, medians; tree: {repo} ({args.files} files, "
           f"committed); log: {size:.1f} MB\n")
-    print("| command | wall | CPU | peak RSS | vs `rg -l` | vs ruff |")
-    print("|---|---|---|---|---|---|")
-    for name, result in rows.items():
-        ms = result.median_ms()
-        print(f"| {name} | {ms:,.0f} ms | {result.median_cpu_ms():,.0f} ms | "
-              f"{result.median_rss():.0f} MiB | {ms / rg_ms:.2f}x | {ms / ruff_ms:.3f}x |")
-    slowest = rows["check"].runs[-1].stats()
-    if slowest:
-        print(f"\nslowest file of `check`: {slowest.get('slowest ms')} ms: {slowest.get('slowest file')}")
+    print_table(rows, "rg -l (tree)", "ruff check TID251 (tree)")
     answer = json.loads(subprocess.run(triage + [str(log)], capture_output=True, text=True,
                                        check=False).stdout)
     print(f"\nlog: {answer['input']['exceptions']} exceptions, {len(answer['files'])} files, "
