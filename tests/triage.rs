@@ -1017,3 +1017,39 @@ fn pydantic_errors_of_a_migrated_model() {
     );
     assert_eq!(report["decision"]["level"], 2);
 }
+
+/// The deployed code is not this checkout's: a docstring added since moved the line. triage says
+/// so (this checkout's line is another), and the finding one line below still explains it.
+#[test]
+fn a_traceback_from_another_version_of_the_file() {
+    let repo = incident_repo(5);
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+    let report_py = "netra_backend/app/services/report.py";
+    let text = String::from_utf8(repo.read(report_py)).unwrap();
+    repo.write(
+        report_py,
+        &format!("\"\"\"The report service.\"\"\"\n{text}"),
+    );
+    repo.commit("Document the report service");
+
+    let report = triage_json(&repo, &traceback, &[]);
+    let culprit = &report["symptoms"][0]["culprit"];
+    assert_eq!(culprit["line"], 5);
+    assert_eq!(
+        culprit["checkout_line"],
+        "def thread_of(state: DeepAgentState):"
+    );
+    assert_eq!(culprit["evidence"]["code"], "SSOT002");
+    assert_eq!(culprit["evidence"]["line"], 6);
+    let human = stdout(&triage(&repo, &traceback, &[]));
+    assert!(human.contains(
+        "this checkout's line 5 differs (`def thread_of(state: DeepAgentState):`): the deployed code is another version"
+    ), "{human}");
+    // Without the change, no such line.
+    assert!(answer(&triage_json(&incident_repo(5), &traceback, &[])) == attribute_error_answer());
+    assert_eq!(
+        triage_json(&incident_repo(5), &traceback, &[])["symptoms"][0]["culprit"]["checkout_line"],
+        Value::Null
+    );
+}

@@ -74,6 +74,10 @@ pub struct Culprit {
     /// path as printed (site-packages).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub through_shim: Option<String>,
+    /// This checkout's text of the line, when the traceback printed another: the deployed code
+    /// is not this checkout's, and the evidence and blame are about this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_line: Option<String>,
     pub evidence: Evidence,
 }
 
@@ -211,6 +215,8 @@ struct Joiner<'a> {
     /// The baseline's entries, `(migration, fingerprint)`.
     baselined: HashSet<(&'a str, &'a str)>,
     evidence: HashMap<(String, String, usize, Vec<String>), Evidence>,
+    /// Culprit files' lines, read once.
+    texts: HashMap<String, Option<Vec<String>>>,
 }
 
 pub fn analyse(inputs: &Inputs<'_>, symptoms: Symptoms) -> Analysis {
@@ -229,6 +235,7 @@ pub fn analyse(inputs: &Inputs<'_>, symptoms: Symptoms) -> Analysis {
             .map(|entry| (entry.migration.as_str(), entry.fingerprint.as_str()))
             .collect(),
         evidence: HashMap::new(),
+        texts: HashMap::new(),
     };
     let mut joined = Vec::new();
     let mut tests = None;
@@ -329,11 +336,18 @@ impl Joiner<'_> {
                     why: "the error is not one a migration causes".to_owned(),
                 },
             };
+            let checkout_line = match (frame.line, &frame.source) {
+                (Some(line), Some(printed)) => self
+                    .line_of(&file, line)
+                    .filter(|here| here.trim() != printed.trim()),
+                _ => None,
+            };
             Culprit {
                 file,
                 line: frame.line,
                 function: frame.function.clone(),
                 through_shim,
+                checkout_line,
                 evidence,
             }
         });
@@ -347,6 +361,24 @@ impl Joiner<'_> {
             frames,
             culprit,
         }
+    }
+
+    /// Line `line` (1-based) of the project file `file` as this checkout has it; `None` past
+    /// its end or when it cannot be read. Files are read once.
+    fn line_of(&mut self, file: &str, line: usize) -> Option<String> {
+        let engine = self.inputs.engine;
+        let text = self.texts.entry(file.to_owned()).or_insert_with(|| {
+            engine
+                .workspace()
+                .read(&engine.workspace().root.join(file))
+                .map(|bytes| {
+                    String::from_utf8_lossy(&bytes)
+                        .lines()
+                        .map(str::to_owned)
+                        .collect()
+                })
+        });
+        text.as_ref()?.get(line.checked_sub(1)?).cloned()
     }
 
     /// The scan's finding of migration `id` at or near `line` of `file`, the one that names the

@@ -232,6 +232,14 @@ fn write_symptom(out: &mut dyn Write, group: &[&Symptom]) -> io::Result<()> {
             .map(|s| format!(": {}", one_line(s)))
             .unwrap_or_default()
     )?;
+    if let Some(here) = &culprit.checkout_line {
+        writeln!(
+            out,
+            "       this checkout's line {} differs (`{}`): the deployed code is another version; the scan and blame are about this one",
+            culprit.line.unwrap_or(0),
+            one_line(here.trim())
+        )?;
+    }
     if let Some(shim) = &culprit.through_shim {
         writeln!(
             out,
