@@ -38,7 +38,12 @@ const HISTORY: [(Option<&str>, &str); 6] = [
 
 /// The first `stages` commits of the fixture's history.
 fn incident_repo(stages: usize) -> TestRepo {
-    let repo = TestRepo::init_in(tempfile::tempdir().unwrap());
+    incident_repo_in(tempfile::tempdir().unwrap(), stages)
+}
+
+/// [`incident_repo`] in the folder `dir`.
+fn incident_repo_in(dir: tempfile::TempDir, stages: usize) -> TestRepo {
+    let repo = TestRepo::init_in(dir);
     for (stage, message) in &HISTORY[..stages] {
         if let Some(stage) = stage {
             copy_tree(
@@ -1051,5 +1056,22 @@ fn a_traceback_from_another_version_of_the_file() {
     assert_eq!(
         triage_json(&incident_repo(5), &traceback, &[])["symptoms"][0]["culprit"]["checkout_line"],
         Value::Null
+    );
+}
+
+/// A traceback from this very checkout names files by their absolute paths, which map to the
+/// project even when the checkout lives below a `lib/python3.11` folder (the rule that drops
+/// installed code comes after).
+#[test]
+fn a_traceback_from_the_checkout_itself_below_lib_python() {
+    let base = tempfile::tempdir().unwrap();
+    let folder = base.path().join("lib/python3.11");
+    std::fs::create_dir_all(&folder).unwrap();
+    let repo = incident_repo_in(tempfile::Builder::new().tempdir_in(&folder).unwrap(), 5);
+    let traceback = python_stderr(repo.path(), ATTRIBUTE_ERROR, None);
+    assert!(traceback.contains("/lib/python3.11/"));
+    assert_eq!(
+        answer(&triage_json(&repo, &traceback, &[])),
+        attribute_error_answer()
     );
 }

@@ -86,11 +86,20 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
     let options = session.discover_options(&[], &[], args.no_ignore);
     let (discovered, mut result) = session.scan_every_code(&paths, args.no_ignore)?;
     let root = session.engine.workspace().root.clone();
+    // A traceback from this checkout names its files by their absolute paths: the root maps to
+    // itself before any rule about installed code (a checkout can live below `lib/python3.11`).
+    let mut path_map = session.config.path_map.clone();
+    for own in [Some(root.clone()), root.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+    {
+        path_map.push((own.display().to_string(), ".".to_owned()));
+    }
     let files = ProjectFiles::new(
         discovered
             .iter()
             .filter_map(|file| project_relative(&root, file)),
-        &session.config.path_map,
+        &path_map,
     );
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let analysis = analyse(
