@@ -43,12 +43,19 @@ fn incident_repo(stages: usize) -> TestRepo {
 
 /// [`incident_repo`] in the folder `dir`.
 fn incident_repo_in(dir: tempfile::TempDir, stages: usize) -> TestRepo {
+    incident_repo_below(dir, "", stages)
+}
+
+/// [`incident_repo_in`] with the project in the repository's folder `prefix` (`""`: the top).
+fn incident_repo_below(dir: tempfile::TempDir, prefix: &str, stages: usize) -> TestRepo {
     let repo = TestRepo::init_in(dir);
+    let project = repo.path().join(prefix);
+    std::fs::create_dir_all(&project).unwrap();
     for (stage, message) in &HISTORY[..stages] {
         if let Some(stage) = stage {
             copy_tree(
                 &repo_root().join("fixtures/triage/history").join(stage),
-                repo.path(),
+                &project,
             );
         }
         repo.commit(message);
@@ -1073,5 +1080,27 @@ fn a_traceback_from_the_checkout_itself_below_lib_python() {
     assert_eq!(
         answer(&triage_json(&repo, &traceback, &[])),
         attribute_error_answer()
+    );
+}
+
+/// The project in a folder of the repository (`--project backend`): files and commits are named
+/// relative to the project, the plan's paths relative to the repository.
+#[test]
+fn a_project_in_a_folder_of_the_repository() {
+    let repo = incident_repo_below(tempfile::tempdir().unwrap(), "backend", 5);
+    let (_deployed, app) = deploy(&repo, "srv");
+    let traceback = python_stderr(&app.join("backend"), ATTRIBUTE_ERROR, None);
+    let report = triage_json(&repo, &traceback, &["--project", "backend"]);
+    let expected = attribute_error_answer();
+    let answer = answer(&report);
+    assert_eq!(answer["decision"], expected["decision"]);
+    assert_eq!(answer["files"], expected["files"]);
+    assert_eq!(
+        report["files"][0]["commits"][1]["reasons"][0]["text"],
+        "removed or renamed `thread_id` in netra_backend/app/schemas/agent_models.py (3 -> 0 occurrences)"
+    );
+    assert_eq!(
+        answer["rollback"]["candidates"],
+        json!(["backend/netra_backend/app/services/report.py"])
     );
 }

@@ -177,6 +177,13 @@ fn file_suspects(
         file: file.file.clone(),
         text,
     };
+    // Files are named relative to the project root, as the ranked files are.
+    let shown = |repo_path: &str| {
+        repo_path
+            .strip_prefix(prefix)
+            .unwrap_or(repo_path)
+            .to_owned()
+    };
     let mut found = Vec::new();
     let mut blamed: BTreeMap<Oid, (CommitRef, BTreeSet<usize>)> = BTreeMap::new();
     if let Some(plan) = plan {
@@ -216,8 +223,10 @@ fn file_suspects(
                 if let Some(path) = in_module(&ModulePath::new(module.as_str())) {
                     if let Some(removal) = memo.removed(histories, &path, class)? {
                         let text = format!(
-                            "removed `{class}` from {path} ({} -> {} occurrences)",
-                            removal.before, removal.after
+                            "removed `{class}` from {} ({} -> {} occurrences)",
+                            shown(&path),
+                            removal.before,
+                            removal.after
                         );
                         found.push((removal.commit, reason(Suspicion::RemovedName, text)));
                     }
@@ -230,7 +239,7 @@ fn file_suspects(
                         continue;
                     };
                     if let Some(commit) = memo.deleted(histories, &path)? {
-                        let text = format!("deleted {path} (module {module})");
+                        let text = format!("deleted {} (module {module})", shown(&path));
                         found.push((commit, reason(Suspicion::DeletedModule, text)));
                         break;
                     }
@@ -244,8 +253,10 @@ fn file_suspects(
                     for path in &definitions {
                         if let Some(removal) = memo.removed(histories, path, member)? {
                             let text = format!(
-                                "removed or renamed `{member}` in {path} ({} -> {} occurrences)",
-                                removal.before, removal.after
+                                "removed or renamed `{member}` in {} ({} -> {} occurrences)",
+                                shown(path),
+                                removal.before,
+                                removal.after
                             );
                             found.push((removal.commit, reason(Suspicion::RemovedName, text)));
                         }
