@@ -792,8 +792,8 @@ fn an_error_that_is_not_the_migrations() {
 }
 
 /// Bad input gets a clear error or an empty answer, never a crash: a JUnit file that is not XML
-/// to the end, a report nested 100,000 deep, bytes that are not UTF-8, nothing at all, and a
-/// log of 200,000 lines around one traceback.
+/// to the end, a report nested 100,000 deep, gutters 100,000 deep, nothing at all, a log of
+/// 200,000 lines around one traceback, UTF-16 with CRLF, and bytes that are not UTF-8.
 #[test]
 fn bad_inputs() {
     let repo = incident_repo(5);
@@ -846,6 +846,16 @@ fn bad_inputs() {
     }
     assert_eq!(
         answer(&triage_json(&repo, &noisy, &[])),
+        attribute_error_answer()
+    );
+
+    // As PowerShell's `>` saves it: UTF-16LE with a byte order mark, CRLF line ends.
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in traceback.replace('\n', "\r\n").encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    assert_eq!(
+        answer(&triage_json(&repo, &utf16, &[])),
         attribute_error_answer()
     );
 

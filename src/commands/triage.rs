@@ -285,8 +285,26 @@ fn read_input(input: &Path) -> Result<String> {
     } else {
         bytes = std::fs::read(input).map_err(|e| Error::io(input, e))?;
     }
-    // Logs mix encodings; a traceback's structure is ASCII.
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(decode(&bytes))
+}
+
+/// The input as text: UTF-16 when it starts with a byte order mark (PowerShell's `>` writes
+/// UTF-16LE), else UTF-8 with undecodable bytes replaced (logs mix encodings; a traceback's
+/// structure is ASCII).
+fn decode(bytes: &[u8]) -> String {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|pair| unit([pair[0], pair[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    match bytes {
+        [0xff, 0xfe, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xfe, 0xff, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// `file` relative to the project root, `/`-separated.
