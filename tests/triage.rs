@@ -575,8 +575,9 @@ fn pytest_python() -> PathBuf {
         .clone()
 }
 
-/// The real pytest on the fixture's suite, `--junitxml` in family `family`: the XML.
-fn junit_report(repo: &TestRepo, family: &str) -> String {
+/// The real pytest on the fixture's suite, `--junitxml` in family `family`: the XML, and what
+/// pytest printed (its own report of the failures).
+fn junit_report(repo: &TestRepo, family: &str) -> (String, String) {
     let reports = tempfile::tempdir().unwrap();
     let xml = reports.path().join("report.xml");
     let output = Command::new(pytest_python())
@@ -591,18 +592,18 @@ fn junit_report(repo: &TestRepo, family: &str) -> String {
     // 1: tests failed (not 2-5: interrupted, internal or usage error, nothing collected).
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     assert_eq!(repo.status(), "", "pytest wrote into the work tree");
-    std::fs::read_to_string(xml).unwrap()
+    (std::fs::read_to_string(xml).unwrap(), stdout(&output))
 }
 
-/// Both JUnit families give one answer: a golden-path test fails on the migrated websocket
+/// Both JUnit families, and pytest's console report, give one answer: a golden-path test fails on the migrated websocket
 /// events (CRITICAL, Level 3), 2 of the 3 mission-critical tests fail (roll back now), the
 /// report service (HIGH) and a test that builds the class with a dropped keyword (MEDIUM); a
 /// failed assert that is not the migration's is left aside.
 #[test]
 fn pytest_junit_reports_in_both_families() {
     let repo = incident_repo(5);
-    let xunit1 = junit_report(&repo, "xunit1");
-    let xunit2 = junit_report(&repo, "xunit2");
+    let (xunit1, console) = junit_report(&repo, "xunit1");
+    let (xunit2, _) = junit_report(&repo, "xunit2");
     assert!(xunit1.contains(" file=\"tests/test_report.py\""));
     assert!(!xunit2.contains(" file=\""), "xunit2 has no file attribute");
 
@@ -691,6 +692,13 @@ fn pytest_junit_reports_in_both_families() {
     let output = triage(&repo, &xunit2, &[]);
     let human = stdout(&output).replace(&binary_path(), "[ssot-guard]");
     insta::assert_snapshot!("triage_junit_human", human);
+
+    // pytest's console report, as a CI log shows it, names the same files (without the test
+    // counts: no "roll back now").
+    let report = triage_json(&repo, &console, &[]);
+    assert_eq!(answer(&report)["files"], expected["files"]);
+    assert_eq!(report["decision"]["severity"], "CRITICAL");
+    assert_eq!(report["decision"]["rollback_now"], false);
 }
 
 /// A collection error (pytest's `<error>`): the test module's ImportError after the deprecated
