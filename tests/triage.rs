@@ -1122,3 +1122,41 @@ fn a_project_in_a_folder_of_the_repository() {
         json!(["backend/netra_backend/app/services/report.py"])
     );
 }
+
+/// An import that fails because a commit took the class out of the deprecated module: no file
+/// has a migration commit to undo, so the phase rollback goes back before that commit (to the
+/// newest checkpoint before it), and the pasted Level 2 commands make the code run again.
+#[test]
+fn a_removed_class_is_undone_by_the_phase_rollback() {
+    let repo = incident_repo(6);
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let code = "from netra_backend.app.services.legacy_bridge import restore\nrestore('t-4')";
+    let shim = python_stderr(&app, code, None);
+    let report = triage_json(&repo, &shim, &[]);
+    assert_eq!(report["decision"]["severity"], "HIGH");
+    assert_eq!(report["decision"]["level"], 2);
+    assert_eq!(report["rollback"]["target"]["kind"], "checkpoint");
+    assert_eq!(
+        report["rollback"]["target"]["summary"],
+        "checkpoint: pre-deepagentstate-batch-1"
+    );
+    assert_eq!(report["rollback"]["notes"], json!([]));
+    let commands: Vec<&str> = report["rollback"]["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let run = repo.run_script(&format!("set -e\n{}\n", commands.join("\n")));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        repo.message(repo.head().unwrap()),
+        "checkpoint: pre-deepagentstate-batch-1"
+    );
+    let fixed = Command::new("python3")
+        .args(["-B", "-c", code])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+}

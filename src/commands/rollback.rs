@@ -162,6 +162,7 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
                 .and_then(Level::from_number)
                 .map_or(LevelChoice::Recommend, LevelChoice::Forced),
             only_named: false,
+            phase_commits: Vec::new(),
             surgical: args.surgical,
             check_flags,
             rerun,

@@ -18,7 +18,7 @@ use crate::rollback::verdict::ProjectInRepo;
 use crate::rollback::{plan, LevelChoice, PlanInput, PlanOptions, RollbackPlan};
 use crate::session::Session;
 use crate::triage::analysis::{analyse, Analysis, Inputs, Symptoms};
-use crate::triage::commits::{suspects, Histories, Suspects};
+use crate::triage::commits::{phase_commits, suspects, Histories, Memo, Suspects};
 use crate::triage::message::{self, Incident};
 use crate::triage::paths::ProjectFiles;
 use crate::triage::{human, json, junit, log, traceback, Triage};
@@ -150,6 +150,7 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
         None => None,
     };
     let excludes = Excludes::new(&options.exclude, &root)?;
+    let mut memo = Memo::default();
     let plan = match (&repo, &layout, &engine, analysis.decision.level) {
         (Some(repo), Some(layout), Some(engine), Some(level)) => {
             let migration = engine.the_migration();
@@ -181,6 +182,20 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
             rerun.push_str(&flags);
             rerun.push_str(&format!(" --level {}", level.number()));
             let index = chosen.unwrap_or(0);
+            // The commits that took the class out of a module the symptoms still import from:
+            // Level 2 must go back before them too.
+            let phase_commits = phase_commits(
+                &Histories {
+                    repo,
+                    head: repo.head()?.commit,
+                    engine: &session.engine,
+                    prefix: layout.prefix(),
+                    plan: None,
+                },
+                &mut memo,
+                &analysis,
+                &migration.id,
+            )?;
             Some(plan(
                 &PlanInput {
                     repo,
@@ -193,6 +208,7 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
                     named,
                     level: LevelChoice::Decided(level, analysis.decision.reasons.join("; ")),
                     only_named: true,
+                    phase_commits,
                     surgical: false,
                     check_flags: flags,
                     rerun,
@@ -212,6 +228,7 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
                 prefix: layout.prefix(),
                 plan: plan.as_ref(),
             },
+            &mut memo,
             &analysis,
         )?),
         _ => None,

@@ -110,6 +110,7 @@ pub(crate) fn choose_level(
     candidates: &[Candidate],
     checkpoints: &[CommitRef],
     choice: &LevelChoice,
+    phase: &[CommitRef],
     last_good: &mut LastGoodSearch<'_, '_>,
 ) -> Result<LevelPlan> {
     let critical: Vec<&Candidate> = candidates
@@ -215,7 +216,7 @@ pub(crate) fn choose_level(
                 Some(group) => group.clone(),
                 None => candidates.iter().filter(|c| c.target.is_ok()).collect(),
             };
-            level_two_target(repo, head, &group, checkpoints, &mut notes)?
+            level_two_target(repo, head, &group, phase, checkpoints, &mut notes)?
         }
         _ => None,
     };
@@ -242,6 +243,7 @@ fn level_two_target(
     repo: &Repo,
     head: Oid,
     group: &[&Candidate],
+    phase: &[CommitRef],
     checkpoints: &[CommitRef],
     notes: &mut Vec<String>,
 ) -> Result<Option<LevelTarget>> {
@@ -249,14 +251,18 @@ fn level_two_target(
         .iter()
         .filter_map(|c| c.target.as_ref().ok())
         .collect();
-    if targets.is_empty() {
+    if targets.is_empty() && phase.is_empty() {
         notes.push(
             "no candidate has a migration commit: a phase rollback has nothing to go back before"
                 .to_owned(),
         );
         return Ok(None);
     }
-    let mut migrations: Vec<Oid> = targets.iter().map(|t| t.migration.id).collect();
+    let mut migrations: Vec<Oid> = targets
+        .iter()
+        .map(|t| t.migration.id)
+        .chain(phase.iter().map(|c| c.id))
+        .collect();
     migrations.sort();
     migrations.dedup();
     if let Some(checkpoint) = checkpoints::newest_before(repo, checkpoints, &migrations) {
@@ -266,21 +272,34 @@ fn level_two_target(
             commit: checkpoint.clone(),
         }));
     }
-    let parents: Vec<String> = targets
+    // Each phase commit's own parent, beside each migration commit's.
+    let phase_parents: Vec<(CommitRef, &CommitRef)> = phase
         .iter()
-        .map(|t| format!("{} (parent of {})", t.rollback_to.short, t.migration.short))
+        .filter_map(|c| {
+            let parent = repo.commit(c.id)?.parent_id(0).ok()?;
+            Some((repo.commit_ref(parent), c))
+        })
+        .collect();
+    let parents: Vec<(&CommitRef, &CommitRef)> = targets
+        .iter()
+        .map(|t| (&t.rollback_to, &t.migration))
+        .chain(phase_parents.iter().map(|(parent, c)| (parent, *c)))
+        .collect();
+    let named: Vec<String> = parents
+        .iter()
+        .map(|(parent, of)| format!("{} (parent of {})", parent.short, of.short))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
     notes.push(format!(
         "no `{CHECKPOINT_MARKER}` commit comes before the phase's migration; offering the \
          migration commit's parent instead: {}",
-        parents.join(", ")
+        named.join(", ")
     ));
     // One parent that precedes every migration commit of the phase (or is one's parent).
-    let parent = targets
+    let parent = parents
         .iter()
-        .map(|t| &t.rollback_to)
+        .map(|(parent, _)| *parent)
         .filter(|parent| {
             migrations.iter().all(|&m| {
                 repo.git()

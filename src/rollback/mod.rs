@@ -175,6 +175,9 @@ pub struct PlanOptions {
     pub level: LevelChoice,
     /// Plan only the named files (triage's), not every failing one.
     pub only_named: bool,
+    /// Commits a phase rollback must also undo though no file's migration commit is among them
+    /// (triage's: the commit that removed the class from a deprecated module).
+    pub phase_commits: Vec<CommitRef>,
     /// `--surgical`: switch import statements back rather than restore whole files.
     pub surgical: bool,
     /// Flags `ssot-guard check` needs to see the same rule (`--migration`, `--config`), quoted.
@@ -298,6 +301,7 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         &candidates,
         &checkpoints,
         &options.level,
+        &options.phase_commits,
         &mut LastGoodSearch::new(repo, layout, excludes, &mut verdicts),
     )?;
     Ok(RollbackPlan {

@@ -16,6 +16,7 @@ use crate::git::pickaxe::{blame_line, deleted_by, removed_word, Removal};
 use crate::git::{CommitRef, Repo};
 use crate::python::ModulePath;
 use crate::rollback::RollbackPlan;
+use crate::rules::Migration;
 
 /// Why a commit is a suspect, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -66,7 +67,7 @@ pub struct Histories<'a> {
 
 /// History lookups already made: a thousand failing tests ask the same questions.
 #[derive(Default)]
-struct Memo {
+pub struct Memo {
     removed: HashMap<(String, String), Option<Removal>>,
     deleted: HashMap<String, Option<CommitRef>>,
     blamed: HashMap<(String, usize), Option<CommitRef>>,
@@ -100,13 +101,16 @@ impl Memo {
     }
 }
 
-pub fn suspects(histories: &Histories<'_>, analysis: &Analysis) -> Result<Suspects> {
-    let mut memo = Memo::default();
+pub fn suspects(
+    histories: &Histories<'_>,
+    memo: &mut Memo,
+    analysis: &Analysis,
+) -> Result<Suspects> {
     let mut per_file = Vec::new();
     let mut overall: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
     for file in &analysis.files {
         let mut found: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
-        for (commit, reason) in file_suspects(histories, &mut memo, analysis, file)? {
+        for (commit, reason) in file_suspects(histories, memo, analysis, file)? {
             for map in [&mut found, &mut overall] {
                 let entry = map
                     .entry(commit.id)
@@ -165,7 +169,6 @@ fn file_suspects(
     file: &RankedFile,
 ) -> Result<Vec<(CommitRef, Reason)>> {
     let Histories {
-        repo,
         engine,
         prefix,
         plan,
@@ -176,13 +179,6 @@ fn file_suspects(
         kind,
         file: file.file.clone(),
         text,
-    };
-    // Files are named relative to the project root, as the ranked files are.
-    let shown = |repo_path: &str| {
-        repo_path
-            .strip_prefix(prefix)
-            .unwrap_or(repo_path)
-            .to_owned()
     };
     let mut found = Vec::new();
     let mut blamed: BTreeMap<Oid, (CommitRef, BTreeSet<usize>)> = BTreeMap::new();
@@ -213,56 +209,8 @@ fn file_suspects(
         let Some(migration) = engine.migrations().iter().find(|m| *m.id == **id) else {
             continue;
         };
-        let rule = &migration.rule;
-        let in_module = |module: &ModulePath| -> Option<String> {
-            let path = engine.workspace().module_file(module)?;
-            repo.relative(&path)
-        };
-        match error {
-            MigrationError::CannotImport { class, module } => {
-                if let Some(path) = in_module(&ModulePath::new(module.as_str())) {
-                    if let Some(removal) = memo.removed(histories, &path, class)? {
-                        let text = format!(
-                            "removed `{class}` from {} ({} -> {} occurrences)",
-                            shown(&path),
-                            removal.before,
-                            removal.after
-                        );
-                        found.push((removal.commit, reason(Suspicion::RemovedName, text)));
-                    }
-                }
-            }
-            MigrationError::ModuleGone { module } => {
-                let module = ModulePath::new(module.as_str());
-                for candidate in engine.workspace().possible_module_files(&module) {
-                    let Some(path) = repo.relative(&candidate) else {
-                        continue;
-                    };
-                    if let Some(commit) = memo.deleted(histories, &path)? {
-                        let text = format!("deleted {} (module {module})", shown(&path));
-                        found.push((commit, reason(Suspicion::DeletedModule, text)));
-                        break;
-                    }
-                }
-            }
-            _ => {
-                // The member left a class definition: the SSOT module's or a deprecated one's.
-                let modules = std::iter::once(&rule.ssot).chain(&rule.deprecated);
-                let definitions: Vec<String> = modules.filter_map(in_module).collect();
-                for member in error.members() {
-                    for path in &definitions {
-                        if let Some(removal) = memo.removed(histories, path, member)? {
-                            let text = format!(
-                                "removed or renamed `{member}` in {} ({} -> {} occurrences)",
-                                shown(path),
-                                removal.before,
-                                removal.after
-                            );
-                            found.push((removal.commit, reason(Suspicion::RemovedName, text)));
-                        }
-                    }
-                }
-            }
+        for (commit, kind, text) in removals(histories, memo, error, &migration.rule)? {
+            found.push((commit, reason(kind, text)));
         }
         if let Some(line) = symptom.culprit.as_ref().and_then(|c| c.line) {
             if let Some(commit) = memo.blamed(histories, &repo_path, line) {
@@ -289,4 +237,116 @@ fn file_suspects(
         found.push((commit, reason(Suspicion::Blame, text)));
     }
     Ok(found)
+}
+
+/// The commits that removed what `error` misses, with the kind and the words: the class from
+/// the module it cannot be imported from, a deleted deprecated module, or the member from the
+/// SSOT or a deprecated class definition.
+fn removals(
+    histories: &Histories<'_>,
+    memo: &mut Memo,
+    error: &MigrationError,
+    rule: &Migration,
+) -> Result<Vec<(CommitRef, Suspicion, String)>> {
+    let Histories {
+        repo,
+        engine,
+        prefix,
+        ..
+    } = *histories;
+    // Files are named relative to the project root, as the ranked files are.
+    let shown = |repo_path: &str| {
+        repo_path
+            .strip_prefix(prefix)
+            .unwrap_or(repo_path)
+            .to_owned()
+    };
+    let in_module = |module: &ModulePath| -> Option<String> {
+        let path = engine.workspace().module_file(module)?;
+        repo.relative(&path)
+    };
+    let mut found = Vec::new();
+    match error {
+        MigrationError::CannotImport { class, module } => {
+            if let Some(path) = in_module(&ModulePath::new(module.as_str())) {
+                if let Some(removal) = memo.removed(histories, &path, class)? {
+                    let text = format!(
+                        "removed `{class}` from {} ({} -> {} occurrences)",
+                        shown(&path),
+                        removal.before,
+                        removal.after
+                    );
+                    found.push((removal.commit, Suspicion::RemovedName, text));
+                }
+            }
+        }
+        MigrationError::ModuleGone { module } => {
+            let module = ModulePath::new(module.as_str());
+            for candidate in engine.workspace().possible_module_files(&module) {
+                let Some(path) = repo.relative(&candidate) else {
+                    continue;
+                };
+                if let Some(commit) = memo.deleted(histories, &path)? {
+                    let text = format!("deleted {} (module {module})", shown(&path));
+                    found.push((commit, Suspicion::DeletedModule, text));
+                    break;
+                }
+            }
+        }
+        _ => {
+            // The member left a class definition: the SSOT module's or a deprecated one's.
+            let modules = std::iter::once(&rule.ssot).chain(&rule.deprecated);
+            let definitions: Vec<String> = modules.filter_map(in_module).collect();
+            for member in error.members() {
+                for path in &definitions {
+                    if let Some(removal) = memo.removed(histories, path, member)? {
+                        let text = format!(
+                            "removed or renamed `{member}` in {} ({} -> {} occurrences)",
+                            shown(path),
+                            removal.before,
+                            removal.after
+                        );
+                        found.push((removal.commit, Suspicion::RemovedName, text));
+                    }
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The commits a phase rollback of migration `id` must undo beyond the files' own migration
+/// commits: those that took the class out of a module, or deleted a module, that the symptoms'
+/// imports still need.
+pub fn phase_commits(
+    histories: &Histories<'_>,
+    memo: &mut Memo,
+    analysis: &Analysis,
+    id: &str,
+) -> Result<Vec<CommitRef>> {
+    let Some(migration) = histories.engine.migrations().iter().find(|m| &*m.id == id) else {
+        return Ok(Vec::new());
+    };
+    let mut commits: Vec<CommitRef> = Vec::new();
+    for symptom in &analysis.symptoms {
+        let Some(error) = symptom
+            .error
+            .as_ref()
+            .filter(|_| symptom.migration.as_deref() == Some(id))
+        else {
+            continue;
+        };
+        if !matches!(
+            error,
+            MigrationError::CannotImport { .. } | MigrationError::ModuleGone { .. }
+        ) {
+            continue;
+        }
+        for (commit, _, _) in removals(histories, memo, error, &migration.rule)? {
+            if !commits.iter().any(|c| c.id == commit.id) {
+                commits.push(commit);
+            }
+        }
+    }
+    Ok(commits)
 }
