@@ -39,7 +39,7 @@ use level::choose_level;
 pub use level::{Level, LevelChoice, LevelPlan, LevelTarget, LevelTargetKind};
 use surgical::SurgicalPatch;
 use target::{NoTarget, RollbackTarget};
-use verdict::{is_failing, ProjectInRepo, Verdicts};
+use verdict::{is_failing, ProjectInRepo, Verdict, Verdicts};
 
 /// The runbook's severity of a failing file (DESIGN.md's rollback table). Ordered so that the
 /// most severe compares greatest.
@@ -257,6 +257,13 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         })?;
         let severity = severity_of(migration, layout, &path);
         let state = repo.file_state(&path, head.commit);
+        // A candidate whose work-tree version is HEAD's was judged by the scan: its history
+        // search starts without parsing it again.
+        if state.is_clean() {
+            if let Some(blob) = repo.blob_at(head.commit, &path) {
+                verdicts.seed(blob, &path, Verdict::of_report(report, &migration.id));
+            }
+        }
         let module = layout.module(engine.workspace(), &path);
         let target = if state.committed {
             target::find(repo, head.commit, &path, &mut verdicts)?

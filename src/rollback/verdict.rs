@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, ResolvesTo};
 use crate::git::Repo;
 use crate::python::ModuleOfFile;
+use crate::scan::FileReport;
 use crate::workspace::{Sources, Workspace};
 
 /// A finding that means the file fails today, as its code's rule file says: today an
@@ -43,6 +44,18 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The scan's verdict on a file for migration `id`.
+    pub fn of_report(report: &FileReport, id: &str) -> Verdict {
+        let findings = report.findings.iter().filter(|f| &*f.migration == id);
+        Verdict {
+            resolves_to: report.resolves_to(id),
+            failing: findings.clone().filter(|f| is_failing(f)).count(),
+            unresolved_import: findings
+                .clone()
+                .any(|f| f.code == Code::UnresolvedImport),
+        }
+    }
+
     pub fn of(outcome: &MigrationOutcome) -> Verdict {
         Verdict {
             resolves_to: outcome.resolves_to,
@@ -206,6 +219,13 @@ impl<'p> Verdicts<'p> {
             cache: HashMap::new(),
             parsed: 0,
         }
+    }
+
+    /// Takes `verdict` as the one on `blob` at `path` with today's definitions: the scan's own,
+    /// for a file whose work-tree version is HEAD's (nothing to parse again). Used only when
+    /// today's definitions are HEAD's too; else HEAD's version has another key and is judged.
+    pub fn seed(&mut self, blob: Oid, path: &str, verdict: Verdict) {
+        self.cache.insert((blob, path.to_owned(), 0), verdict);
     }
 
     /// The class definitions as `commit` has them.
