@@ -1160,3 +1160,36 @@ fn a_removed_class_is_undone_by_the_phase_rollback() {
         .unwrap();
     assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
 }
+
+/// A path the scan cannot check is an error in the JSON report and on stderr, and exit 2, with
+/// the answer still given.
+#[test]
+fn a_file_the_scan_cannot_read() {
+    let repo = incident_repo(5);
+    let (_deployed, app) = deploy(&repo, "srv/app");
+    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+    std::os::unix::fs::symlink(
+        "gone.py",
+        repo.path().join("netra_backend/app/services/dangling.py"),
+    )
+    .unwrap();
+    let output = triage(&repo, &traceback, &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors: Vec<&Value> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["path"])
+        .collect();
+    assert_eq!(errors, [&json!("netra_backend/app/services/dangling.py")]);
+    assert!(
+        stderr(&output).contains("dangling.py"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(answer(&report)["files"], attribute_error_answer()["files"]);
+    let human = triage(&repo, &traceback, &[]);
+    assert_eq!(human.status.code(), Some(2));
+    assert!(stderr(&human).contains("dangling.py"));
+}

@@ -50,9 +50,7 @@ impl Verdict {
         Verdict {
             resolves_to: report.resolves_to(id),
             failing: findings.clone().filter(|f| is_failing(f)).count(),
-            unresolved_import: findings
-                .clone()
-                .any(|f| f.code == Code::UnresolvedImport),
+            unresolved_import: findings.clone().any(|f| f.code == Code::UnresolvedImport),
         }
     }
 
