@@ -555,7 +555,7 @@ fn test_file(files: &ProjectFiles, case: &TestCase) -> String {
 
 /// A golden-path test: under a `mission_critical` folder, matched by a rule's golden-path
 /// globs, or named by a rule's validation command.
-pub fn is_mission_critical(engine: &Engine, file: &str) -> bool {
+fn is_mission_critical(engine: &Engine, file: &str) -> bool {
     file.split('/').any(|part| part == "mission_critical")
         || engine.migrations().iter().any(|m| {
             m.rule.golden_path_set.is_match(file)

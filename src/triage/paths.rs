@@ -57,10 +57,6 @@ impl ProjectFiles {
         }
     }
 
-    pub fn contains(&self, file: &str) -> bool {
-        self.files.contains(file)
-    }
-
     pub fn map(&self, printed: &str) -> Mapped {
         let printed = printed.replace('\\', "/");
         for (from, to) in &self.path_map {
