@@ -37,6 +37,9 @@ enum Command {
     Rules(commands::rules::RulesArgs),
     /// From a traceback, a log or a pytest JUnit report to the files to roll back, the suspect
     /// commits and the runbook level.
+    ///
+    /// Exits 1 when the symptoms point at a migration, 0 when they do not, 2 on an error (the
+    /// answer is still printed when the scan could not check a path).
     Triage(commands::triage::TriageArgs),
     /// The test for `git bisect run`: exits 0 good, 1 bad, 125 skip or 255 abort.
     ///
