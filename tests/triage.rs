@@ -309,6 +309,15 @@ fn an_attribute_error_from_another_machine() {
 
     // The answer works: the Level 2 commands, pasted, take HEAD back to the checkpoint (the
     // batch kept on a backup branch), and the same code runs.
+    let run = paste_rollback_commands(&repo, &report, ATTRIBUTE_ERROR);
+    assert!(stdout(&run).contains("golden path: websocket agent events ok"));
+    assert_eq!(repo.status(), "");
+}
+
+/// Pastes the JSON report's rollback commands into bash at the repository's top level, checks
+/// they succeed and leave HEAD on the batch's checkpoint, then that `python3 -c code` runs in
+/// the work tree without error. What bash printed.
+fn paste_rollback_commands(repo: &TestRepo, report: &Value, code: &str) -> Output {
     let commands: Vec<&str> = report["rollback"]["commands"]
         .as_array()
         .unwrap()
@@ -317,18 +326,17 @@ fn an_attribute_error_from_another_machine() {
         .collect();
     let run = repo.run_script(&format!("set -e\n{}\n", commands.join("\n")));
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    assert!(stdout(&run).contains("golden path: websocket agent events ok"));
     assert_eq!(
         repo.message(repo.head().unwrap()),
         "checkpoint: pre-deepagentstate-batch-1"
     );
-    assert_eq!(repo.status(), "");
     let fixed = Command::new("python3")
-        .args(["-B", "-c", ATTRIBUTE_ERROR])
+        .args(["-B", "-c", code])
         .current_dir(repo.path())
         .output()
         .unwrap();
     assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    run
 }
 
 /// The same traceback as a log has it: behind a prefix with a timestamp on every line, as a
@@ -1141,24 +1149,7 @@ fn a_removed_class_is_undone_by_the_phase_rollback() {
         "checkpoint: pre-deepagentstate-batch-1"
     );
     assert_eq!(report["rollback"]["notes"], json!([]));
-    let commands: Vec<&str> = report["rollback"]["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
-    let run = repo.run_script(&format!("set -e\n{}\n", commands.join("\n")));
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    assert_eq!(
-        repo.message(repo.head().unwrap()),
-        "checkpoint: pre-deepagentstate-batch-1"
-    );
-    let fixed = Command::new("python3")
-        .args(["-B", "-c", code])
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    paste_rollback_commands(&repo, &report, code);
 }
 
 /// A path the scan cannot check is an error in the JSON report and on stderr, and exit 2, with
