@@ -23,6 +23,9 @@ pub struct LastGoodSearch<'a, 'p> {
     /// Whether a folder (tree id, its work-tree path, the class definitions) holds a failing
     /// file.
     folders: HashMap<(Oid, String, DefinitionsAt), bool>,
+    /// Files judged first at each commit (the plan's candidates, failing today): one that
+    /// still fails settles the commit without walking its tree.
+    first: Vec<String>,
 }
 
 impl<'a, 'p> LastGoodSearch<'a, 'p> {
@@ -38,7 +41,14 @@ impl<'a, 'p> LastGoodSearch<'a, 'p> {
             excludes,
             verdicts,
             folders: HashMap::new(),
+            first: Vec::new(),
         }
+    }
+
+    /// Judges `paths` (work-tree relative) first at each commit.
+    pub fn judging_first(mut self, paths: Vec<String>) -> Self {
+        self.first = paths;
+        self
     }
 
     /// The newest commit reachable from `head` at which nothing fails; `None` when every commit
@@ -67,6 +77,14 @@ impl<'a, 'p> LastGoodSearch<'a, 'p> {
                     .and_then(|entry| self.repo.git().find_tree(entry.id()).ok())
             };
             let at = self.verdicts.definitions_at(self.repo, id);
+            let known = self.first.iter().any(|path| {
+                self.repo
+                    .blob_in(&commit, path)
+                    .is_some_and(|blob| self.verdicts.judge(self.repo, at, blob, path).fails())
+            });
+            if known {
+                continue;
+            }
             let fails = match project_tree {
                 Some(tree) => self.folder_fails(&tree, self.layout.prefix().to_owned(), at),
                 None => false,

@@ -309,7 +309,8 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
         &checkpoints,
         &options.level,
         &options.phase_commits,
-        &mut LastGoodSearch::new(repo, layout, excludes, &mut verdicts),
+        &mut LastGoodSearch::new(repo, layout, excludes, &mut verdicts)
+            .judging_first(candidates.iter().map(|c| c.path.clone()).collect()),
     )?;
     Ok(RollbackPlan {
         migration,
