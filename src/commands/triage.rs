@@ -2,6 +2,7 @@
 //! of the project and its history: which files to roll back, which commits did it, and the
 //! runbook's level (see `triage/`).
 
+use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,12 +11,13 @@ use clap::Args;
 
 use super::rollback::{keep_only, migration_names};
 use crate::discover::Excludes;
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::gate::baseline::Baseline;
 use crate::git::Repo;
 use crate::rollback::quote::sh;
 use crate::rollback::verdict::ProjectInRepo;
-use crate::rollback::{plan, LevelChoice, PlanInput, PlanOptions, RollbackPlan};
+use crate::rollback::{plan, Level, LevelChoice, PlanInput, PlanOptions, RollbackPlan};
 use crate::session::Session;
 use crate::triage::analysis::{analyse, Analysis, Inputs, Symptoms};
 use crate::triage::commits::{phase_commits, suspects, Histories, Memo, Suspects};
@@ -61,24 +63,7 @@ pub enum TriageFormat {
 
 /// Exit 1 when the symptoms point at a migration, 0 when they do not, 2 on errors.
 pub fn run(args: TriageArgs) -> Result<ExitCode> {
-    let text = read_input(&args.input)?;
-    let (input_kind, symptoms) = if junit::looks_like_xml(&text) {
-        let cases = junit::parse(&text).map_err(|e| {
-            Error::usage(
-                format!(
-                    "cannot read `{}` as a JUnit report: {e}",
-                    args.input.display()
-                ),
-                Some("pass pytest's --junitxml file, a traceback or a log".to_owned()),
-            )
-        })?;
-        ("junit", Symptoms::Tests(cases))
-    } else {
-        (
-            "text",
-            Symptoms::Text(traceback::parse(&log::unwrap(&text))),
-        )
-    };
+    let (input_kind, symptoms) = read_symptoms(&args.input)?;
 
     let paths = vec![args.project.clone()];
     let wanted: Vec<String> = args.migration.iter().cloned().collect();
@@ -124,22 +109,8 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
         }
     };
     let chosen = analysis.main_migration(&session.engine);
-    // One plan undoes one migration: the others the symptoms name are said, not planned.
     if let Some(index) = chosen {
-        let planned = &session.engine.migrations()[index].id;
-        let mut others: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-        for symptom in &analysis.symptoms {
-            if let Some(id) = symptom.migration.as_deref().filter(|id| *id != &**planned) {
-                *others.entry(id).or_default() += 1;
-            }
-        }
-        for (id, count) in others {
-            notes.push(format!(
-                "{count} {} of migration {id}, not planned here: run triage again with \
-                 --migration {id}",
-                crate::rollback::plural(count, "symptom is", "symptoms are")
-            ));
-        }
+        notes.extend(unplanned(&session.engine, &analysis, index));
     }
     let engine = chosen.map(|index| session.engine.select(index));
     if let Some(engine) = &engine {
@@ -152,71 +123,20 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
     let excludes = Excludes::new(&options.exclude, &root)?;
     let mut memo = Memo::default();
     let plan = match (&repo, &layout, &engine, analysis.decision.level) {
-        (Some(repo), Some(layout), Some(engine), Some(level)) => {
-            let migration = engine.the_migration();
-            let named: Vec<PathBuf> = analysis
-                .files
-                .iter()
-                .filter(|file| {
-                    file.symptoms
-                        .iter()
-                        .any(|&i| analysis.symptoms[i].migration.as_deref() == Some(&*migration.id))
-                })
-                .map(|file| root.join(&file.file))
-                .collect();
-            let flags = check_flags(
-                &args,
+        (Some(repo), Some(layout), Some(engine), Some(level)) => Some(rollback_plan(
+            &args,
+            &session,
+            &analysis,
+            &PlanInput {
                 repo,
-                session.engine.migrations().len() > 1,
-                &migration.id,
-            );
-            let ssot_guard = crate::rollback::programs::own_binary();
-            let mut rerun = format!("{} rollback", sh(&ssot_guard));
-            for file in &named {
-                let shown = repo
-                    .relative(file)
-                    .unwrap_or_else(|| file.display().to_string());
-                rerun.push(' ');
-                rerun.push_str(&sh(&shown));
-            }
-            rerun.push_str(&flags);
-            rerun.push_str(&format!(" --level {}", level.number()));
-            let index = chosen.unwrap_or(0);
-            // The commits that took the class out of a module the symptoms still import from:
-            // Level 2 must go back before them too.
-            let phase_commits = phase_commits(
-                &Histories {
-                    repo,
-                    head: repo.head()?.commit,
-                    engine: &session.engine,
-                    prefix: layout.prefix(),
-                    plan: None,
-                },
-                &mut memo,
-                &analysis,
-                &migration.id,
-            )?;
-            Some(plan(
-                &PlanInput {
-                    repo,
-                    engine,
-                    layout,
-                    excludes: &excludes,
-                    scan: &result,
-                },
-                PlanOptions {
-                    named,
-                    level: LevelChoice::Decided(level, analysis.decision.reasons.join("; ")),
-                    only_named: true,
-                    phase_commits,
-                    surgical: false,
-                    check_flags: flags,
-                    rerun,
-                    ssot_guard,
-                    checkpoint_names: migration_names(&session.engine, index),
-                },
-            )?)
-        }
+                engine,
+                layout,
+                excludes: &excludes,
+                scan: &result,
+            },
+            level,
+            &mut memo,
+        )?),
         _ => None,
     };
     let suspects = match (&repo, &layout) {
@@ -291,6 +211,121 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The input, read as a JUnit report when it is XML, else as a log or traceback.
+fn read_symptoms(input: &Path) -> Result<(&'static str, Symptoms)> {
+    let text = read_input(input)?;
+    if junit::looks_like_xml(&text) {
+        let cases = junit::parse(&text).map_err(|e| {
+            Error::usage(
+                format!("cannot read `{}` as a JUnit report: {e}", input.display()),
+                Some("pass pytest's --junitxml file, a traceback or a log".to_owned()),
+            )
+        })?;
+        Ok(("junit", Symptoms::Tests(cases)))
+    } else {
+        Ok((
+            "text",
+            Symptoms::Text(traceback::parse(&log::unwrap(&text))),
+        ))
+    }
+}
+
+/// One plan undoes one migration: a note for each other migration the symptoms name.
+fn unplanned(engine: &Engine, analysis: &Analysis, planned: usize) -> Vec<String> {
+    let planned = &engine.migrations()[planned].id;
+    let mut others: BTreeMap<&str, usize> = BTreeMap::new();
+    for symptom in &analysis.symptoms {
+        if let Some(id) = symptom.migration.as_deref().filter(|id| *id != &**planned) {
+            *others.entry(id).or_default() += 1;
+        }
+    }
+    others
+        .into_iter()
+        .map(|(id, count)| {
+            format!(
+                "{count} {} of migration {id}, not planned here: run triage again with \
+                 --migration {id}",
+                crate::rollback::plural(count, "symptom is", "symptoms are")
+            )
+        })
+        .collect()
+}
+
+/// `rollback`'s plan of the files the symptoms of `input.engine`'s migration name, carrying out
+/// `level` (the decision's), going back before the commits that took the class out of a module
+/// the symptoms still import from.
+fn rollback_plan<'a>(
+    args: &TriageArgs,
+    session: &Session,
+    analysis: &Analysis,
+    input: &PlanInput<'a>,
+    level: Level,
+    memo: &mut Memo,
+) -> Result<RollbackPlan<'a>> {
+    let repo = input.repo;
+    let migration = input.engine.the_migration();
+    let root = &session.engine.workspace().root;
+    let named: Vec<PathBuf> = analysis
+        .files
+        .iter()
+        .filter(|file| {
+            file.symptoms
+                .iter()
+                .any(|&i| analysis.symptoms[i].migration.as_deref() == Some(&*migration.id))
+        })
+        .map(|file| root.join(&file.file))
+        .collect();
+    let flags = check_flags(
+        args,
+        repo,
+        session.engine.migrations().len() > 1,
+        &migration.id,
+    );
+    let ssot_guard = crate::rollback::programs::own_binary();
+    let mut rerun = format!("{} rollback", sh(&ssot_guard));
+    for file in &named {
+        let shown = repo
+            .relative(file)
+            .unwrap_or_else(|| file.display().to_string());
+        rerun.push(' ');
+        rerun.push_str(&sh(&shown));
+    }
+    rerun.push_str(&flags);
+    rerun.push_str(&format!(" --level {}", level.number()));
+    let index = session
+        .engine
+        .migrations()
+        .iter()
+        .position(|m| m.id == migration.id)
+        .unwrap_or(0);
+    let phase_commits = phase_commits(
+        &Histories {
+            repo,
+            head: repo.head()?.commit,
+            engine: &session.engine,
+            prefix: input.layout.prefix(),
+            plan: None,
+        },
+        memo,
+        analysis,
+        &migration.id,
+    )?;
+    plan(
+        input,
+        PlanOptions {
+            named,
+            level: LevelChoice::Decided(level, analysis.decision.reasons.join("; ")),
+            only_named: true,
+            phase_commits,
+            surgical: false,
+            check_flags: flags,
+            rerun,
+            ssot_guard,
+            checkpoint_names: migration_names(&session.engine, index),
+        },
+    )
 }
 
 fn read_input(input: &Path) -> Result<String> {
