@@ -1184,3 +1184,52 @@ fn a_file_the_scan_cannot_read() {
     assert_eq!(human.status.code(), Some(2));
     assert!(stderr(&human).contains("dangling.py"));
 }
+
+/// Every shape CPython prints, from `python3` itself (`fixtures/triage/shapes.py`): a suggestion,
+/// a context and a cause, an exception group with notes and a chain inside and a nested group
+/// of exceptions never raised, recursion, a syntax error, a multi-line message with notes, code
+/// with no source, a dotted type. The script prints, in the order the tracebacks print, each
+/// exception's type: triage reads exactly those, bare and behind a log prefix.
+#[test]
+fn every_shape_of_cpythons_tracebacks() {
+    let output = Command::new("python3")
+        .arg(repo_root().join("fixtures/triage/shapes.py"))
+        .output()
+        .expect("python3 runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let expected: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(expected.len(), 16, "{expected:?}");
+    let tracebacks = stderr(&output);
+    let prefixed: String = tracebacks
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            format!(
+                "2026-12-02 10:00:{:02},{:03} ERROR worker-7 {line}\n",
+                i % 60,
+                i
+            )
+        })
+        .collect();
+    let repo = incident_repo(5);
+    for text in [&tracebacks, &prefixed] {
+        let report = triage_json(&repo, text, &[]);
+        let types: Vec<String> = report["symptoms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["type"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(types, expected);
+        let boom = report["symptoms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["type"] == "Boom")
+            .unwrap();
+        assert_eq!(
+            boom["message"],
+            "first line\nsecond line\n  indented third\na note\nanother note"
+        );
+    }
+}

@@ -37,15 +37,16 @@ pub fn unwrap(text: &str) -> String {
             continue;
         }
         if let Some(at) = line.find(TRACEBACK) {
-            let escaped = &line[at..];
-            if escaped.contains("\\n") {
+            let start = header_start(line, at);
+            let header = &line[start..];
+            if header.contains("\\n") {
                 prefix = None;
-                out.push_str(&unescape(escaped));
+                out.push_str(&unescape(header));
                 out.push('\n');
                 continue;
             }
-            prefix = (at > 0).then(|| shape(&line[..at]));
-            out.push_str(escaped);
+            prefix = (start > 0).then(|| shape(&line[..start]));
+            out.push_str(header);
             out.push('\n');
             continue;
         }
@@ -64,6 +65,21 @@ pub fn unwrap(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Where a traceback's header begins in a line that has `Traceback (most recent call last):` at
+/// `at`: before an exception group's `Exception Group ` and its `+`/`|` gutter and indentation,
+/// which belong to the traceback, not to a log prefix.
+fn header_start(line: &str, at: usize) -> usize {
+    let before = &line[..at];
+    let before = before.strip_suffix("Exception Group ").unwrap_or(before);
+    let kept = before.trim_end_matches([' ', '|', '+']);
+    // Only a gutter goes with the header: spaces alone end a log prefix.
+    match before[kept.len()..].find(['|', '+']) {
+        Some(gutter) if !kept.trim().is_empty() => kept.len() + gutter,
+        Some(_) => 0,
+        None => before.len(),
+    }
 }
 
 /// A JSON object's text fields (see [`TEXT_FIELDS`]), or every string holding a newline.
@@ -180,6 +196,28 @@ mod tests {
             unwrap(log),
             "Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\nKeyError: 1\n"
         );
+    }
+
+    #[test]
+    fn an_exception_group_keeps_its_gutters_behind_a_prefix_or_none() {
+        let group = "  + Exception Group Traceback (most recent call last):\n  |   File \"/app/x.py\", line 3, in f\n  | ExceptionGroup: batch (1 sub-exception)\n  +-+---------------- 1 ----------------\n    | Traceback (most recent call last):\n    |   File \"/app/y.py\", line 1, in g\n    | KeyError: 1\n    +------------------------------------\n";
+        assert_eq!(unwrap(group), group);
+        let prefixed: String = group
+            .lines()
+            .map(|line| format!("2026-12-02 10:00:01,123 ERROR {line}\n"))
+            .collect();
+        // The gutters' indentation may go with the prefix: the parser reads them trimmed.
+        let read = |text: &str| -> Vec<(String, usize)> {
+            crate::triage::traceback::parse(text)
+                .into_iter()
+                .map(|r| (r.type_name, r.frames.len()))
+                .collect()
+        };
+        assert_eq!(
+            read(&unwrap(&prefixed)),
+            [("ExceptionGroup".to_owned(), 1), ("KeyError".to_owned(), 1)]
+        );
+        assert_eq!(read(&unwrap(&prefixed)), read(group));
     }
 
     #[test]

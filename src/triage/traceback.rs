@@ -43,6 +43,8 @@ struct Parser {
     raised: Vec<Raised>,
     /// Inside an exception group's `|` gutter.
     in_group: bool,
+    /// The line before was a group's separator (`+---- 2 ----`).
+    after_separator: bool,
     cpython: Option<CPython>,
     pytest: Option<Pytest>,
 }
@@ -108,7 +110,19 @@ impl Parser {
             || is_separator(trimmed)
         {
             self.finish_cpython();
+            self.after_separator = self.in_group && is_separator(trimmed);
             return;
+        }
+        // A sub-exception that was never raised has no traceback: its exception line follows
+        // the group's separator directly.
+        if std::mem::take(&mut self.after_separator) && self.cpython.is_none() {
+            if let Some((type_name, message)) = exception_head(trimmed) {
+                self.start_cpython(number, indent);
+                if let Some(tb) = self.cpython.as_mut() {
+                    tb.exception = Some((type_name.to_owned(), message.to_owned()));
+                }
+                return;
+            }
         }
         if self.cpython.is_some() && self.cpython_line(line, trimmed, indent) {
             return;
@@ -484,6 +498,35 @@ AttributeError: 'DeepAgentState' object has no attribute 'thread_id'. Did you me
             )]
         );
         assert_eq!(raised[2].frames[0].source, None);
+    }
+
+    #[test]
+    fn sub_exceptions_that_were_never_raised() {
+        let text = "  + Exception Group Traceback (most recent call last):\n  |   File \"/app/x.py\", line 9, in run\n  |     raise ExceptionGroup(\"batch\", errors)\n  | ExceptionGroup: batch (1 sub-exception)\n  +-+---------------- 1 ----------------\n    | ExceptionGroup: inner (1 sub-exception)\n    | a note\n    +-+---------------- 1 ----------------\n      | TypeError: S.__init__() got an unexpected keyword argument 'thread_id'\n      +------------------------------------\n";
+        let raised: Vec<(String, String, usize)> = parse(text)
+            .into_iter()
+            .map(|r| (r.type_name, r.message, r.frames.len()))
+            .collect();
+        assert_eq!(
+            raised,
+            [
+                (
+                    "ExceptionGroup".to_owned(),
+                    "batch (1 sub-exception)".to_owned(),
+                    1
+                ),
+                (
+                    "ExceptionGroup".to_owned(),
+                    "inner (1 sub-exception)\na note".to_owned(),
+                    0
+                ),
+                (
+                    "TypeError".to_owned(),
+                    "S.__init__() got an unexpected keyword argument 'thread_id'".to_owned(),
+                    0
+                ),
+            ]
+        );
     }
 
     #[test]
