@@ -358,9 +358,13 @@ fn def_name(trimmed: &str) -> Option<&str> {
 }
 
 /// `Type: message` or a bare `Type` (`KeyboardInterrupt`), the type a dotted name.
+/// A bare type must look like a class (`StopIteration`, `pkg.Error`: its last part capitalized),
+/// so that a stray word after a header is not taken for an exception.
 fn exception_head(text: &str) -> Option<(&str, &str)> {
-    let (type_name, message) = text.split_once(": ").unwrap_or((text, ""));
-    let type_name = type_name.strip_suffix(':').unwrap_or(type_name);
+    let (type_name, message) = match text.split_once(": ") {
+        Some(split) => split,
+        None => (text.strip_suffix(':').unwrap_or(text), ""),
+    };
     let is_name = !type_name.is_empty()
         && type_name.split('.').all(|part| {
             part.chars()
@@ -368,7 +372,13 @@ fn exception_head(text: &str) -> Option<(&str, &str)> {
                 .is_some_and(|c| c.is_alphabetic() || c == '_')
                 && part.chars().all(|c| c.is_alphanumeric() || c == '_')
         });
-    is_name.then_some((type_name, message))
+    let class_like = !message.is_empty()
+        || type_name
+            .rsplit('.')
+            .next()
+            .and_then(|last| last.chars().next())
+            .is_some_and(char::is_uppercase);
+    (is_name && class_like).then_some((type_name, message))
 }
 
 /// 3.11+'s `^^^^` and `~~~~^^^^` lines under a source line.
