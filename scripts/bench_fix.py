@@ -49,15 +49,21 @@ def timed(argv: list[str], runs: int, before=None) -> bench.ToolResult:
     return result
 
 
+def committed_copy(corpus: Path, repo: Path) -> Path:
+    """CORPUS copied to REPO (replaced) and committed there as one commit."""
+    if repo.exists():
+        shutil.rmtree(repo)
+    shutil.copytree(corpus, repo, symlinks=True)
+    bench.git(repo, "init", "--quiet")
+    bench.git(repo, "add", "--all")
+    bench.git(repo, "-c", "user.name=bench", "-c", "user.email=bench@localhost",
+              "commit", "--quiet", "--message", "The generated back end")
+    return repo
+
+
 def migrate_plan(ssot_guard: Path, corpus: Path) -> dict:
     """``migrate --batch 5 --dry-run --format json`` in a committed git copy of CORPUS."""
-    if MIGRATE_REPO.exists():
-        shutil.rmtree(MIGRATE_REPO)
-    shutil.copytree(corpus, MIGRATE_REPO, symlinks=True)
-    bench.git(MIGRATE_REPO, "init", "--quiet")
-    bench.git(MIGRATE_REPO, "add", "--all")
-    bench.git(MIGRATE_REPO, "-c", "user.name=bench", "-c", "user.email=bench@localhost",
-              "commit", "--quiet", "--message", "The generated back end")
+    committed_copy(corpus, MIGRATE_REPO)
     run = bench.run_once([str(ssot_guard), "migrate", ".", "--batch", "5", "--dry-run"],
                          cwd=MIGRATE_REPO)
     output = subprocess.run(

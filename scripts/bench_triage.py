@@ -15,29 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import bench
-from bench_fix import print_table, timed
+from bench_fix import committed_copy, print_table, timed
 
 TARGET = bench.REPO_ROOT / "target"
 CORPUS = TARGET / "bench-corpus"
 REPO = TARGET / "bench-triage"
 LOG_LINES = 500_000
-
-
-def committed_copy(corpus: Path) -> Path:
-    if REPO.exists():
-        shutil.rmtree(REPO)
-    shutil.copytree(corpus, REPO, symlinks=True)
-    bench.git(REPO, "init", "--quiet")
-    bench.git(REPO, "add", "--all")
-    bench.git(REPO, "-c", "user.name=bench", "-c", "user.email=bench@localhost",
-              "commit", "--quiet", "--message", "The generated back end")
-    return REPO
 
 
 def tracebacks(ssot_guard: Path, repo: Path, count: int) -> list[str]:
@@ -87,7 +75,7 @@ def main() -> int:
     ssot_guard = bench.REPO_ROOT / "target" / "release" / "ssot-guard"
     _, rg, ruff = bench.ensure_venv(TARGET / "bench-venv")
     corpus = bench.generate_corpus(CORPUS, args.files, "real", aliases=True)
-    repo = committed_copy(corpus)
+    repo = committed_copy(corpus, REPO)
     found = tracebacks(ssot_guard, repo, args.tracebacks)
     one = TARGET / "bench-triage-one.txt"
     one.write_text(found[0])
