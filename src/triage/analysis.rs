@@ -215,8 +215,53 @@ struct Joiner<'a> {
     /// The baseline's entries, `(migration, fingerprint)`.
     baselined: HashSet<(&'a str, &'a str)>,
     evidence: HashMap<(String, String, usize, Vec<String>), Evidence>,
-    /// Culprit files' lines, read once.
-    texts: HashMap<String, Option<Vec<String>>>,
+    /// Culprit files as this checkout has them, read once.
+    texts: HashMap<String, Option<SourceText>>,
+}
+
+/// A project file's bytes and where each of its lines starts.
+struct SourceText {
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl SourceText {
+    fn new(bytes: Vec<u8>) -> SourceText {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', &bytes).map(|at| at + 1))
+            .filter(|&start| start < bytes.len())
+            .collect();
+        SourceText { bytes, starts }
+    }
+
+    /// Line `number` (1-based) without its line end; `None` past the last line.
+    fn line(&self, number: usize) -> Option<&[u8]> {
+        let index = number.checked_sub(1)?;
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.bytes.len(), |next| next - 1);
+        let line = &self.bytes[start..end];
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    }
+}
+
+/// The project file `file` from `texts`, read through the workspace the first time.
+fn source_text<'t>(
+    texts: &'t mut HashMap<String, Option<SourceText>>,
+    engine: &Engine,
+    file: &str,
+) -> Option<&'t SourceText> {
+    texts
+        .entry(file.to_owned())
+        .or_insert_with(|| {
+            let workspace = engine.workspace();
+            workspace
+                .read(&workspace.root.join(file))
+                .map(|bytes| SourceText::new(bytes.into_owned()))
+        })
+        .as_ref()
 }
 
 pub fn analyse(inputs: &Inputs<'_>, symptoms: Symptoms) -> Analysis {
@@ -366,19 +411,8 @@ impl Joiner<'_> {
     /// Line `line` (1-based) of the project file `file` as this checkout has it; `None` past
     /// its end or when it cannot be read. Files are read once.
     fn line_of(&mut self, file: &str, line: usize) -> Option<String> {
-        let engine = self.inputs.engine;
-        let text = self.texts.entry(file.to_owned()).or_insert_with(|| {
-            engine
-                .workspace()
-                .read(&engine.workspace().root.join(file))
-                .map(|bytes| {
-                    String::from_utf8_lossy(&bytes)
-                        .lines()
-                        .map(str::to_owned)
-                        .collect()
-                })
-        });
-        text.as_ref()?.get(line.checked_sub(1)?).cloned()
+        let text = source_text(&mut self.texts, self.inputs.engine, file)?;
+        Some(String::from_utf8_lossy(text.line(line)?).into_owned())
     }
 
     /// The scan's finding of migration `id` at or near `line` of `file`, the one that names the
@@ -408,13 +442,12 @@ impl Joiner<'_> {
     }
 
     fn find_evidence(
-        &self,
+        &mut self,
         id: &str,
         file: &str,
         line: usize,
         error: Option<&MigrationError>,
     ) -> Evidence {
-        let inputs = self.inputs;
         let report = self.reports.get(file);
         let findings = report.map_or(&[][..], |r| &r.findings[..]);
         if let Some(finding) = nearest(findings, id, line, error) {
@@ -424,7 +457,7 @@ impl Joiner<'_> {
                 baselined,
             };
         }
-        if let Some(found) = suppressed(inputs.engine, id, file, line, error) {
+        if let Some(found) = self.suppressed(id, file, line, error) {
             return found;
         }
         Evidence::NotFound {
@@ -433,6 +466,43 @@ impl Joiner<'_> {
                  {line} (the deployed code may differ from this checkout)"
             ),
         }
+    }
+
+    /// The finding a `# ssot-guard: ignore` comment near `line` hides: the file judged again with
+    /// the comments near the line taken out (same length, so positions hold).
+    fn suppressed(
+        &mut self,
+        id: &str,
+        file: &str,
+        line: usize,
+        error: Option<&MigrationError>,
+    ) -> Option<Evidence> {
+        const MARKER: &[u8] = b"ssot-guard: ignore";
+        let engine = self.inputs.engine;
+        let text = source_text(&mut self.texts, engine, file)?;
+        let mut source = text.bytes.clone();
+        let mut comment_line = None;
+        for number in line.saturating_sub(NEAR_LINES).max(1)..=line + NEAR_LINES {
+            let Some(at) = text
+                .line(number)
+                .and_then(|l| memchr::memmem::find(l, MARKER))
+            else {
+                continue;
+            };
+            // `ssot-guard: ignore` -> `ssot-guard- ignore`: no longer a suppression.
+            source[text.starts[number - 1] + at + "ssot-guard".len()] = b'-';
+            comment_line.get_or_insert(number);
+        }
+        let comment_line = comment_line?;
+        let path = engine.workspace().root.join(file);
+        let judged = engine.check(&path, &source, Parse::Whole).ok()?;
+        let index = engine.migrations().iter().position(|m| &*m.id == id)?;
+        let findings = &judged.outcome.migrations.get(index)?.findings;
+        let finding = nearest(findings, id, line, error)?;
+        Some(Evidence::Suppressed {
+            finding: FindingRef::of(finding),
+            comment_line,
+        })
     }
 }
 
@@ -501,42 +571,6 @@ fn nearest<'f>(
                 f.location.line,
             )
         })
-}
-
-/// The finding a `# ssot-guard: ignore` comment near `line` hides: the file judged again with
-/// the comments near the line taken out (same length, so positions hold).
-fn suppressed(
-    engine: &Engine,
-    id: &str,
-    file: &str,
-    line: usize,
-    error: Option<&MigrationError>,
-) -> Option<Evidence> {
-    const MARKER: &[u8] = b"ssot-guard: ignore";
-    let path = engine.workspace().root.join(file);
-    let mut source = std::fs::read(&path).ok()?;
-    let mut comment_line = None;
-    let mut start = 0;
-    for (index, text) in source.clone().split(|&b| b == b'\n').enumerate() {
-        let number = index + 1;
-        if number.abs_diff(line) <= NEAR_LINES {
-            if let Some(at) = memchr::memmem::find(text, MARKER) {
-                // `ssot-guard: ignore` -> `ssot-guard- ignore`: no longer a suppression.
-                source[start + at + "ssot-guard".len()] = b'-';
-                comment_line.get_or_insert(number);
-            }
-        }
-        start += text.len() + 1;
-    }
-    let comment_line = comment_line?;
-    let judged = engine.check(Path::new(&path), &source, Parse::Whole).ok()?;
-    let index = engine.migrations().iter().position(|m| &*m.id == id)?;
-    let findings = &judged.outcome.migrations.get(index)?.findings;
-    let finding = nearest(findings, id, line, error)?;
-    Some(Evidence::Suppressed {
-        finding: FindingRef::of(finding),
-        comment_line,
-    })
 }
 
 /// The test file of a test case: the first candidate that maps to a project file, else the
@@ -720,5 +754,29 @@ fn decide(symptoms: &[Symptom], files: &[RankedFile], tests: Option<&TestCounts>
         level,
         rollback_now,
         reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceText;
+
+    #[test]
+    fn lines_of_a_source_text() {
+        let text = SourceText::new(b"one\r\ntwo\n\nfour".to_vec());
+        let lines: Vec<Option<&[u8]>> = (0..=5).map(|n| text.line(n)).collect();
+        assert_eq!(
+            lines,
+            [
+                None,
+                Some(&b"one"[..]),
+                Some(&b"two"[..]),
+                Some(&b""[..]),
+                Some(&b"four"[..]),
+                None
+            ]
+        );
+        assert_eq!(SourceText::new(b"one\n".to_vec()).line(2), None);
+        assert_eq!(SourceText::new(Vec::new()).line(1), None);
     }
 }
