@@ -41,7 +41,7 @@ impl Located {
 }
 
 /// An absolute path relative to `base`, `/`-separated, when it lies below it.
-fn below(absolute: &Path, base: &Path) -> Option<String> {
+pub fn below(absolute: &Path, base: &Path) -> Option<String> {
     absolute.strip_prefix(base).ok().map(slash_path)
 }
 

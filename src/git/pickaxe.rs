@@ -6,7 +6,7 @@ use git2::{BlameOptions, Oid};
 
 use super::history::{FileHistory, ParentVersion};
 use super::{CommitRef, Repo};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The most commits [`deleted_by`] walks: a file deleted longer ago than that is not an incident.
 const DELETION_WALK_LIMIT: usize = 20_000;
@@ -44,11 +44,12 @@ pub fn removed_word(repo: &Repo, head: Oid, path: &str, word: &str) -> Result<Op
 /// does.
 pub fn deleted_by(repo: &Repo, head: Oid, path: &str) -> Result<Option<CommitRef>> {
     let git = repo.git();
-    let mut walk = git.revwalk().map_err(git_error)?;
-    walk.set_sorting(git2::Sort::TIME).map_err(git_error)?;
-    walk.push(head).map_err(git_error)?;
+    let walk_error = |e: git2::Error| Error::git("cannot walk the history", &e);
+    let mut walk = git.revwalk().map_err(walk_error)?;
+    walk.set_sorting(git2::Sort::TIME).map_err(walk_error)?;
+    walk.push(head).map_err(walk_error)?;
     for id in walk.take(DELETION_WALK_LIMIT) {
-        let id = id.map_err(git_error)?;
+        let id = id.map_err(walk_error)?;
         let Some(commit) = repo.commit(id) else {
             continue;
         };
@@ -87,13 +88,6 @@ pub fn count_word(text: &[u8], word: &str) -> usize {
             !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
         })
         .count()
-}
-
-fn git_error(e: git2::Error) -> crate::error::Error {
-    crate::error::Error::Git {
-        message: format!("cannot walk the history: {}", e.message()),
-        help: None,
-    }
 }
 
 #[cfg(test)]

@@ -184,18 +184,12 @@ impl<'p> Verdicts<'p> {
         let mut definitions: Vec<(String, PathBuf)> = Vec::new();
         for module in std::iter::once(&rule.ssot).chain(&rule.deprecated) {
             for file in workspace.possible_module_files(module) {
-                let Ok(relative) = file.strip_prefix(&workspace.root) else {
+                let Some(relative) = crate::paths::below(&file, &workspace.root) else {
                     continue;
                 };
-                let parts: Option<Vec<&str>> = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_str())
-                    .collect();
-                if let Some(parts) = parts {
-                    let repo_path = format!("{}{}", layout.prefix(), parts.join("/"));
-                    if !definitions.iter().any(|(p, _)| *p == repo_path) {
-                        definitions.push((repo_path, file));
-                    }
+                let repo_path = format!("{}{relative}", layout.prefix());
+                if !definitions.iter().any(|(p, _)| *p == repo_path) {
+                    definitions.push((repo_path, file));
                 }
             }
         }
