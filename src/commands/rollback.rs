@@ -110,20 +110,12 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let layout = ProjectInRepo::new(&repo, &root)?;
     let excludes = Excludes::new(&options.exclude, &root)?;
 
-    let mut check_flags = String::new();
-    if let Some(config) = &args.config {
-        let shown = repo
-            .relative(config)
-            .unwrap_or_else(|| crate::paths::absolute(config).display().to_string());
-        check_flags.push_str(&format!(" --config {}", crate::rollback::quote::sh(&shown)));
-    }
-    // The pasted checks judge the migration the plan undoes, and only it.
-    if several || args.migration.is_some() || session.config.migration.is_some() {
-        check_flags.push_str(&format!(
-            " --migration {}",
-            crate::rollback::quote::sh(&migration.id)
-        ));
-    }
+    let check_flags = check_flags(
+        &repo,
+        args.config.as_deref(),
+        &migration.id,
+        several || args.migration.is_some() || session.config.migration.is_some(),
+    );
     // The commands run this binary by its path: it need not be on PATH.
     let ssot_guard = crate::rollback::programs::own_binary();
     let mut rerun = format!("{} rollback", crate::rollback::quote::sh(&ssot_guard));
@@ -215,6 +207,29 @@ pub fn run_to(args: RollbackArgs, out: &mut dyn Write) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The flags a plan's pasted `ssot-guard check` needs to see the same rule, quoted: the
+/// `--config` file (work-tree relative when inside the repository), and `--migration ID` when
+/// `name_migration` (several rules loaded, or one chosen): the pasted checks judge the migration
+/// the plan undoes, and only it.
+pub(crate) fn check_flags(
+    repo: &Repo,
+    config: Option<&Path>,
+    id: &str,
+    name_migration: bool,
+) -> String {
+    let mut flags = String::new();
+    if let Some(config) = config {
+        let shown = repo
+            .relative(config)
+            .unwrap_or_else(|| crate::paths::absolute(config).display().to_string());
+        flags.push_str(&format!(" --config {}", crate::rollback::quote::sh(&shown)));
+    }
+    if name_migration {
+        flags.push_str(&format!(" --migration {}", crate::rollback::quote::sh(id)));
+    }
+    flags
 }
 
 /// The index of the migration a plan undoes: the only one loaded (or named), else the only one

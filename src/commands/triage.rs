@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::rollback::{keep_only, migration_names};
+use super::rollback::{check_flags, keep_only, migration_names};
 use crate::discover::Excludes;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -69,7 +69,7 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
     let wanted: Vec<String> = args.migration.iter().cloned().collect();
     let session = Session::load(&paths, args.config.as_deref(), &wanted, Sources::disk())?;
     let options = session.discover_options(&[], &[], args.no_ignore);
-    let (discovered, mut result) = session.scan_every_code(&paths, args.no_ignore)?;
+    let (_, mut result) = session.scan_every_code(&paths, args.no_ignore)?;
     let root = session.engine.workspace().root.clone();
     // A traceback from this checkout names its files by their absolute paths: the root maps to
     // itself before any rule about installed code (a checkout can live below `lib/python3.11`).
@@ -81,9 +81,7 @@ pub fn run(args: TriageArgs) -> Result<ExitCode> {
         path_map.push((own.display().to_string(), ".".to_owned()));
     }
     let files = ProjectFiles::new(
-        discovered
-            .iter()
-            .filter_map(|file| project_relative(&root, file)),
+        result.files.iter().map(|file| file.project_path.clone()),
         &path_map,
     );
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
@@ -278,10 +276,12 @@ fn rollback_plan<'a>(
         .map(|file| root.join(&file.file))
         .collect();
     let flags = check_flags(
-        args,
         repo,
-        session.engine.migrations().len() > 1,
+        args.config.as_deref(),
         &migration.id,
+        session.engine.migrations().len() > 1
+            || args.migration.is_some()
+            || session.config.migration.is_some(),
     );
     let ssot_guard = crate::rollback::programs::own_binary();
     let mut rerun = format!("{} rollback", sh(&ssot_guard));
@@ -357,32 +357,6 @@ fn decode(bytes: &[u8]) -> String {
         [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
         _ => String::from_utf8_lossy(bytes).into_owned(),
     }
-}
-
-/// `file` relative to the project root, `/`-separated.
-fn project_relative(root: &Path, file: &Path) -> Option<String> {
-    let absolute = crate::paths::absolute(file);
-    let relative = absolute.strip_prefix(root).ok()?;
-    let parts: Option<Vec<&str>> = relative
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect();
-    Some(parts?.join("/"))
-}
-
-/// The flags `check` needs to judge the same migration, quoted.
-fn check_flags(args: &TriageArgs, repo: &Repo, several: bool, id: &str) -> String {
-    let mut flags = String::new();
-    if let Some(config) = &args.config {
-        let shown = repo
-            .relative(config)
-            .unwrap_or_else(|| crate::paths::absolute(config).display().to_string());
-        flags.push_str(&format!(" --config {}", sh(&shown)));
-    }
-    if several || args.migration.is_some() {
-        flags.push_str(&format!(" --migration {}", sh(id)));
-    }
-    flags
 }
 
 /// The runbook's message for the decided level, filled in.
