@@ -14,7 +14,7 @@ use clap::Args;
 use crate::error::{Error, Result};
 use crate::migration::MigrationOracle;
 use crate::session::Session;
-use crate::triage::errors::{exception_line, in_output, MigrationError};
+use crate::triage::errors::in_output;
 use crate::workspace::Sources;
 
 #[derive(Debug, Args)]
@@ -109,7 +109,7 @@ enum Run<'a> {
 
 impl Run<'_> {
     /// The program to look up before anything runs: the first word (of a shell command, see
-    /// [`shell_program`]).
+    /// [`crate::rollback::programs::validation_program`]).
     fn program(&self) -> Option<&str> {
         match self {
             Run::Direct(program, _) => Some(program),
@@ -295,28 +295,13 @@ fn summary(status: ExitStatus, own: Option<&str>, verdict: Verdict) -> String {
 }
 
 /// The first line of `output` that shows one of `migration`'s own errors, as `Type: message`.
+/// Every kind of error `triage` knows is a failure of the move; the class or module must be the
+/// migration's.
 fn own_error(output: &str, migration: &MigrationOracle) -> Option<String> {
-    output.lines().find_map(|line| {
-        let (type_name, message) = exception_line(line)?;
-        in_output(line)
-            .iter()
-            .any(|error| is_the_migrations(error, migration))
-            .then(|| format!("{type_name}: {message}"))
-    })
-}
-
-/// Whether `error` is one the move of `migration`'s class causes. Every kind `triage` knows is a
-/// failure of the move (the match names them so that a new kind is decided here too); the class
-/// or module must be the migration's.
-fn is_the_migrations(error: &MigrationError, migration: &MigrationOracle) -> bool {
-    let kind = match error {
-        MigrationError::MissingMember { .. }
-        | MigrationError::CannotImport { .. }
-        | MigrationError::ModuleGone { .. }
-        | MigrationError::UnexpectedKeyword { .. }
-        | MigrationError::Validation { .. } => true,
-    };
-    kind && error.concerns(migration)
+    in_output(output)
+        .into_iter()
+        .find(|mentioned| mentioned.error.concerns(migration))
+        .map(|mentioned| mentioned.line)
 }
 
 /// Prints why bisect must stop and returns 255, which `git bisect run` aborts on (an exit 2 would

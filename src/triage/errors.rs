@@ -148,10 +148,18 @@ pub fn classify(type_name: &str, message: &str) -> Option<MigrationError> {
     }
 }
 
-/// Every migration error an output mentions on a line of its own: `Type: message` after
-/// optional indentation and pytest's `E` marker (`E   ImportError: cannot import name ...`), the
-/// type dotted or not. A pydantic message's following lines are read with it.
-pub fn in_output(output: &str) -> Vec<MigrationError> {
+/// A migration error an output mentions, and the line that says it (`Type: message`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mentioned {
+    pub line: String,
+    pub error: MigrationError,
+}
+
+/// Every migration error an output mentions on a line of its own, in order, each once:
+/// `Type: message` after optional indentation and pytest's `E` marker (`E   ImportError: cannot
+/// import name ...`), the type dotted or not. A pydantic message's following lines are read
+/// with it.
+pub fn in_output(output: &str) -> Vec<Mentioned> {
     let lines: Vec<&str> = output.lines().collect();
     let mut found = Vec::new();
     for (index, line) in lines.iter().enumerate() {
@@ -172,8 +180,11 @@ pub fn in_output(output: &str) -> Vec<MigrationError> {
             first.to_owned()
         };
         if let Some(error) = classify(type_name, &message) {
-            if !found.contains(&error) {
-                found.push(error);
+            if !found.iter().any(|m: &Mentioned| m.error == error) {
+                found.push(Mentioned {
+                    line: format!("{type_name}: {first}"),
+                    error,
+                });
             }
         }
     }
@@ -182,7 +193,7 @@ pub fn in_output(output: &str) -> Vec<MigrationError> {
 
 /// `Type: message` (the type a dotted name ending in `Error`), after indentation and pytest's
 /// `E` marker.
-pub fn exception_line(line: &str) -> Option<(&str, &str)> {
+fn exception_line(line: &str) -> Option<(&str, &str)> {
     let trimmed = line.trim_start();
     let trimmed = trimmed.strip_prefix("E ").map_or(trimmed, str::trim_start);
     let (type_name, message) = trimmed.split_once(": ")?;
@@ -350,14 +361,18 @@ mod tests {
         let output = "tests/test_a.py:1: in <module>\n    from netra_backend.app.agents.state import DeepAgentState\nE   ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.agents.state' (/x/state.py)\nE   ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.agents.state' (/x/state.py)\nFAILED tests/test_b.py::test_b - AssertionError: 1 != 2\n";
         assert_eq!(
             in_output(output),
-            vec![MigrationError::CannotImport {
-                class: "DeepAgentState".into(),
-                module: "netra_backend.app.agents.state".into()
+            vec![Mentioned {
+                line: "ImportError: cannot import name 'DeepAgentState' from 'netra_backend.app.agents.state' (/x/state.py)".into(),
+                error: MigrationError::CannotImport {
+                    class: "DeepAgentState".into(),
+                    module: "netra_backend.app.agents.state".into()
+                }
             }]
         );
         let output = "E   pydantic_core._pydantic_core.ValidationError: 1 validation error for DeepAgentState\nE   thread_id\nE     Extra inputs are not permitted [type=extra_forbidden, input_value=1, input_type=int]\n\nnext";
+        let errors: Vec<MigrationError> = in_output(output).into_iter().map(|m| m.error).collect();
         assert_eq!(
-            in_output(output),
+            errors,
             vec![MigrationError::Validation {
                 class: "DeepAgentState".into(),
                 fields: vec![ValidationField {
