@@ -3,7 +3,7 @@
 //! removed the missing name from a class definition or a module (pickaxe), the commit that
 //! deleted a module, and blame on the frame's line.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use git2::Oid;
 use serde::Serialize;
@@ -19,7 +19,7 @@ use crate::rollback::RollbackPlan;
 use crate::rules::Migration;
 
 /// Why a commit is a suspect, strongest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Suspicion {
     /// It switched the file's import of the class to the SSOT module.
@@ -101,28 +101,38 @@ impl Memo {
     }
 }
 
+/// A suspect as its reasons are gathered: each (kind, text) once, in the order first given.
+struct Gathered {
+    commit: CommitRef,
+    reasons: Vec<Reason>,
+    seen: HashSet<(Suspicion, String)>,
+}
+
+impl Gathered {
+    fn add(map: &mut BTreeMap<Oid, Gathered>, commit: &CommitRef, reason: &Reason) {
+        let entry = map.entry(commit.id).or_insert_with(|| Gathered {
+            commit: commit.clone(),
+            reasons: Vec::new(),
+            seen: HashSet::new(),
+        });
+        if entry.seen.insert((reason.kind, reason.text.clone())) {
+            entry.reasons.push(reason.clone());
+        }
+    }
+}
+
 pub fn suspects(
     histories: &Histories<'_>,
     memo: &mut Memo,
     analysis: &Analysis,
 ) -> Result<Suspects> {
     let mut per_file = Vec::new();
-    let mut overall: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
+    let mut overall: BTreeMap<Oid, Gathered> = BTreeMap::new();
     for file in &analysis.files {
-        let mut found: BTreeMap<Oid, (CommitRef, Vec<Reason>)> = BTreeMap::new();
+        let mut found: BTreeMap<Oid, Gathered> = BTreeMap::new();
         for (commit, reason) in file_suspects(histories, memo, analysis, file)? {
-            for map in [&mut found, &mut overall] {
-                let entry = map
-                    .entry(commit.id)
-                    .or_insert_with(|| (commit.clone(), Vec::new()));
-                if !entry
-                    .1
-                    .iter()
-                    .any(|r| r.kind == reason.kind && r.text == reason.text)
-                {
-                    entry.1.push(reason.clone());
-                }
-            }
+            Gathered::add(&mut found, &commit, &reason);
+            Gathered::add(&mut overall, &commit, &reason);
         }
         per_file.push(ranked(found));
     }
@@ -133,33 +143,40 @@ pub fn suspects(
 }
 
 /// Most kinds of evidence first, then the strongest kind, then the newest.
-fn ranked(found: BTreeMap<Oid, (CommitRef, Vec<Reason>)>) -> Vec<SuspectCommit> {
-    let mut commits: Vec<SuspectCommit> = found
+fn ranked(found: BTreeMap<Oid, Gathered>) -> Vec<SuspectCommit> {
+    let mut commits: Vec<(usize, SuspectCommit)> = found
         .into_values()
-        .map(|(commit, mut reasons)| {
-            reasons.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.file.cmp(&b.file)));
-            SuspectCommit {
-                commit: commit.id.to_string(),
-                short: commit.short,
-                summary: commit.summary,
-                time: commit.time,
-                reasons,
-            }
-        })
+        .map(
+            |Gathered {
+                 commit,
+                 mut reasons,
+                 ..
+             }| {
+                reasons.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.file.cmp(&b.file)));
+                // Sorted by kind: each change of kind is one more kind.
+                let kinds = 1 + reasons
+                    .windows(2)
+                    .filter(|w| w[0].kind != w[1].kind)
+                    .count();
+                let suspect = SuspectCommit {
+                    commit: commit.id.to_string(),
+                    short: commit.short,
+                    summary: commit.summary,
+                    time: commit.time,
+                    reasons,
+                };
+                (kinds, suspect)
+            },
+        )
         .collect();
-    let kinds = |c: &SuspectCommit| {
-        let mut kinds: Vec<Suspicion> = c.reasons.iter().map(|r| r.kind).collect();
-        kinds.dedup();
-        kinds.len()
-    };
-    commits.sort_by(|a, b| {
-        kinds(b)
-            .cmp(&kinds(a))
+    commits.sort_by(|(a_kinds, a), (b_kinds, b)| {
+        b_kinds
+            .cmp(a_kinds)
             .then(a.reasons[0].kind.cmp(&b.reasons[0].kind))
             .then(b.time.cmp(&a.time))
             .then(a.commit.cmp(&b.commit))
     });
-    commits
+    commits.into_iter().map(|(_, suspect)| suspect).collect()
 }
 
 fn file_suspects(
