@@ -329,7 +329,11 @@ pub fn plan<'a>(input: &PlanInput<'a>, options: PlanOptions) -> Result<RollbackP
 
 /// The runbook's table: golden path CRITICAL, tests MEDIUM, everything else HIGH.
 fn severity_of(migration: &MigrationOracle, layout: &ProjectInRepo, path: &str) -> RunbookSeverity {
-    let project_path = layout.project_path(path).unwrap_or(path);
+    severity(migration, layout.project_path(path).unwrap_or(path))
+}
+
+/// The runbook's table for a file, by its path relative to the project root.
+pub(crate) fn severity(migration: &MigrationOracle, project_path: &str) -> RunbookSeverity {
     if migration.rule.golden_path_set.is_match(project_path) {
         RunbookSeverity::Critical
     } else if is_test_path(project_path) {

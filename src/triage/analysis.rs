@@ -15,7 +15,7 @@ use crate::engine::{Engine, Parse};
 use crate::finding::Finding;
 use crate::gate::baseline::Baseline;
 use crate::python::ModulePath;
-use crate::rollback::{is_test_path, Level, RunbookSeverity};
+use crate::rollback::{Level, RunbookSeverity};
 use crate::scan::{FileReport, ScanResult};
 
 /// A finding this many lines from the culprit's line still explains it (a statement over
@@ -601,22 +601,6 @@ fn is_mission_critical(engine: &Engine, file: &str) -> bool {
         })
 }
 
-/// The runbook's severity of a file: golden path CRITICAL, tests MEDIUM, the rest HIGH.
-fn severity(engine: &Engine, migration: &str, file: &str) -> RunbookSeverity {
-    let golden = engine
-        .migrations()
-        .iter()
-        .filter(|m| &*m.id == migration)
-        .any(|m| m.rule.golden_path_set.is_match(file));
-    if golden {
-        RunbookSeverity::Critical
-    } else if is_test_path(file) {
-        RunbookSeverity::Medium
-    } else {
-        RunbookSeverity::High
-    }
-}
-
 /// The culprit files of the symptoms a migration explains: most severe first, then by how many
 /// symptoms name them, then by path.
 fn rank(engine: &Engine, symptoms: &[Symptom]) -> Vec<RankedFile> {
@@ -625,7 +609,10 @@ fn rank(engine: &Engine, symptoms: &[Symptom]) -> Vec<RankedFile> {
         let (Some(id), Some(culprit)) = (&symptom.migration, &symptom.culprit) else {
             continue;
         };
-        let severity = severity(engine, id, &culprit.file);
+        let Some(migration) = engine.migrations().iter().find(|m| *m.id == **id) else {
+            continue;
+        };
+        let severity = crate::rollback::severity(migration, &culprit.file);
         let entry = by_file
             .entry(&culprit.file)
             .or_insert((severity, Vec::new()));
