@@ -646,8 +646,7 @@ fn rank(engine: &Engine, symptoms: &[Symptom]) -> Vec<RankedFile> {
 /// the causes: roll back now.
 fn decide(symptoms: &[Symptom], files: &[RankedFile], tests: Option<&TestCounts>) -> Decision {
     let mut reasons = Vec::new();
-    let about_migration: Vec<&Symptom> =
-        symptoms.iter().filter(|s| s.migration.is_some()).collect();
+    let about_migration = symptoms.iter().any(|s| s.migration.is_some());
     let golden_tests: Vec<&TestFileCounts> = tests
         .map(|t| {
             t.files
@@ -697,7 +696,7 @@ fn decide(symptoms: &[Symptom], files: &[RankedFile], tests: Option<&TestCounts>
             reasons.push(format!("only tests fail: {text}"));
         }
         (Some(RunbookSeverity::Medium), Some(Level::One))
-    } else if !about_migration.is_empty() {
+    } else if about_migration {
         // Nothing to roll back until a frame is placed.
         reasons.push(
             "a migration's error, but none of its frames is a file of this project (frames in \
@@ -725,7 +724,7 @@ fn decide(symptoms: &[Symptom], files: &[RankedFile], tests: Option<&TestCounts>
                 tests.mission_critical_total,
                 share * 100.0
             );
-            if about_migration.is_empty() {
+            if !about_migration {
                 reasons.push(format!(
                     "{counted}, but no failure is a migration's error: rolling the migration \
                      back would not help"
