@@ -97,6 +97,13 @@ fn deploy(repo: &TestRepo, under: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, app)
 }
 
+/// The traceback `python3 -c code` prints in a copy of the work tree deployed below
+/// `<tmp>/srv/app`, as another machine would print it.
+fn raised_in_deployed_copy(repo: &TestRepo, code: &str) -> String {
+    let (_deployed, app) = deploy(repo, "srv/app");
+    python_stderr(&app, code, None)
+}
+
 /// Runs `python3 -c code` in `cwd` (with `PYTHONPATH`, if given): its stderr, which must hold
 /// a traceback (exit code 1).
 fn python_stderr(cwd: &Path, code: &str, pythonpath: Option<&Path>) -> String {
@@ -344,8 +351,7 @@ fn paste_rollback_commands(repo: &TestRepo, report: &Value, code: &str) -> Outpu
 #[test]
 fn logs_with_prefixes_and_escaped_json_give_the_same_answer() {
     let repo = incident_repo(5);
-    let (_deployed, app) = deploy(&repo, "srv/app");
-    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+    let traceback = raised_in_deployed_copy(&repo, ATTRIBUTE_ERROR);
 
     let prefixed: String = traceback
         .lines()
@@ -848,8 +854,7 @@ fn bad_inputs() {
         json!(["no exception in the input"])
     );
 
-    let (_deployed, app) = deploy(&repo, "srv/app");
-    let traceback = python_stderr(&app, ATTRIBUTE_ERROR, None);
+    let traceback = raised_in_deployed_copy(&repo, ATTRIBUTE_ERROR);
     let mut noisy = String::new();
     for i in 0..100_000 {
         noisy.push_str(&format!(
